@@ -1,0 +1,70 @@
+# Cairn — the two commands:
+#   make run    install what is missing, build a release binary, start cairn
+#   make test   install what is missing, build with ASan/UBSan, run every test
+# Everything else here serves those two.
+
+JOBS       ?= 2
+RELEASE    := build/release
+CHECK      := build/asan
+FUZZ       := build/fuzz
+DATA       ?= $(CURDIR)/data
+CONFIG     ?= $(CURDIR)/deploy/prometheus.yml
+LISTEN     ?= :9090
+FUZZ_SECONDS ?= 20
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+
+.PHONY: run test deps peers release check-build fuzz-build promql-test fuzz unit bench clean
+
+deps:
+	@scripts/install-deps.sh build
+
+peers:
+	@scripts/install-deps.sh peers
+
+$(RELEASE)/build.ninja: | deps
+	cmake -S . -B $(RELEASE) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCAIRN_TESTS=OFF
+
+release: deps $(RELEASE)/build.ninja
+	cmake --build $(RELEASE) -j $(JOBS)
+
+run: release
+	mkdir -p $(DATA)
+	$(RELEASE)/server/cairn --config.file=$(CONFIG) --storage.tsdb.path=$(DATA) \
+	  --web.listen-address=$(LISTEN)
+
+$(CHECK)/build.ninja: | deps
+	cmake -S . -B $(CHECK) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAIRN_SANITIZE=ON
+
+check-build: deps peers $(CHECK)/build.ninja
+	cmake --build $(CHECK) -j $(JOBS)
+
+$(FUZZ)/build.ninja: | deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCAIRN_FUZZ=ON -DCAIRN_BENCH=OFF
+
+fuzz-build: deps $(FUZZ)/build.ninja
+	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_targets
+
+# Each fuzz target runs for a short fixed time on its checked-in seed corpus.
+fuzz: fuzz-build
+	@tests/fuzz/run_all.sh $(FUZZ) $(FUZZ_SECONDS)
+
+promql-test: check-build
+	$(CHECK)/tools/promql-test --expected-failures tests/promql/expected_failures.txt \
+	  ../shared/promql-testdata/*.test tests/promql/*.test
+
+unit: check-build
+	cd $(CHECK) && ctest -j $(JOBS) --output-on-failure --timeout 900
+
+# ctest runs last so its summary closes the output.
+test: check-build
+	@if [ -x $(CHECK)/tools/promql-test ]; then $(MAKE) --no-print-directory promql-test; fi
+	@if [ -f tests/fuzz/run_all.sh ]; then $(MAKE) --no-print-directory fuzz; fi
+	cd $(CHECK) && ctest -j $(JOBS) --output-on-failure --timeout 900
+
+bench: release
+	@bench/run.sh $(RELEASE)
+
+clean:
+	rm -rf build

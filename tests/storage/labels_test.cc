@@ -1,0 +1,59 @@
+#include "storage/labels.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/matcher.h"
+
+namespace cairn::storage {
+namespace {
+
+TEST(LabelsTest, SortsAndLooksUp) {
+  Labels ls{{"job", "api"}, {"__name__", "up"}, {"instance", "a:1"}};
+  ASSERT_EQ(ls.size(), 3u);
+  EXPECT_EQ(ls[0].name, "__name__");
+  EXPECT_EQ(ls.Get("job"), "api");
+  EXPECT_EQ(ls.Get("missing"), "");
+  EXPECT_EQ(ls.ToString(), "up{instance=\"a:1\", job=\"api\"}");
+}
+
+TEST(LabelsTest, WithAndWithout) {
+  Labels ls{{"__name__", "up"}, {"job", "api"}};
+  EXPECT_EQ(ls.With("env", "prod").ToString(), "up{env=\"prod\", job=\"api\"}");
+  EXPECT_EQ(ls.With("job", "").ToString(), "up{}");
+  EXPECT_EQ(ls.WithoutMetricName().ToString(), "{job=\"api\"}");
+}
+
+TEST(LabelsTest, ValidateRejectsWhatReceiversReject) {
+  EXPECT_TRUE(Labels::Validate({{"__name__", "x"}, {"a", "b"}}).ok());
+  EXPECT_FALSE(Labels::Validate({{"", "x"}}).ok());
+  EXPECT_FALSE(Labels::Validate({{"b", "x"}, {"a", "y"}}).ok());
+  EXPECT_FALSE(Labels::Validate({{"a", "x"}, {"a", "y"}}).ok());
+  EXPECT_FALSE(Labels::Validate({{"a", std::string("\xff\xfe", 2)}}).ok());
+}
+
+TEST(LabelsTest, CompareOrdersLikePrometheus) {
+  Labels a{{"a", "1"}};
+  Labels b{{"a", "1"}, {"b", "0"}};
+  Labels c{{"a", "2"}};
+  EXPECT_LT(Labels::Compare(a, b), 0);
+  EXPECT_LT(Labels::Compare(b, c), 0);
+  EXPECT_EQ(Labels::Compare(a, Labels{{"a", "1"}}), 0);
+  EXPECT_NE(a.Hash(), c.Hash());
+}
+
+TEST(MatcherTest, RegexIsAnchoredAndDotMatchesNewline) {
+  auto m = Matcher::Make(MatchType::kRegexMatch, "a", "fo.");
+  ASSERT_TRUE(m.ok());
+  EXPECT_TRUE(m->Matches("foo"));
+  EXPECT_FALSE(m->Matches("xfoo"));
+  EXPECT_FALSE(m->Matches("fooo"));
+  EXPECT_TRUE(m->Matches("fo\n"));
+  auto alt = Matcher::Make(MatchType::kRegexNoMatch, "a", "a|b");
+  ASSERT_TRUE(alt.ok());
+  EXPECT_FALSE(alt->Matches("a"));
+  EXPECT_TRUE(alt->Matches("ab"));
+  EXPECT_FALSE(Matcher::Make(MatchType::kRegexMatch, "a", "(").ok());
+}
+
+}  // namespace
+}  // namespace cairn::storage
