@@ -1,0 +1,325 @@
+"""Shared harness for Cairn's integration tests.
+
+Starts real binaries on 127.0.0.1 with free ports and temp dirs, waits for
+readiness, stops them by PID (SIGTERM, then SIGKILL), always cleans up, and
+dumps the process logs when a test fails. Each test script calls run(main).
+
+Exit codes: 0 pass, 1 fail, 77 skipped (a peer binary is missing; ctest maps it
+to "skipped" through SKIP_RETURN_CODE).
+"""
+import argparse
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.parse
+
+from . import prom_pb
+from . import snappy_block
+
+SKIP = 77
+
+
+class Failure(Exception):
+    """A test assertion failed."""
+
+
+class Skip(Exception):
+    """The test cannot run here (missing peer binary)."""
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def log(msg):
+    print("[%s] %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # lower-case name -> value
+        self.body = body
+
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def __repr__(self):
+        return "HTTP %d %r" % (self.status, self.body[:300])
+
+
+def http_request(method, url, body=None, headers=None, timeout=30):
+    """One request on a fresh connection; never raises for HTTP status codes."""
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    try:
+        path = u.path or "/"
+        if u.query:
+            path += "?" + u.query
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        data = r.read()
+        return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+    finally:
+        conn.close()
+
+
+def http_get(url, timeout=30):
+    return http_request("GET", url, timeout=timeout)
+
+
+class Process:
+    """A child process with its output in a log file; stopped by PID only."""
+
+    def __init__(self, name, argv, log_path, env=None, cwd=None):
+        self.name = name
+        self.argv = argv
+        self.log_path = log_path
+        self.logf = open(log_path, "ab")
+        self.logf.write(("=== start: %s\n" % " ".join(argv)).encode())
+        self.logf.flush()
+        self.proc = subprocess.Popen(argv, stdout=self.logf, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+        self.pid = self.proc.pid
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self, timeout=30):
+        """SIGTERM, wait up to timeout, then SIGKILL. Returns the exit code."""
+        if self.alive():
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                log("%s (pid %d) ignored SIGTERM for %ds, killing" % (self.name, self.pid, timeout))
+                os.kill(self.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.logf.flush()
+        return self.proc.returncode
+
+    def kill9(self):
+        if self.alive():
+            os.kill(self.pid, signal.SIGKILL)
+        self.proc.wait()
+        return self.proc.returncode
+
+    def tail(self, lines=60):
+        self.logf.flush()
+        try:
+            with open(self.log_path, "rb") as f:
+                data = f.read().decode("utf-8", "replace").splitlines()
+        except OSError:
+            return "(no log)"
+        return "\n".join(data[-lines:])
+
+
+def wait_http_ok(url, proc=None, timeout=60, what="ready"):
+    """Polls url until it answers 200; fails early if proc exits."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        if proc is not None and not proc.alive():
+            raise Failure("%s exited (code %s) before it was %s" % (proc.name, proc.proc.returncode, what))
+        try:
+            r = http_get(url, timeout=5)
+            if r.status == 200:
+                return
+            last = r
+        except OSError as e:
+            last = e
+        time.sleep(0.2)
+    raise Failure("%s not %s after %ds: %r" % (url, what, timeout, last))
+
+
+class Env:
+    """Per-test temp dir, process registry and peer binary paths."""
+
+    def __init__(self, args):
+        self.args = args
+        self.tmp = tempfile.mkdtemp(prefix="cairn-integ-")
+        self.procs = []
+
+    def path(self, *parts):
+        p = os.path.join(self.tmp, *parts)
+        return p
+
+    def binary(self, name):
+        path = getattr(self.args, name, None) or shutil.which(name)
+        if not path or not os.access(path, os.X_OK):
+            raise Skip("%s binary not found" % name)
+        return path
+
+    def spawn(self, name, argv, **kw):
+        p = Process(name, argv, self.path(name + ".log"), **kw)
+        self.procs.append(p)
+        return p
+
+    def cleanup(self, failed):
+        for p in reversed(self.procs):
+            if p.alive():
+                p.kill9() if failed else p.stop(10)
+        if failed:
+            for p in {p.log_path: p for p in self.procs}.values():
+                print("----- last lines of %s log (%s) -----" % (p.name, p.log_path))
+                print(p.tail())
+        if failed and self.args.keep:
+            print("keeping temp dir", self.tmp)
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+CAIRN_CONFIG = """global:
+  scrape_interval: 15s
+  evaluation_interval: 15s
+"""
+
+
+class Cairn:
+    """A cairn server on free ports with its own data dir (kept across restarts)."""
+
+    def __init__(self, env, name="cairn", config=CAIRN_CONFIG, extra_args=()):
+        self.env = env
+        self.name = name
+        self.binary = env.args.cairn
+        self.data_dir = env.path(name + "-data")
+        os.makedirs(self.data_dir, exist_ok=True)
+        self.config_path = env.path(name + ".yml")
+        with open(self.config_path, "w") as f:
+            f.write(config)
+        self.extra_args = list(extra_args)
+        self.proc = None
+        self.port = None
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def start(self, timeout=90):
+        self.port = free_port()
+        grpc_port = free_port()
+        argv = [self.binary, "--config.file=" + self.config_path,
+                "--storage.tsdb.path=" + self.data_dir,
+                "--web.listen-address=127.0.0.1:%d" % self.port,
+                "--grpc.listen-address=127.0.0.1:%d" % grpc_port] + self.extra_args
+        env = dict(os.environ)
+        # ASan builds: leak reports on shutdown would only blur the test's own output.
+        env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
+        self.proc = self.env.spawn(self.name, argv, env=env)
+        t0 = time.time()
+        wait_http_ok(self.url + "/-/ready", self.proc, timeout)
+        return time.time() - t0
+
+    def stop(self):
+        code = self.proc.stop()
+        check(code == 0, "%s exited with code %s on SIGTERM" % (self.name, code))
+
+    def kill9(self):
+        self.proc.kill9()
+
+    def healthy(self):
+        try:
+            return http_get(self.url + "/-/healthy", timeout=5).status == 200
+        except OSError:
+            return False
+
+
+# ---- remote write / read clients -------------------------------------------
+
+WRITE_HEADERS_V1 = {
+    "Content-Encoding": "snappy",
+    "Content-Type": "application/x-protobuf",
+    "X-Prometheus-Remote-Write-Version": "0.1.0",
+    "User-Agent": "cairn-integration-test",
+}
+WRITE_HEADERS_V2 = {
+    "Content-Encoding": "snappy",
+    "Content-Type": "application/x-protobuf;proto=io.prometheus.write.v2.Request",
+    "X-Prometheus-Remote-Write-Version": "2.0.0",
+    "User-Agent": "cairn-integration-test",
+}
+
+
+def remote_write(base_url, series, version=1, timeout=30):
+    if version == 1:
+        body, headers = prom_pb.encode_write_v1(series), WRITE_HEADERS_V1
+    else:
+        body, headers = prom_pb.encode_write_v2(series), WRITE_HEADERS_V2
+    return http_request("POST", base_url + "/api/v1/write", snappy_block.compress(body),
+                        headers, timeout=timeout)
+
+
+def remote_read(base_url, queries, response_type=prom_pb.SAMPLES, timeout=60):
+    """Returns {query_index: [(labels, samples)]}; samples sorted as served.
+
+    Fails the test on a non-200, a wrong content type, or a malformed body.
+    """
+    req = prom_pb.encode_read_request(queries, accepted=(response_type,))
+    headers = {"Content-Encoding": "snappy", "Accept-Encoding": "snappy",
+               "Content-Type": "application/x-protobuf",
+               "X-Prometheus-Remote-Read-Version": "0.1.0"}
+    r = http_request("POST", base_url + "/api/v1/read", snappy_block.compress(req), headers,
+                     timeout=timeout)
+    check(r.status == 200, "remote read: %r" % r)
+    ctype = r.headers.get("content-type", "")
+    if response_type == prom_pb.SAMPLES:
+        check(ctype.startswith("application/x-protobuf"), "SAMPLES content type %r" % ctype)
+        check(r.headers.get("content-encoding", "") == "snappy",
+              "SAMPLES content encoding %r" % r.headers.get("content-encoding"))
+        res = prom_pb.decode_read_response(snappy_block.decompress(r.body))
+        check(len(res) == len(queries), "remote read: %d results for %d queries" % (len(res), len(queries)))
+        return {i: res[i] for i in range(len(res))}
+    check(ctype.replace(" ", "").startswith(
+        "application/x-streamed-protobuf;proto=prometheus.ChunkedReadResponse"),
+        "STREAMED_XOR_CHUNKS content type %r" % ctype)
+    _, res = prom_pb.decode_chunked_response(r.body)
+    return {qi: [(labels, samples) for labels, samples, _ in series] for qi, series in res.items()}
+
+
+def run(main, description, extra_args=()):
+    """Parses the common flags, runs main(env), handles cleanup and exit codes."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--cairn", required=True, help="path to the cairn binary")
+    ap.add_argument("--keep", action="store_true", help="keep the temp dir on failure")
+    for name, helptext in extra_args:
+        ap.add_argument("--" + name, help=helptext)
+    args = ap.parse_args()
+    env = Env(args)
+    failed = True
+    code = 1
+    t0 = time.time()
+    try:
+        main(env)
+        failed = False
+        code = 0
+        log("PASS (%.1fs)" % (time.time() - t0))
+    except Skip as e:
+        failed = False
+        code = SKIP
+        log("SKIP: %s" % e)
+    except Failure as e:
+        log("FAIL: %s" % e)
+    except Exception:
+        traceback.print_exc()
+        log("FAIL: unexpected exception")
+    finally:
+        try:
+            env.cleanup(failed)
+        except Exception:
+            traceback.print_exc()
+            code = code or 1
+    sys.exit(code)
