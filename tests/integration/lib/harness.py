@@ -78,6 +78,33 @@ def http_request(method, url, body=None, headers=None, timeout=30):
         conn.close()
 
 
+def http_post_streaming(url, body, headers, timeout=60, chunk=1 << 20):
+    """POSTs body in chunks over a raw socket and returns the Response, even when the
+    server answers (e.g. 413) and closes before the whole body was sent.
+    Returns None if no HTTP response could be read at all."""
+    u = urllib.parse.urlsplit(url)
+    head = "POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Length: %d\r\nConnection: close\r\n" % (
+        u.path, u.hostname, u.port, len(body))
+    head += "".join("%s: %s\r\n" % kv for kv in headers.items()) + "\r\n"
+    sock = socket.create_connection((u.hostname, u.port), timeout=timeout)
+    try:
+        try:
+            sock.sendall(head.encode())
+            for i in range(0, len(body), chunk):
+                sock.sendall(body[i:i + chunk])
+        except OSError:
+            pass  # the server may stop reading once it has decided; read its answer
+        resp = http.client.HTTPResponse(sock)
+        try:
+            resp.begin()
+            data = resp.read()
+        except (OSError, http.client.HTTPException):
+            return None
+        return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
+    finally:
+        sock.close()
+
+
 def http_get(url, timeout=30):
     return http_request("GET", url, timeout=timeout)
 

@@ -69,7 +69,8 @@ def _decode_labels(raw_list):
     labels = []
     for raw in raw_list:
         f = pb.fields(raw)
-        labels.append((f.get(1, [b""])[-1].decode("utf-8"), f.get(2, [b""])[-1].decode("utf-8")))
+        labels.append((f.get(1, [b""])[-1].decode("utf-8", "surrogateescape"),
+                       f.get(2, [b""])[-1].decode("utf-8", "surrogateescape")))
     return tuple(labels)
 
 
