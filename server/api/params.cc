@@ -1,0 +1,289 @@
+#include "server/api/params.h"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace cairn::server::api {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Go's ParseFloat accepts an optional sign, decimal or exponent forms and the
+// words inf/infinity/nan; from_chars does not take a leading '+'.
+std::optional<double> ParseGoFloat(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  bool neg = false;
+  std::string_view body = s;
+  if (body[0] == '+' || body[0] == '-') {
+    neg = body[0] == '-';
+    body.remove_prefix(1);
+  }
+  if (body.empty()) return std::nullopt;
+  std::string lower;
+  for (char c : body) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower == "inf" || lower == "infinity") {
+    return neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  }
+  if (lower == "nan") return std::numeric_limits<double>::quiet_NaN();
+  if (!(std::isdigit(static_cast<unsigned char>(body[0])) || body[0] == '.')) return std::nullopt;
+  double v = 0;
+  auto res = std::from_chars(body.data(), body.data() + body.size(), v, std::chars_format::general);
+  if (res.ec != std::errc() || res.ptr != body.data() + body.size()) return std::nullopt;
+  return neg ? -v : v;
+}
+
+bool ReadDigits(std::string_view s, size_t* pos, size_t n, int* out) {
+  int v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (*pos >= s.size() || !std::isdigit(static_cast<unsigned char>(s[*pos]))) return false;
+    v = v * 10 + (s[*pos] - '0');
+    ++*pos;
+  }
+  *out = v;
+  return true;
+}
+
+bool Expect(std::string_view s, size_t* pos, char c) {
+  if (*pos >= s.size() || std::toupper(static_cast<unsigned char>(s[*pos])) != c) return false;
+  ++*pos;
+  return true;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+// days_from_civil algorithm).
+int64_t DaysFromCivil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+std::optional<int64_t> ParseRfc3339(std::string_view s) {
+  size_t pos = 0;
+  int year, month, day, hour, minute, second;
+  if (!ReadDigits(s, &pos, 4, &year) || !Expect(s, &pos, '-') || !ReadDigits(s, &pos, 2, &month) ||
+      !Expect(s, &pos, '-') || !ReadDigits(s, &pos, 2, &day) || !Expect(s, &pos, 'T') ||
+      !ReadDigits(s, &pos, 2, &hour) || !Expect(s, &pos, ':') || !ReadDigits(s, &pos, 2, &minute) ||
+      !Expect(s, &pos, ':') || !ReadDigits(s, &pos, 2, &second)) {
+    return std::nullopt;
+  }
+  static constexpr int kDaysInMonth[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDaysInMonth[month - 1] || hour > 23 || minute > 59 ||
+      second > 59) {
+    return std::nullopt;
+  }
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month == 2 && day == 29 && !leap) return std::nullopt;
+  int64_t frac_ms = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    size_t digits = 0;
+    int64_t scale = 100;
+    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+      frac_ms += (s[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+      ++digits;
+    }
+    if (digits == 0 || digits > 9) return std::nullopt;
+  }
+  int64_t offset_s = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int sign = s[pos] == '-' ? -1 : 1;
+    ++pos;
+    int oh, om;
+    if (!ReadDigits(s, &pos, 2, &oh) || !Expect(s, &pos, ':') || !ReadDigits(s, &pos, 2, &om) || oh > 23 ||
+        om > 59) {
+      return std::nullopt;
+    }
+    offset_s = sign * (oh * 3600 + om * 60);
+  } else {
+    return std::nullopt;
+  }
+  if (pos != s.size()) return std::nullopt;
+  int64_t secs = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_s;
+  return secs * 1000 + frac_ms;
+}
+
+}  // namespace
+
+std::string UrlDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+void Form::AddEncoded(std::string_view encoded) {
+  while (!encoded.empty()) {
+    size_t amp = encoded.find('&');
+    std::string_view pair = encoded.substr(0, amp);
+    encoded = amp == std::string_view::npos ? std::string_view() : encoded.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string key = UrlDecode(pair.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? std::string() : UrlDecode(pair.substr(eq + 1));
+    Add(std::move(key), std::move(value));
+  }
+}
+
+void Form::Add(std::string key, std::string value) { values_.emplace(std::move(key), std::move(value)); }
+
+std::optional<std::string> Form::Get(std::string_view key) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> Form::GetAll(std::string_view key) const {
+  std::vector<std::string> out;
+  auto [lo, hi] = values_.equal_range(key);
+  for (auto it = lo; it != hi; ++it) out.push_back(it->second);
+  return out;
+}
+
+Result<int64_t> ParseTime(std::string_view s) {
+  if (auto f = ParseGoFloat(s)) {
+    double v = *f;
+    // Whole seconds, then the fraction rounded to milliseconds, as upstream.
+    if (std::isfinite(v) && std::fabs(v) < 9.2e15) {
+      double whole = std::trunc(v);
+      double frac_ms = std::round((v - whole) * 1000);
+      return static_cast<int64_t>(whole) * 1000 + static_cast<int64_t>(frac_ms);
+    }
+    return Status::InvalidArgument("cannot parse \"" + std::string(s) + "\" to a valid timestamp");
+  }
+  if (s == "-292273086-05-16T16:47:06Z") return kMinTimeMs;
+  if (s == "292277025-08-18T07:12:54.999999999Z") return kMaxTimeMs;
+  if (auto t = ParseRfc3339(s)) return *t;
+  return Status::InvalidArgument("cannot parse \"" + std::string(s) + "\" to a valid timestamp");
+}
+
+Result<int64_t> ParsePromDuration(std::string_view s) {
+  if (s == "0") return int64_t{0};
+  struct Unit {
+    std::string_view name;
+    int64_t ms;
+  };
+  static constexpr Unit kUnits[] = {{"y", 365LL * 86400000}, {"w", 7LL * 86400000}, {"d", 86400000},
+                                    {"h", 3600000},          {"m", 60000},           {"s", 1000},
+                                    {"ms", 1}};
+  auto bad = [&] { return Status::InvalidArgument("not a valid duration string: \"" + std::string(s) + "\""); };
+  if (s.empty()) return bad();
+  size_t pos = 0;
+  size_t next_unit = 0;
+  int64_t total = 0;
+  while (pos < s.size()) {
+    size_t start = pos;
+    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
+    if (pos == start) return bad();
+    int64_t n = 0;
+    auto res = std::from_chars(s.data() + start, s.data() + pos, n);
+    if (res.ec != std::errc()) return bad();
+    size_t unit_start = pos;
+    while (pos < s.size() && std::isalpha(static_cast<unsigned char>(s[pos]))) ++pos;
+    std::string_view unit = s.substr(unit_start, pos - unit_start);
+    size_t u = next_unit;
+    while (u < std::size(kUnits) && kUnits[u].name != unit) ++u;
+    if (u == std::size(kUnits)) return bad();
+    next_unit = u + 1;
+    if (n > std::numeric_limits<int64_t>::max() / kUnits[u].ms ||
+        total > std::numeric_limits<int64_t>::max() - n * kUnits[u].ms) {
+      return Status::InvalidArgument("duration out of range: \"" + std::string(s) + "\"");
+    }
+    total += n * kUnits[u].ms;
+  }
+  return total;
+}
+
+Result<int64_t> ParseDuration(std::string_view s) {
+  if (auto f = ParseGoFloat(s)) {
+    double ms = *f * 1000;
+    if (std::isnan(ms) || ms >= 9.2e18 || ms <= -9.2e18) {
+      return Status::InvalidArgument("cannot parse \"" + std::string(s) +
+                                     "\" to a valid duration. It overflows int64");
+    }
+    return static_cast<int64_t>(std::round(ms));
+  }
+  auto d = ParsePromDuration(s);
+  if (!d.ok()) return Status::InvalidArgument("cannot parse \"" + std::string(s) + "\" to a valid duration");
+  return d;
+}
+
+Result<int64_t> ParseByteSize(std::string_view s) {
+  static constexpr std::pair<std::string_view, int> kUnits[] = {{"KB", 10}, {"MB", 20}, {"GB", 30}, {"TB", 40},
+                                                                {"PB", 50}, {"EB", 60}, {"B", 0}};
+  auto bad = [&] { return Status::InvalidArgument("invalid byte size \"" + std::string(s) + "\""); };
+  size_t pos = 0;
+  while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
+  if (pos == 0) return bad();
+  int64_t n = 0;
+  if (std::from_chars(s.data(), s.data() + pos, n).ec != std::errc()) return bad();
+  std::string_view unit = s.substr(pos);
+  for (const auto& [name, shift] : kUnits) {
+    if (unit == name) {
+      if (shift > 0 && n > (std::numeric_limits<int64_t>::max() >> shift)) return bad();
+      return n << shift;
+    }
+  }
+  return bad();
+}
+
+Result<uint64_t> ParseLimit(std::string_view s) {
+  uint64_t v = 0;
+  auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || res.ec != std::errc() || res.ptr != s.data() + s.size()) {
+    return Status::InvalidArgument("invalid limit: \"" + std::string(s) + "\"");
+  }
+  return v;
+}
+
+std::string FormatPromDuration(int64_t ms) {
+  if (ms == 0) return "0s";
+  std::string out;
+  if (ms < 0) {
+    out = "-";
+    ms = -ms;
+  }
+  struct Unit {
+    std::string_view name;
+    int64_t ms;
+    bool exact;  // years and weeks only when they divide evenly ("90d", not "12w6d")
+  };
+  static constexpr Unit kUnits[] = {{"y", 365LL * 86400000, true}, {"w", 7LL * 86400000, true},
+                                    {"d", 86400000, false},        {"h", 3600000, false},
+                                    {"m", 60000, false},           {"s", 1000, false},
+                                    {"ms", 1, false}};
+  for (const auto& [name, unit_ms, exact] : kUnits) {
+    if (exact && ms % unit_ms != 0) continue;
+    if (ms >= unit_ms) {
+      out += std::to_string(ms / unit_ms);
+      out += name;
+      ms %= unit_ms;
+    }
+  }
+  return out;
+}
+
+}  // namespace cairn::server::api

@@ -1,0 +1,184 @@
+#include "server/flags.h"
+
+#include <charconv>
+#include <functional>
+#include <string_view>
+
+#include "server/api/params.h"
+
+namespace cairn::server {
+namespace {
+
+struct FlagDef {
+  std::string_view name;
+  std::string_view default_value;
+  std::string_view help;
+  bool is_bool;
+  std::function<Status(ServerFlags&, const std::string&)> set;
+};
+
+Status SetBool(bool* field, const std::string& v) {
+  if (v == "true" || v == "1") {
+    *field = true;
+  } else if (v == "false" || v == "0") {
+    *field = false;
+  } else {
+    return Status::InvalidArgument("expected true or false, got \"" + v + "\"");
+  }
+  return Status::OK();
+}
+
+Status SetInt(int64_t* field, const std::string& v) {
+  int64_t n = 0;
+  auto res = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || res.ec != std::errc() || res.ptr != v.data() + v.size() || n < 0) {
+    return Status::InvalidArgument("expected a non-negative integer, got \"" + v + "\"");
+  }
+  *field = n;
+  return Status::OK();
+}
+
+Status SetDuration(int64_t* field, const std::string& v) {
+  auto d = api::ParsePromDuration(v);
+  if (!d.ok()) return d.status();
+  *field = *d;
+  return Status::OK();
+}
+
+const std::vector<FlagDef>& Defs() {
+  static const std::vector<FlagDef> defs = {
+      {"config.file", "prometheus.yml", "Prometheus configuration file path.", false,
+       [](ServerFlags& f, const std::string& v) { f.config_file = v; return Status::OK(); }},
+      {"storage.tsdb.path", "data/", "Base path for metrics storage.", false,
+       [](ServerFlags& f, const std::string& v) { f.tsdb_path = v; return Status::OK(); }},
+      {"storage.tsdb.retention.time", "15d",
+       "How long to retain samples (units y w d h m s ms). 15d when neither time nor size is set.", false,
+       [](ServerFlags& f, const std::string& v) { return SetDuration(&f.retention_time_ms, v); }},
+      {"storage.tsdb.retention.size", "0B", "Maximum bytes of storage blocks to retain (B KB MB GB TB PB EB).",
+       false,
+       [](ServerFlags& f, const std::string& v) {
+         auto n = api::ParseByteSize(v);
+         if (!n.ok()) return n.status();
+         f.retention_size_bytes = *n;
+         return Status::OK();
+       }},
+      {"web.listen-address", "0.0.0.0:9090", "Address to listen on for the web interface and API.", false,
+       [](ServerFlags& f, const std::string& v) { f.listen_address = v; return Status::OK(); }},
+      {"web.enable-lifecycle", "false", "Enable shutdown and reload via HTTP request.", true,
+       [](ServerFlags& f, const std::string& v) { return SetBool(&f.enable_lifecycle, v); }},
+      {"web.enable-admin-api", "false", "Enable API endpoints for admin control actions.", true,
+       [](ServerFlags& f, const std::string& v) { return SetBool(&f.enable_admin_api, v); }},
+      {"web.enable-remote-write-receiver", "false",
+       "Accepted for compatibility; Cairn always receives remote write.", true,
+       [](ServerFlags& f, const std::string& v) { return SetBool(&f.enable_remote_write_receiver, v); }},
+      {"grpc.listen-address", "", "Address for the gRPC RemoteStorage and Admin services; empty = off.", false,
+       [](ServerFlags& f, const std::string& v) { f.grpc_listen_address = v; return Status::OK(); }},
+      {"query.timeout", "2m", "Maximum time a query may take before being aborted.", false,
+       [](ServerFlags& f, const std::string& v) { return SetDuration(&f.query_timeout_ms, v); }},
+      {"query.max-samples", "50000000", "Maximum number of samples a single query can load into memory.", false,
+       [](ServerFlags& f, const std::string& v) { return SetInt(&f.query_max_samples, v); }},
+      {"query.lookback-delta", "5m", "How far back to look for a sample of an instant selector.", false,
+       [](ServerFlags& f, const std::string& v) { return SetDuration(&f.lookback_delta_ms, v); }},
+      {"storage.remote.read-sample-limit", "50000000",
+       "Maximum samples returned by one remote read query (SAMPLES response); 0 = no limit.", false,
+       [](ServerFlags& f, const std::string& v) { return SetInt(&f.remote_read_sample_limit, v); }},
+      {"storage.remote.read-max-bytes-in-frame", "1048576",
+       "Maximum bytes of chunk data in one streamed remote read frame.", false,
+       [](ServerFlags& f, const std::string& v) { return SetInt(&f.remote_read_max_bytes_in_frame, v); }},
+      {"log.level", "info", "Only log messages with the given severity or above: debug, info, warn, error.", false,
+       [](ServerFlags& f, const std::string& v) {
+         if (v != "debug" && v != "info" && v != "warn" && v != "error") {
+           return Status::InvalidArgument("expected one of debug, info, warn, error, got \"" + v + "\"");
+         }
+         f.log_level = v;
+         return Status::OK();
+       }},
+  };
+  return defs;
+}
+
+const FlagDef* Find(std::string_view name) {
+  for (const auto& d : Defs()) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Result<FlagsOutcome> ParseFlags(const std::vector<std::string>& args) {
+  FlagsOutcome out;
+  for (const auto& d : Defs()) out.flags.values[std::string(d.name)] = std::string(d.default_value);
+  bool time_set = false;
+  bool size_set = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      out.action = FlagsOutcome::Action::kHelp;
+      return out;
+    }
+    if (arg == "--version") {
+      out.action = FlagsOutcome::Action::kVersion;
+      return out;
+    }
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) {
+      return Status::InvalidArgument("unexpected argument \"" + arg + "\"; flags start with --");
+    }
+    std::string name = arg.substr(2);
+    std::string value;
+    bool has_value = false;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+      has_value = true;
+    }
+    const FlagDef* def = Find(name);
+    if (def == nullptr && !has_value && name.rfind("no-", 0) == 0) {
+      def = Find(name.substr(3));
+      if (def != nullptr && def->is_bool) {
+        name = name.substr(3);
+        value = "false";
+        has_value = true;
+      } else {
+        def = nullptr;
+      }
+    }
+    if (def == nullptr) return Status::InvalidArgument("unknown flag --" + name);
+    if (!has_value) {
+      if (def->is_bool) {
+        value = "true";
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return Status::InvalidArgument("flag --" + name + " needs a value");
+      }
+    }
+    Status st = def->set(out.flags, value);
+    if (!st.ok()) return Status::InvalidArgument("invalid value for --" + name + ": " + st.message());
+    out.flags.values[name] = value;
+    if (name == "storage.tsdb.retention.time") time_set = true;
+    if (name == "storage.tsdb.retention.size") size_set = true;
+  }
+  if (size_set && !time_set) {
+    out.flags.retention_time_ms = 0;
+    out.flags.values["storage.tsdb.retention.time"] = "0s";
+  }
+  return out;
+}
+
+std::string FlagsHelp() {
+  std::string out =
+      "usage: cairn [<flags>]\n\nCairn, a Prometheus-compatible time-series database server.\n\nFlags:\n"
+      "  --help                     Show this help.\n"
+      "  --version                  Show the version.\n";
+  for (const auto& d : Defs()) {
+    std::string line = "  --" + std::string(d.name);
+    if (!d.is_bool) line += "=<value>";
+    out += line + "\n      " + std::string(d.help);
+    if (!d.default_value.empty()) out += " (default: " + std::string(d.default_value) + ")";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace cairn::server

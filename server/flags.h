@@ -1,0 +1,54 @@
+// Command-line flags of `cairn`, named as Prometheus names them (COMPAT.md §6)
+// and parsed by hand: `--flag=value` and `--flag value` both work; boolean
+// flags take no separate value (`--web.enable-lifecycle`,
+// `--web.enable-lifecycle=false`, `--no-web.enable-lifecycle`).
+// Pure parsing; thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace cairn::server {
+
+struct ServerFlags {
+  std::string config_file = "prometheus.yml";        // --config.file
+  std::string tsdb_path = "data/";                    // --storage.tsdb.path
+  // --storage.tsdb.retention.time; 15d when neither time nor size is given,
+  // 0 (no time limit) when only a size is given.
+  int64_t retention_time_ms = 15LL * 86400000;
+  int64_t retention_size_bytes = 0;                   // --storage.tsdb.retention.size; 0 = none
+  std::string listen_address = "0.0.0.0:9090";        // --web.listen-address
+  bool enable_lifecycle = false;                      // --web.enable-lifecycle: /-/reload, /-/quit
+  bool enable_admin_api = false;                      // --web.enable-admin-api
+  bool enable_remote_write_receiver = false;          // accepted; Cairn always receives
+  std::string grpc_listen_address;                    // --grpc.listen-address; empty = no gRPC
+  int64_t query_timeout_ms = 2 * 60000;               // --query.timeout
+  int64_t query_max_samples = 50000000;               // --query.max-samples
+  int64_t lookback_delta_ms = 5 * 60000;              // --query.lookback-delta
+  int64_t remote_read_sample_limit = 50000000;        // --storage.remote.read-sample-limit; 0 = none
+  int64_t remote_read_max_bytes_in_frame = 1 << 20;   // --storage.remote.read-max-bytes-in-frame
+  std::string log_level = "info";                     // --log.level: debug, info, warn, error
+
+  // Every flag name (without "--") and its effective value as text, for
+  // /api/v1/status/flags.
+  std::map<std::string, std::string> values;
+};
+
+struct FlagsOutcome {
+  enum class Action { kRun, kHelp, kVersion };
+  Action action = Action::kRun;
+  ServerFlags flags;
+};
+
+// Parses argv[1..]. Errors (unknown flag, missing or malformed value) are
+// InvalidArgument with a message naming the flag; main exits 2 on them.
+Result<FlagsOutcome> ParseFlags(const std::vector<std::string>& args);
+
+// The --help text: one line per flag with its default.
+std::string FlagsHelp();
+
+}  // namespace cairn::server

@@ -1,0 +1,71 @@
+#include "server/flags.h"
+
+#include <gtest/gtest.h>
+
+namespace cairn::server {
+namespace {
+
+TEST(FlagsTest, DefaultsMatchPrometheus) {
+  auto r = ParseFlags({});
+  ASSERT_TRUE(r.ok());
+  const ServerFlags& f = r->flags;
+  EXPECT_EQ(f.config_file, "prometheus.yml");
+  EXPECT_EQ(f.tsdb_path, "data/");
+  EXPECT_EQ(f.retention_time_ms, 15LL * 86400000);
+  EXPECT_EQ(f.listen_address, "0.0.0.0:9090");
+  EXPECT_EQ(f.query_timeout_ms, 120000);
+  EXPECT_EQ(f.lookback_delta_ms, 300000);
+  EXPECT_EQ(f.query_max_samples, 50000000);
+  EXPECT_FALSE(f.enable_lifecycle);
+  EXPECT_EQ(f.values.at("query.timeout"), "2m");
+  EXPECT_EQ(f.values.at("web.listen-address"), "0.0.0.0:9090");
+}
+
+TEST(FlagsTest, EqualsAndSeparateValueForms) {
+  auto r = ParseFlags({"--config.file=/etc/p.yml", "--storage.tsdb.path", "/var/data", "--web.enable-lifecycle",
+                       "--query.timeout=30s", "--storage.tsdb.retention.time", "1y", "--grpc.listen-address=:9095",
+                       "--no-web.enable-admin-api", "--web.enable-remote-write-receiver=true"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const ServerFlags& f = r->flags;
+  EXPECT_EQ(f.config_file, "/etc/p.yml");
+  EXPECT_EQ(f.tsdb_path, "/var/data");
+  EXPECT_TRUE(f.enable_lifecycle);
+  EXPECT_FALSE(f.enable_admin_api);
+  EXPECT_TRUE(f.enable_remote_write_receiver);
+  EXPECT_EQ(f.query_timeout_ms, 30000);
+  EXPECT_EQ(f.retention_time_ms, 365LL * 86400000);
+  EXPECT_EQ(f.grpc_listen_address, ":9095");
+  EXPECT_EQ(f.values.at("config.file"), "/etc/p.yml");
+  EXPECT_EQ(f.values.at("web.enable-lifecycle"), "true");
+}
+
+TEST(FlagsTest, SizeOnlyDisablesTimeRetention) {
+  auto r = ParseFlags({"--storage.tsdb.retention.size=10GB"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->flags.retention_size_bytes, 10LL << 30);
+  EXPECT_EQ(r->flags.retention_time_ms, 0);
+}
+
+TEST(FlagsTest, HelpAndVersion) {
+  EXPECT_EQ(ParseFlags({"--help"})->action, FlagsOutcome::Action::kHelp);
+  EXPECT_EQ(ParseFlags({"--version"})->action, FlagsOutcome::Action::kVersion);
+  EXPECT_NE(FlagsHelp().find("--storage.tsdb.retention.time"), std::string::npos);
+}
+
+TEST(FlagsTest, ErrorsNameTheFlag) {
+  auto unknown = ParseFlags({"--web.listen-adress=:1"});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().message(), "unknown flag --web.listen-adress");
+  auto missing = ParseFlags({"--config.file"});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("needs a value"), std::string::npos);
+  EXPECT_FALSE(ParseFlags({"--query.timeout=fast"}).ok());
+  EXPECT_FALSE(ParseFlags({"--storage.tsdb.retention.size=10"}).ok());
+  EXPECT_FALSE(ParseFlags({"--web.enable-lifecycle=maybe"}).ok());
+  EXPECT_FALSE(ParseFlags({"--log.level=loud"}).ok());
+  EXPECT_FALSE(ParseFlags({"positional"}).ok());
+  EXPECT_FALSE(ParseFlags({"--query.max-samples=-5"}).ok());
+}
+
+}  // namespace
+}  // namespace cairn::server
