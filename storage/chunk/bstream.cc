@@ -1,0 +1,91 @@
+#include "storage/chunk/bstream.h"
+
+namespace cairn::storage::chunk {
+
+void BitWriter::WriteBit(bool bit) {
+  if (free_bits_ == 0) {
+    out_->push_back('\0');
+    free_bits_ = 8;
+  }
+  if (bit) out_->back() = static_cast<char>(static_cast<uint8_t>(out_->back()) | (1u << (free_bits_ - 1)));
+  --free_bits_;
+}
+
+void BitWriter::WriteByte(uint8_t b) {
+  if (free_bits_ == 0) {
+    out_->push_back('\0');
+    free_bits_ = 8;
+  }
+  out_->back() = static_cast<char>(static_cast<uint8_t>(out_->back()) | (b >> (8 - free_bits_)));
+  out_->push_back(static_cast<char>(free_bits_ == 8 ? 0 : static_cast<uint8_t>(b << free_bits_)));
+}
+
+void BitWriter::WriteBits(uint64_t u, int nbits) {
+  if (nbits <= 0) return;
+  u <<= 64 - nbits;
+  for (; nbits >= 8; nbits -= 8) {
+    WriteByte(static_cast<uint8_t>(u >> 56));
+    u <<= 8;
+  }
+  // The remaining < 8 bits, grouped per byte; same result as bit by bit.
+  while (nbits > 0) {
+    if (free_bits_ == 0) {
+      out_->push_back('\0');
+      free_bits_ = 8;
+    }
+    const int take = nbits < free_bits_ ? nbits : free_bits_;
+    const uint8_t part = static_cast<uint8_t>(u >> (64 - take));
+    out_->back() = static_cast<char>(static_cast<uint8_t>(out_->back()) | (part << (free_bits_ - take)));
+    u <<= take;
+    free_bits_ -= take;
+    nbits -= take;
+  }
+}
+
+void BitReader::Refill() {
+  while (valid_ <= 56 && pos_ < data_.size()) {
+    buf_ |= uint64_t{static_cast<uint8_t>(data_[pos_++])} << (56 - valid_);
+    valid_ += 8;
+  }
+}
+
+uint64_t BitReader::Take(int n) {
+  if (n == 0) return 0;
+  const uint64_t v = buf_ >> (64 - n);
+  buf_ = n == 64 ? 0 : buf_ << n;
+  valid_ -= n;
+  return v;
+}
+
+bool BitReader::ReadBits(int nbits, uint64_t* out) {
+  if (nbits > valid_) Refill();
+  if (nbits <= valid_) {
+    *out = Take(nbits);
+    return true;
+  }
+  if (pos_ >= data_.size()) return false;
+  // Only a read longer than the 57..64 bits one refill provides gets here.
+  const int first = valid_;
+  const uint64_t hi = Take(first);
+  Refill();
+  const int rest = nbits - first;
+  if (rest > valid_) return false;
+  *out = (hi << rest) | Take(rest);
+  return true;
+}
+
+bool BitReader::ReadBit(bool* out) {
+  uint64_t v;
+  if (!ReadBits(1, &v)) return false;
+  *out = v != 0;
+  return true;
+}
+
+bool BitReader::ReadByte(uint8_t* out) {
+  uint64_t v;
+  if (!ReadBits(8, &v)) return false;
+  *out = static_cast<uint8_t>(v);
+  return true;
+}
+
+}  // namespace cairn::storage::chunk
