@@ -265,6 +265,47 @@ class Cairn:
             return False
 
 
+class Prometheus:
+    """Debian's prometheus on a free port with its own temp storage."""
+
+    def __init__(self, env, config, name="prometheus", extra_args=()):
+        self.env = env
+        self.name = name
+        self.binary = env.binary("prometheus")
+        self.data_dir = env.path(name + "-data")
+        self.config_path = env.path(name + ".yml")
+        with open(self.config_path, "w") as f:
+            f.write(config)
+        self.extra_args = list(extra_args)
+        self.port = free_port()
+        self.proc = None
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def start(self, timeout=60):
+        argv = [self.binary, "--config.file=" + self.config_path,
+                "--storage.tsdb.path=" + self.data_dir,
+                "--web.listen-address=127.0.0.1:%d" % self.port] + self.extra_args
+        self.proc = self.env.spawn(self.name, argv)
+        wait_http_ok(self.url + "/-/ready", self.proc, timeout)
+
+    def stop(self):
+        return self.proc.stop()
+
+
+def api_get(base_url, path, params, timeout=30):
+    """GET an API v1 endpoint; returns the 'data' of a success envelope or fails."""
+    import json
+    q = urllib.parse.urlencode(params)
+    r = http_get(base_url + path + ("?" + q if q else ""), timeout=timeout)
+    check(r.status == 200, "GET %s %s: %r" % (path, params, r))
+    env = json.loads(r.body)
+    check(env.get("status") == "success", "GET %s: %r" % (path, env))
+    return env["data"]
+
+
 # ---- remote write / read clients -------------------------------------------
 
 WRITE_HEADERS_V1 = {
