@@ -1,0 +1,216 @@
+#include "ingest/remote_write.h"
+
+#include <snappy.h>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "ingest/content_negotiation.h"
+#include "ingest/write_request_decoder.h"
+#include "storage/labels.h"
+
+namespace cairn::ingest {
+namespace {
+
+constexpr std::string_view kReasonEmptyName = "empty label name";
+constexpr std::string_view kReasonUtf8 = "invalid UTF-8 in labels";
+constexpr std::string_view kReasonDuplicateName = "duplicate label name";
+constexpr std::string_view kReasonUnsorted = "labels not sorted by name";
+constexpr std::string_view kReasonNoName = "missing metric name";
+constexpr std::string_view kReasonHistograms = "native histograms not supported";
+constexpr std::string_view kReasonDuplicateSample = "duplicate sample for timestamp";
+constexpr std::string_view kReasonInvalidSample = "invalid sample";
+
+// Checks one series' wire labels and builds the sorted label set, dropping
+// labels with empty values (an empty value means "absent" in Prometheus).
+// Returns the rejection reason, or an empty view when the labels are good.
+std::string_view CheckLabels(const std::vector<LabelView>& in, std::vector<storage::Label>* out) {
+  out->clear();
+  bool has_name = false;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const LabelView& l = in[i];
+    if (l.name.empty()) return kReasonEmptyName;
+    if (!storage::IsValidUtf8(l.name) || !storage::IsValidUtf8(l.value)) return kReasonUtf8;
+    if (i > 0) {
+      if (in[i - 1].name == l.name) return kReasonDuplicateName;
+      if (in[i - 1].name > l.name) return kReasonUnsorted;
+    }
+    if (l.value.empty()) continue;
+    if (l.name == storage::kMetricName) has_name = true;
+    out->push_back({std::string(l.name), std::string(l.value)});
+  }
+  if (!has_name) return kReasonNoName;
+  return {};
+}
+
+// {a="b", ...} of raw wire labels for error messages, cut at ~200 bytes.
+std::string DescribeLabels(const std::vector<LabelView>& labels) {
+  std::string s = "{";
+  for (const LabelView& l : labels) {
+    if (s.size() > 1) s += ", ";
+    s.append(l.name).append("=\"").append(l.value).append("\"");
+    if (s.size() > 200) {
+      s.resize(200);
+      s += "...";
+      break;
+    }
+  }
+  s += "}";
+  return s;
+}
+
+class AppendingVisitor final : public WriteRequestVisitor {
+ public:
+  AppendingVisitor(storage::Appender& app, MetadataSink* sink, WriteOutcome* out)
+      : app_(app), sink_(sink), out_(out) {}
+
+  Status OnSeries(const SeriesView& s) override {
+    if (s.samples.empty() && s.histograms == 0) return Status::OK();
+    if (s.histograms > 0) Reject(kReasonHistograms, s.histograms, DescribeLabels(s.labels));
+    if (s.samples.empty()) return Status::OK();
+    std::string_view reason = CheckLabels(s.labels, &scratch_);
+    if (!reason.empty()) {
+      Reject(reason, static_cast<int64_t>(s.samples.size()), DescribeLabels(s.labels));
+      return Status::OK();
+    }
+    const storage::Labels labels = storage::Labels::FromSorted(std::move(scratch_));
+    scratch_ = {};
+    storage::SeriesRef ref = 0;
+    storage::AppendOptions opts;
+    for (const DecodedSample& sample : s.samples) {
+      opts.start_t_ms = sample.start_t_ms;
+      Result<storage::SeriesRef> r = app_.Append(ref, labels, sample.t_ms, sample.v, opts);
+      if (r.ok()) {
+        ref = *r;
+        ++appended_;
+        continue;
+      }
+      switch (r.status().code()) {
+        case StatusCode::kDuplicateSample:
+          Reject(kReasonDuplicateSample, 1, r.status().message());
+          break;
+        case StatusCode::kInvalidArgument:
+          Reject(kReasonInvalidSample, 1, r.status().message());
+          break;
+        default:
+          storage_error_ = r.status();
+          return r.status();
+      }
+    }
+    if (s.has_metadata && !s.metadata.family.empty()) return OnMetadata(s.metadata);
+    return Status::OK();
+  }
+
+  Status OnMetadata(const MetadataView& md) override {
+    if (md.family.empty()) return Status::OK();
+    storage::Metadata m{md.type, std::string(md.help), std::string(md.unit)};
+    if (sink_ != nullptr) {
+      sink_->Record(md.family, m);
+    } else {
+      // Metadata is advisory; failing to keep it must not fail the samples.
+      Status ignored = app_.UpdateMetadata(std::string(md.family), m);
+      (void)ignored;
+    }
+    return Status::OK();
+  }
+
+  void Reject(std::string_view reason, int64_t n, std::string example) {
+    out_->samples_rejected += n;
+    auto [it, inserted] = out_->rejected_by_reason.try_emplace(std::string(reason), 0);
+    it->second += n;
+    if (inserted) examples_[it->first] = std::move(example);
+  }
+
+  int64_t appended() const { return appended_; }
+  const Status& storage_error() const { return storage_error_; }
+
+  // "N samples rejected, M written; reason: count (e.g. ...); ..."
+  std::string RejectionMessage(int64_t written) const {
+    std::string msg = std::to_string(out_->samples_rejected) + " samples rejected, " + std::to_string(written) +
+                      " written";
+    for (const auto& [reason, n] : out_->rejected_by_reason) {
+      msg += "; " + reason + ": " + std::to_string(n);
+      auto it = examples_.find(reason);
+      if (it != examples_.end() && !it->second.empty()) msg += " (e.g. " + it->second + ")";
+    }
+    return msg;
+  }
+
+ private:
+  storage::Appender& app_;
+  MetadataSink* sink_;
+  WriteOutcome* out_;
+  std::vector<storage::Label> scratch_;
+  std::map<std::string, std::string> examples_;
+  int64_t appended_ = 0;
+  Status storage_error_;
+};
+
+WriteOutcome Fail(WriteOutcome out, int status, std::string message) {
+  out.http_status = status;
+  out.message = std::move(message);
+  out.samples_written = out.histograms_written = out.exemplars_written = 0;
+  return out;
+}
+
+int StorageErrorStatus(const Status& st) { return st.code() == StatusCode::kUnavailable ? 503 : 500; }
+
+}  // namespace
+
+WriteOutcome HandleRemoteWrite(std::string_view body, std::string_view content_type,
+                               std::string_view content_encoding, storage::Appendable& db,
+                               MetadataSink* metadata, const RemoteWriteLimits& limits) {
+  WriteOutcome out;
+  Result<RemoteWriteVersion> version = ParseRemoteWriteContentType(content_type);
+  if (!version.ok()) return Fail(std::move(out), 415, version.status().message());
+  out.v2 = *version == RemoteWriteVersion::kV2;
+  if (!IsSnappyEncoding(content_encoding))
+    return Fail(std::move(out), 415,
+                "unsupported Content-Encoding \"" + std::string(content_encoding) + "\"; only snappy is accepted");
+  if (body.size() > limits.max_compressed_bytes)
+    return Fail(std::move(out), 413,
+                "request body of " + std::to_string(body.size()) + " bytes exceeds the limit of " +
+                    std::to_string(limits.max_compressed_bytes));
+
+  size_t decoded_size = 0;
+  if (!snappy::GetUncompressedLength(body.data(), body.size(), &decoded_size))
+    return Fail(std::move(out), 400, "snappy decode error: invalid snappy block header");
+  if (decoded_size > limits.max_decoded_bytes)
+    return Fail(std::move(out), 413,
+                "decoded request of " + std::to_string(decoded_size) + " bytes exceeds the limit of " +
+                    std::to_string(limits.max_decoded_bytes));
+  std::unique_ptr<char[]> decoded(new char[decoded_size == 0 ? 1 : decoded_size]);
+  if (!snappy::RawUncompress(body.data(), body.size(), decoded.get()))
+    return Fail(std::move(out), 400, "snappy decode error: corrupt snappy block");
+
+  std::unique_ptr<storage::Appender> app = db.NewAppender();
+  AppendingVisitor visitor(*app, metadata, &out);
+  Status st = DecodeWriteRequest(std::string_view(decoded.get(), decoded_size), *version, visitor);
+  if (!st.ok()) {
+    app->Rollback();
+    if (!visitor.storage_error().ok())
+      return Fail(std::move(out), StorageErrorStatus(st), "storage error: " + st.message());
+    return Fail(std::move(out), 400, "bad remote write request: " + st.message());
+  }
+
+  int64_t written = visitor.appended();
+  Status commit = app->Commit();
+  if (!commit.ok()) {
+    if (commit.code() != StatusCode::kDuplicateSample && commit.code() != StatusCode::kInvalidArgument)
+      return Fail(std::move(out), StorageErrorStatus(commit), "storage error: " + commit.message());
+    // A storage that finds conflicts only at commit still stored the rest;
+    // at least one sample was refused.
+    visitor.Reject(commit.code() == StatusCode::kDuplicateSample ? kReasonDuplicateSample : kReasonInvalidSample,
+                   1, commit.message());
+    written = std::max<int64_t>(0, written - 1);
+  }
+  out.samples_written = written;
+  if (out.samples_rejected > 0) {
+    out.http_status = 400;
+    out.message = visitor.RejectionMessage(written);
+  }
+  return out;
+}
+
+}  // namespace cairn::ingest

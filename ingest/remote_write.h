@@ -1,0 +1,60 @@
+// Remote-write receiver: one HTTP request body of Prometheus remote write
+// (1.0 `prometheus.WriteRequest` or 2.0 `io.prometheus.write.v2.Request`,
+// snappy block compressed) → samples appended through one Appender and
+// committed together, plus the HTTP answer to give (see shared/COMPAT.md §3).
+//
+//   WriteOutcome out = HandleRemoteWrite(body, req["Content-Type"], req["Content-Encoding"],
+//                                        storage, &metadata_store, RemoteWriteLimits{});
+//   reply(out.http_status, out.message);   // 204 → empty body
+//   if (out.v2) set X-Prometheus-Remote-Write-{Samples,Histograms,Exemplars}-Written
+//
+// Answers: 204 when everything was stored; 400 with a text body listing the
+// reasons when part of the request was rejected (every valid sample is still
+// stored) or the body is not valid snappy/protobuf (nothing stored); 413 when
+// the body is over the limits; 415 for an unknown Content-Encoding or
+// `proto=`; 5xx only when storage fails (nothing acknowledged, sender
+// retries). Native histograms and exemplars are not stored yet: histograms
+// are counted as rejected, exemplars are dropped silently (as upstream never
+// fails a request over exemplars).
+// Thread-safety: HandleRemoteWrite may run concurrently; each call uses its
+// own Appender.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "ingest/metadata_sink.h"
+#include "storage/appender.h"
+
+namespace cairn::ingest {
+
+struct RemoteWriteLimits {
+  // Largest accepted request body as sent (snappy). Upstream: 32 MiB.
+  size_t max_compressed_bytes = 32 << 20;
+  // Largest accepted body after snappy decoding. Upstream: 32 MiB.
+  size_t max_decoded_bytes = 32 << 20;
+};
+
+struct WriteOutcome {
+  int http_status = 204;
+  std::string message;  // text body for 4xx/5xx
+  int64_t samples_written = 0, histograms_written = 0, exemplars_written = 0;
+  // Float samples and native histogram samples that were not stored.
+  int64_t samples_rejected = 0;
+  // Short, fixed reason → number of samples (float or histogram) rejected for it.
+  std::map<std::string, int64_t> rejected_by_reason;
+  bool v2 = false;  // the request was remote write 2.0
+};
+
+// Content-Type with `proto=io.prometheus.write.v2.Request` selects 2.0; no
+// `proto=` or `proto=prometheus.WriteRequest` selects 1.0. Content-Encoding
+// must be `snappy` or empty (taken as snappy). `metadata` may be null: then
+// metadata goes to the Appender's UpdateMetadata instead.
+WriteOutcome HandleRemoteWrite(std::string_view body, std::string_view content_type,
+                               std::string_view content_encoding, storage::Appendable& db,
+                               MetadataSink* metadata, const RemoteWriteLimits& limits);
+
+}  // namespace cairn::ingest
