@@ -1,0 +1,112 @@
+// Wal: Cairn's write-ahead log. Append-only segment files (<dir>/00000001,
+// ...) holding CRC32C-checked records (layout: storage/docs/format.md). The
+// WAL does not interpret record payloads; storage/wal/records.h defines them.
+//
+// Group commit: Log() buffers a batch and returns only once that batch is
+// written and fdatasync'ed. Whichever caller finds no sync in progress becomes
+// the leader, writes everything buffered so far with one write() and one
+// fdatasync(), then wakes every caller whose batch that covered; callers that
+// arrive meanwhile buffer and wait for the next round. So N concurrent commits
+// share about one fsync.
+//
+// Recovery: Replay() reads segments in order; a torn or corrupt record in the
+// last segment (a crash mid-write) is truncated away, not fatal. New writes
+// always go to a fresh segment after the newest existing one.
+// Thread-safety: all methods are safe from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/status.h"
+
+namespace cairn::storage::wal {
+
+struct WalOptions {
+  // A segment is closed and a new one started once it exceeds this size
+  // (Prometheus' WAL uses 128 MiB segments).
+  uint64_t segment_bytes = 128ull << 20;
+  // fdatasync each group commit. Off only for tests/benchmarks that accept
+  // losing acknowledged writes on power loss.
+  bool fsync = true;
+};
+
+// One record as it sits in a segment.
+struct WalRecord {
+  uint8_t type = 0;
+  std::string payload;
+};
+
+class Wal {
+ public:
+  // Opens (creating) `dir`. Existing segments are left for Replay(); the first
+  // write goes to a new segment numbered after the newest one.
+  static Result<std::unique_ptr<Wal>> Open(const std::string& dir, const WalOptions& opts);
+  ~Wal();
+
+  Wal(const Wal&) = delete;
+  Wal& operator=(const Wal&) = delete;
+
+  // Feeds every intact record of segments >= `from_segment`, oldest first, to
+  // `fn` (a non-OK return stops replay and is returned). A damaged record in
+  // the last segment truncates that segment there; in an earlier segment it is
+  // Corruption. Call before the first Log().
+  Status Replay(uint64_t from_segment,
+                const std::function<Status(uint8_t type, std::string_view payload)>& fn);
+
+  // Appends the records as one batch and waits until they are durable (see
+  // the group commit note above). After an I/O error every later call fails.
+  Status Log(const std::vector<WalRecord>& records);
+
+  // Closes the current segment (after syncing it) and starts a new one.
+  // Returns the new segment's number: every record logged after Rotate()
+  // returns is in that segment or a later one. Callers make sure no Log() is
+  // in flight whose records they need on the old side.
+  Result<uint64_t> Rotate();
+
+  // Removes segment files numbered below `segment`.
+  Status DeleteSegmentsBefore(uint64_t segment);
+
+  // Total bytes of segment files on disk.
+  uint64_t DiskBytes() const;
+  uint64_t fsyncs_total() const { return fsyncs_total_.load(std::memory_order_relaxed); }
+  double fsync_seconds_total() const { return fsync_nanos_total_.load(std::memory_order_relaxed) / 1e9; }
+
+  // Encodes one record in the segment layout (exposed for tests).
+  static void EncodeRecord(uint8_t type, std::string_view payload, std::string* out);
+
+ private:
+  Wal(std::string dir, const WalOptions& opts);
+  std::string SegmentPath(uint64_t n) const;
+  Status OpenSegment(uint64_t n);            // requires file ownership
+  Status WriteAndSync(const std::string& buf);  // requires file ownership
+  Result<std::vector<uint64_t>> ListSegments() const;
+
+  const std::string dir_;
+  const WalOptions opts_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::string pending_;           // guarded by mu_: encoded, not yet written
+  uint64_t next_ticket_ = 0;      // guarded by mu_: last batch buffered
+  uint64_t done_ticket_ = 0;      // guarded by mu_: last batch durable (or failed)
+  bool busy_ = false;             // guarded by mu_: a leader owns the file
+  Status error_;                  // guarded by mu_: sticky I/O error
+
+  // Owned by whoever set busy_ (or by Open/Replay before any Log).
+  int fd_ = -1;
+  uint64_t segment_ = 0;
+  uint64_t segment_size_ = 0;
+
+  std::atomic<uint64_t> fsyncs_total_{0};
+  std::atomic<uint64_t> fsync_nanos_total_{0};
+};
+
+}  // namespace cairn::storage::wal
