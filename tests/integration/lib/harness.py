@@ -238,11 +238,9 @@ class Cairn:
 
     def start(self, timeout=90):
         self.port = free_port()
-        grpc_port = free_port()
         argv = [self.binary, "--config.file=" + self.config_path,
                 "--storage.tsdb.path=" + self.data_dir,
-                "--web.listen-address=127.0.0.1:%d" % self.port,
-                "--grpc.listen-address=127.0.0.1:%d" % grpc_port] + self.extra_args
+                "--web.listen-address=127.0.0.1:%d" % self.port] + self.extra_args
         env = dict(os.environ)
         # ASan builds: leak reports on shutdown would only blur the test's own output.
         env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
