@@ -66,4 +66,8 @@ Result<uint64_t> ParseLimit(std::string_view s);
 // "0s"), for status/flags and status/runtimeinfo.
 std::string FormatPromDuration(int64_t ms);
 
+// Milliseconds as Go's time.Time JSON form (RFC3339 in UTC, fraction only
+// when non-zero): "2024-01-02T03:04:05.678Z".
+std::string FormatRfc3339(int64_t t_ms);
+
 }  // namespace cairn::server::api

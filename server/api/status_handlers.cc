@@ -1,0 +1,203 @@
+// /api/v1/status/{buildinfo,flags,config,runtimeinfo,tsdb} (COMPAT.md §1.5).
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "server/api/api_v1.h"
+#include "server/build_info.h"
+
+namespace cairn::server::api {
+namespace {
+
+void WriteNameValueList(JsonWriter& w, const char* key, std::vector<std::pair<std::string, uint64_t>> items,
+                        size_t limit) {
+  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (items.size() > limit) items.resize(limit);
+  w.Key(key);
+  w.BeginArray();
+  for (const auto& [name, value] : items) {
+    w.BeginObject();
+    w.Key("name");
+    w.String(name);
+    w.Key("value");
+    w.Uint(value);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
+http::HttpResponse ApiV1::BuildInfo(const http::HttpRequest&) {
+  const server::BuildInfo& b = GetBuildInfo();
+  // No "features" key: Grafana would take a non-empty map for Mimir.
+  return ApiSuccess([&](JsonWriter& w) {
+    w.BeginObject();
+    w.Key("version");
+    w.String(b.version);
+    w.Key("revision");
+    w.String(b.revision);
+    w.Key("branch");
+    w.String(b.branch);
+    w.Key("buildUser");
+    w.String(b.build_user);
+    w.Key("buildDate");
+    w.String(b.build_date);
+    w.Key("goVersion");
+    w.String(b.compiler);
+    w.EndObject();
+  });
+}
+
+http::HttpResponse ApiV1::Flags(const http::HttpRequest&) {
+  return ApiSuccess([&](JsonWriter& w) {
+    w.BeginObject();
+    for (const auto& [name, value] : deps_.state->flags()) {
+      w.Key(name);
+      w.String(value);
+    }
+    w.EndObject();
+  });
+}
+
+http::HttpResponse ApiV1::ConfigStatus(const http::HttpRequest&) {
+  Config cfg = deps_.state->config();
+  return ApiSuccess([&](JsonWriter& w) {
+    w.BeginObject();
+    w.Key("yaml");
+    w.String(cfg.yaml);
+    w.EndObject();
+  });
+}
+
+http::HttpResponse ApiV1::RuntimeInfo(const http::HttpRequest&) {
+  std::error_code ec;
+  std::string cwd = std::filesystem::current_path(ec).string();
+  char host[HOST_NAME_MAX + 1] = {0};
+  gethostname(host, sizeof(host) - 1);
+  HeadStats head = ComputeHeadStats();
+  const auto& flags = deps_.state->flags();
+  std::string retention;
+  auto t = flags.find("storage.tsdb.retention.time");
+  auto s = flags.find("storage.tsdb.retention.size");
+  if (t != flags.end() && t->second != "0s" && t->second != "0") retention = t->second;
+  if (s != flags.end() && s->second != "0B") retention += (retention.empty() ? "" : " or ") + s->second;
+  return ApiSuccess([&](JsonWriter& w) {
+    w.BeginObject();
+    w.Key("startTime");
+    w.String(FormatRfc3339(deps_.state->start_ms()));
+    w.Key("CWD");
+    w.String(cwd);
+    w.Key("hostname");
+    w.String(host);
+    w.Key("serverTime");
+    w.String(FormatRfc3339(deps_.clock->NowMs()));
+    w.Key("reloadConfigSuccess");
+    w.Bool(deps_.state->last_reload_ok());
+    w.Key("lastConfigTime");
+    w.String(FormatRfc3339(deps_.state->last_reload_success_ms()));
+    w.Key("timeSeriesCount");
+    w.Int(head.num_series);
+    w.Key("corruptionCount");
+    w.Int(0);
+    w.Key("goroutineCount");
+    w.Int(0);
+    w.Key("GOMAXPROCS");
+    w.Uint(std::thread::hardware_concurrency());
+    w.Key("GOMEMLIMIT");
+    w.Int(INT64_MAX);
+    w.Key("GOGC");
+    w.String("");
+    w.Key("GODEBUG");
+    w.String("");
+    w.Key("storageRetention");
+    w.String(retention);
+    w.EndObject();
+  });
+}
+
+HeadStats ApiV1::ComputeHeadStats() const {
+  if (deps_.head_stats) return deps_.head_stats();
+  HeadStats h;
+  auto querier = deps_.queryable->NewQuerier(kMinTimeMs, kMaxTimeMs);
+  if (!querier.ok()) return h;
+  auto m = storage::Matcher::Make(storage::MatchType::kRegexMatch, std::string(storage::kMetricName), ".+");
+  if (!m.ok()) return h;
+  auto ss = (*querier)->Select(storage::SelectHints{}, {*m});
+  bool first = true;
+  while (ss->Next()) {
+    ++h.num_series;
+    auto it = ss->At().Iterator();
+    while (it->Next()) {
+      int64_t t = it->At().t_ms;
+      if (first || t < h.min_time_ms) h.min_time_ms = t;
+      if (first || t > h.max_time_ms) h.max_time_ms = t;
+      first = false;
+    }
+  }
+  return h;
+}
+
+http::HttpResponse ApiV1::TsdbStatus(const http::HttpRequest& req) {
+  Form form = ParseForm(req);
+  uint64_t limit = 10;
+  if (auto l = form.Get("limit"); l && !l->empty()) {
+    auto v = ParseLimit(*l);
+    if (!v.ok() || *v == 0 || *v > 10000) {
+      return ApiFailure(Status::InvalidArgument("limit must be a positive number less than or equal to 10000"));
+    }
+    limit = *v;
+  }
+  HeadStats head = ComputeHeadStats();
+  auto querier = deps_.queryable->NewQuerier(kMinTimeMs, kMaxTimeMs);
+  if (!querier.ok()) return ApiFailure(querier.status());
+  auto m = storage::Matcher::Make(storage::MatchType::kRegexMatch, std::string(storage::kMetricName), ".+");
+  if (!m.ok()) return ApiFailure(m.status());
+  auto ss = (*querier)->Select(storage::SelectHints{}, {*m});
+  std::map<std::string, uint64_t> by_metric, by_pair, label_bytes;
+  std::map<std::string, std::set<std::string>> values_by_name;
+  while (ss->Next()) {
+    const storage::Labels& ls = ss->At().labels();
+    ++by_metric[std::string(ls.MetricName())];
+    for (const auto& l : ls) {
+      ++by_pair[l.name + "=" + l.value];
+      if (values_by_name[l.name].insert(l.value).second) label_bytes[l.name] += l.value.size();
+    }
+  }
+  if (!ss->status().ok()) return ApiFailure(ss->status());
+  auto to_vec = [](const std::map<std::string, uint64_t>& m) {
+    return std::vector<std::pair<std::string, uint64_t>>(m.begin(), m.end());
+  };
+  std::vector<std::pair<std::string, uint64_t>> value_counts;
+  for (const auto& [name, vals] : values_by_name) value_counts.emplace_back(name, vals.size());
+  return ApiSuccess([&](JsonWriter& w) {
+    w.BeginObject();
+    w.Key("headStats");
+    w.BeginObject();
+    w.Key("numSeries");
+    w.Int(head.num_series);
+    w.Key("numLabelPairs");
+    w.Uint(by_pair.size());
+    w.Key("chunkCount");
+    w.Int(head.chunk_count);
+    w.Key("minTime");
+    w.Int(head.min_time_ms);
+    w.Key("maxTime");
+    w.Int(head.max_time_ms);
+    w.EndObject();
+    WriteNameValueList(w, "seriesCountByMetricName", to_vec(by_metric), limit);
+    WriteNameValueList(w, "labelValueCountByLabelName", value_counts, limit);
+    WriteNameValueList(w, "memoryInBytesByLabelName", to_vec(label_bytes), limit);
+    WriteNameValueList(w, "seriesCountByLabelValuePair", to_vec(by_pair), limit);
+    w.EndObject();
+  });
+}
+
+}  // namespace cairn::server::api

@@ -1,0 +1,62 @@
+// HttpServer: the HTTP/1.1 front door, Boost.Beast over Asio with a small
+// thread pool. Connections are kept alive; each request is read whole (up to
+// body_limit_bytes, beyond which the answer is 413 and the connection
+// closes), handed to the Router on the connection's thread, and answered,
+// gzip-compressed when the client accepts it. Streamed responses
+// (HttpResponse::stream) go out with chunked transfer encoding.
+//
+// Lifecycle: Start() binds and serves until Stop(). Stop() is graceful: it
+// stops accepting, lets requests in flight finish (up to drain_timeout),
+// closes idle keep-alive connections and joins the threads.
+// Thread-safety: Start/Stop from one controlling thread; port() any time
+// after Start() returned OK.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "server/http/router.h"
+#include "util/status.h"
+
+namespace cairn::server::http {
+
+struct HttpServerOptions {
+  // "host:port", ":port" or "[v6]:port"; port 0 picks a free port.
+  std::string listen_address = "0.0.0.0:9090";
+  int threads = 4;
+  // Largest request body read; remote write's limit is 32 MiB.
+  size_t body_limit_bytes = 32u << 20;
+  // An idle keep-alive connection is closed after this long.
+  std::chrono::seconds idle_timeout{300};
+  // How long Stop() waits for requests in flight.
+  std::chrono::seconds drain_timeout{30};
+};
+
+class HttpServer {
+ public:
+  // `router` must outlive the server.
+  HttpServer(HttpServerOptions options, const Router& router);
+  ~HttpServer();  // calls Stop()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, listens and starts the threads. Unavailable/InvalidArgument when
+  // the address is bad or in use.
+  Status Start();
+  // The bound port (useful with port 0).
+  uint16_t port() const { return port_; }
+  void Stop();
+
+  class Impl;
+
+ private:
+  HttpServerOptions options_;
+  const Router& router_;
+  std::unique_ptr<Impl> impl_;
+  uint16_t port_ = 0;
+};
+
+}  // namespace cairn::server::http

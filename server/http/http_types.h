@@ -1,0 +1,63 @@
+// Plain request/response values that the router and every handler speak, so
+// handlers never see Beast types and can be tested without sockets.
+// Thread-safety: plain values.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cairn::server::http {
+
+struct HttpRequest {
+  std::string method;  // upper case: "GET", "POST", ...
+  std::string path;    // raw path, without the query string
+  std::string query;   // raw query string after '?', still encoded
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  // Filled by the router from ":name" segments of the matched pattern,
+  // percent-decoded.
+  std::map<std::string, std::string> path_params;
+
+  // The first header named `name` (lower case), or "".
+  std::string_view Header(std::string_view name) const {
+    for (const auto& [k, v] : headers) {
+      if (k == name) return v;
+    }
+    return {};
+  }
+};
+
+// Writes one piece of a streamed (chunked) response body. Returns false when
+// the client went away; the producer should then stop.
+class ChunkWriter {
+ public:
+  virtual ~ChunkWriter() = default;
+  virtual bool Write(std::string_view data) = 0;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type;  // empty = no Content-Type header
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // When set, the body is produced by this callback after the header has
+  // been sent, with chunked transfer encoding; `body` is ignored and the
+  // response is never compressed. Runs on the connection's thread.
+  std::function<void(ChunkWriter&)> stream;
+
+  static HttpResponse Text(int status, std::string text) {
+    HttpResponse r;
+    r.status = status;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = std::move(text);
+    return r;
+  }
+};
+
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+}  // namespace cairn::server::http

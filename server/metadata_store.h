@@ -1,0 +1,36 @@
+// MetadataStore: metric metadata (type, help, unit per metric family) as
+// remote write delivers it, kept in memory (not persisted) to serve
+// /api/v1/metadata. The most recent entry per family wins.
+// Thread-safety: all methods are safe from any thread.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "storage/appender.h"
+
+namespace cairn::server {
+
+class MetadataStore {
+ public:
+  void Record(std::string_view family, const storage::Metadata& md) {
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_[std::string(family)] = md;
+  }
+  // Every family, sorted by name.
+  std::map<std::string, storage::Metadata> Snapshot() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return entries_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, storage::Metadata> entries_;
+};
+
+// Lower-case exposition name of a metric type ("counter", "gauge", ...).
+std::string_view MetricTypeName(storage::MetricType t);
+
+}  // namespace cairn::server

@@ -1,0 +1,104 @@
+#include "server/self_metrics.h"
+
+#include "server/build_info.h"
+#include "server/metrics/process_collector.h"
+
+namespace cairn::server {
+namespace {
+
+using metrics::MetricSample;
+
+// A gauge or counter family reading one figure of StorageStats.
+void AddStorageFamily(metrics::Registry& r, std::string name, std::string help, const char* type,
+                      std::function<StorageStats()> stats, std::function<double(const StorageStats&)> pick) {
+  r.AddCallback(std::move(name), std::move(help), type,
+                [stats = std::move(stats), pick = std::move(pick)](std::vector<MetricSample>* out) {
+                  out->push_back({"", {}, pick(stats())});
+                });
+}
+
+}  // namespace
+
+SelfMetrics::SelfMetrics(const ServerState& state, std::function<StorageStats()> storage_stats) {
+  const BuildInfo& b = GetBuildInfo();
+  registry_.AddCallback("prometheus_build_info",
+                        "A metric with a constant '1' value labeled by version, revision, branch, goversion from "
+                        "which prometheus was built, and the goos and goarch for the build.",
+                        "gauge", [b](std::vector<MetricSample>* out) {
+                          out->push_back({"",
+                                          {{"branch", b.branch},
+                                           {"goarch", "amd64"},
+                                           {"goos", "linux"},
+                                           {"goversion", b.compiler},
+                                           {"revision", b.revision},
+                                           {"tags", "cairn"},
+                                           {"version", b.version}},
+                                          1});
+                        });
+  registry_.AddCallback("prometheus_ready", "Whether Prometheus startup was fully completed and the server is ready "
+                        "for normal operation.", "gauge",
+                        [&state](std::vector<MetricSample>* out) { out->push_back({"", {}, state.ready() ? 1.0 : 0.0}); });
+  registry_.AddCallback("prometheus_config_last_reload_successful",
+                        "Whether the last configuration reload attempt was successful.", "gauge",
+                        [&state](std::vector<MetricSample>* out) {
+                          out->push_back({"", {}, state.last_reload_ok() ? 1.0 : 0.0});
+                        });
+  registry_.AddCallback("prometheus_config_last_reload_success_timestamp_seconds",
+                        "Timestamp of the last successful configuration reload.", "gauge",
+                        [&state](std::vector<MetricSample>* out) {
+                          out->push_back({"", {}, static_cast<double>(state.last_reload_success_ms()) / 1000});
+                        });
+  auto s = std::move(storage_stats);
+  AddStorageFamily(registry_, "prometheus_tsdb_head_series", "Total number of series in the head block.", "gauge", s,
+                   [](const StorageStats& st) { return static_cast<double>(st.head_series); });
+  AddStorageFamily(registry_, "prometheus_tsdb_head_chunks", "Total number of chunks in the head block.", "gauge", s,
+                   [](const StorageStats& st) { return static_cast<double>(st.head_chunks); });
+  AddStorageFamily(registry_, "prometheus_tsdb_head_samples_appended_total", "Total number of appended samples.",
+                   "counter", s, [](const StorageStats& st) { return static_cast<double>(st.samples_appended_total); });
+  AddStorageFamily(registry_, "prometheus_tsdb_head_series_created_total",
+                   "Total number of series created in the head", "counter", s,
+                   [](const StorageStats& st) { return static_cast<double>(st.series_created_total); });
+  AddStorageFamily(registry_, "prometheus_tsdb_out_of_order_samples_total",
+                   "Total number of out of order samples ingested.", "counter", s,
+                   [](const StorageStats& st) { return static_cast<double>(st.out_of_order_samples_total); });
+  AddStorageFamily(registry_, "prometheus_tsdb_head_min_time",
+                   "Minimum time bound of the head block. The unit is decided by the library consumer.", "gauge", s,
+                   [](const StorageStats& st) { return static_cast<double>(st.min_time_ms); });
+  AddStorageFamily(registry_, "prometheus_tsdb_head_max_time",
+                   "Maximum timestamp of the head block. The unit is decided by the library consumer.", "gauge", s,
+                   [](const StorageStats& st) { return static_cast<double>(st.max_time_ms); });
+  AddStorageFamily(registry_, "prometheus_tsdb_head_min_time_seconds", "Minimum time bound of the head block.",
+                   "gauge", s, [](const StorageStats& st) { return static_cast<double>(st.min_time_ms) / 1000; });
+  AddStorageFamily(registry_, "prometheus_tsdb_head_max_time_seconds", "Maximum timestamp of the head block.",
+                   "gauge", s, [](const StorageStats& st) { return static_cast<double>(st.max_time_ms) / 1000; });
+  AddStorageFamily(registry_, "prometheus_tsdb_storage_blocks_bytes",
+                   "The number of bytes that are currently used for local storage by all blocks.", "gauge", s,
+                   [](const StorageStats& st) { return static_cast<double>(st.disk_bytes); });
+  registry_.AddCallback("prometheus_tsdb_wal_fsync_duration_seconds", "Duration of write log fsync.", "summary",
+                        [s](std::vector<MetricSample>* out) {
+                          StorageStats st = s();
+                          out->push_back({"_sum", {}, st.wal_fsync_seconds_total});
+                          out->push_back({"_count", {}, static_cast<double>(st.wal_fsyncs_total)});
+                        });
+  http_requests_ = registry_.Add(std::make_unique<metrics::CounterVec>(
+      "prometheus_http_requests_total", "Counter of HTTP requests.", std::vector<std::string>{"code", "handler"}));
+  http_duration_ = registry_.Add(std::make_unique<metrics::HistogramVec>(
+      "prometheus_http_request_duration_seconds", "Histogram of latencies for HTTP requests.",
+      std::vector<std::string>{"handler"},
+      std::vector<double>{0.1, 0.2, 0.4, 1, 3, 8, 20, 60, 120}));
+  rw_rejected_ = registry_.Add(std::make_unique<metrics::CounterVec>(
+      "cairn_remote_write_samples_rejected_total", "Samples of remote write requests that were not stored, by reason.",
+      std::vector<std::string>{"reason"}));
+  metrics::RegisterProcessMetrics(registry_);
+}
+
+void SelfMetrics::ObserveRequest(std::string_view handler, int code, double seconds) {
+  http_requests_->Inc({std::to_string(code), std::string(handler)});
+  http_duration_->Observe({std::string(handler)}, seconds);
+}
+
+void SelfMetrics::RemoteWriteRejected(const std::string& reason, int64_t n) {
+  rw_rejected_->Add({reason}, static_cast<double>(n));
+}
+
+}  // namespace cairn::server

@@ -1,0 +1,56 @@
+// The server's own metrics on /metrics, with the names Prometheus dashboards
+// expect (COMPAT.md §9): build info, readiness, config reloads, TSDB head
+// figures, HTTP requests, remote-write rejections and process_* metrics.
+// Thread-safety: the instruments are safe from any thread; Render() too.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "server/metrics/counter_vec.h"
+#include "server/metrics/histogram_vec.h"
+#include "server/metrics/registry.h"
+#include "server/server_state.h"
+
+namespace cairn::server {
+
+// Storage figures sampled at each scrape (storage::DB's stats, or what the
+// in-memory storage can tell).
+struct StorageStats {
+  int64_t head_series = 0;
+  int64_t head_chunks = 0;
+  int64_t samples_appended_total = 0;
+  int64_t series_created_total = 0;
+  int64_t out_of_order_samples_total = 0;
+  int64_t duplicate_samples_total = 0;
+  int64_t wal_fsyncs_total = 0;
+  double wal_fsync_seconds_total = 0;
+  int64_t min_time_ms = 0;
+  int64_t max_time_ms = 0;
+  int64_t disk_bytes = 0;
+};
+
+class SelfMetrics {
+ public:
+  // `state` must outlive this; `storage_stats` is called at every scrape.
+  SelfMetrics(const ServerState& state, std::function<StorageStats()> storage_stats);
+
+  // prometheus_http_requests_total{handler,code} and
+  // prometheus_http_request_duration_seconds{handler}.
+  void ObserveRequest(std::string_view handler, int code, double seconds);
+  // cairn_remote_write_samples_rejected_total{reason}.
+  void RemoteWriteRejected(const std::string& reason, int64_t n);
+
+  std::string Render() const { return registry_.Render(); }
+
+ private:
+  metrics::Registry registry_;
+  metrics::CounterVec* http_requests_;
+  metrics::HistogramVec* http_duration_;
+  metrics::CounterVec* rw_rejected_;
+};
+
+}  // namespace cairn::server

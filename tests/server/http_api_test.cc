@@ -1,0 +1,270 @@
+// The server in-process on port 0 over MemoryStorage, called through real
+// HTTP: envelopes, error types and codes, routing, gzip, lifecycle.
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "server/server.h"
+#include "storage/memory_storage.h"
+#include "tests/server/http_test_client.h"
+#include "tests/server/test_selector_parser.h"
+
+namespace cairn::server {
+namespace {
+
+using testing::HttpCall;
+
+std::string Gunzip(const std::string& in) {
+  z_stream zs{};
+  inflateInit2(&zs, 15 + 16);
+  std::string out(1 << 20, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  inflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  inflateEnd(&zs);
+  return out;
+}
+
+class HttpApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("cairn_http_api_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    config_path_ = (dir_ / "prometheus.yml").string();
+    std::ofstream(config_path_) << "global:\n  scrape_interval: 15s\n";
+
+    auto app = storage_.NewAppender();
+    Add(*app, {{"__name__", "up"}, {"job", "api"}, {"instance", "a:1"}}, 1000, 1);
+    Add(*app, {{"__name__", "up"}, {"job", "node"}, {"instance", "b:1"}}, 1000, 0);
+    Add(*app, {{"__name__", "http_requests_total"}, {"job", "api"}, {"http.status_code", "200"}}, 2000, 5);
+    ASSERT_TRUE(app->Commit().ok());
+
+    auto flags = ParseFlags({"--config.file=" + config_path_, "--web.listen-address=127.0.0.1:0"});
+    ASSERT_TRUE(flags.ok());
+    ServerOptions opts;
+    opts.flags = flags->flags;
+    opts.clock = &clock_;
+    opts.queryable = &storage_;
+    opts.appendable = &storage_;
+    opts.parse_selector = testing::ParseTestSelector;
+    opts.http_threads = 2;
+    auto s = BuildServer(std::move(opts));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    server_ = std::move(s).value();
+    ASSERT_TRUE(server_->Start().ok());
+    port_ = server_->http_port();
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    std::filesystem::remove_all(dir_);
+  }
+  static void Add(storage::Appender& app, storage::Labels ls, int64_t t, double v) {
+    ASSERT_TRUE(app.Append(0, ls, t, v).ok());
+  }
+  testing::ClientResponse Get(const std::string& target,
+                              const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+    return HttpCall(port_, "GET", target, "", headers);
+  }
+  testing::ClientResponse PostForm(const std::string& target, const std::string& body) {
+    return HttpCall(port_, "POST", target, body, {{"Content-Type", "application/x-www-form-urlencoded"}});
+  }
+
+  std::filesystem::path dir_;
+  std::string config_path_;
+  ManualClock clock_{1700000000000};
+  storage::MemoryStorage storage_;
+  std::unique_ptr<Server> server_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(HttpApiTest, HealthAndReadiness) {
+  auto h = Get("/-/healthy");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(HttpCall(port_, "HEAD", "/-/healthy").status, 200);
+  EXPECT_EQ(Get("/-/ready").status, 200);
+}
+
+TEST_F(HttpApiTest, SeriesEnvelopeViaGetAndPost) {
+  const std::string want =
+      R"({"status":"success","data":[{"__name__":"up","instance":"a:1","job":"api"},)"
+      R"({"__name__":"up","instance":"b:1","job":"node"}]})";
+  auto g = Get("/api/v1/series?match%5B%5D=up");
+  EXPECT_EQ(g.status, 200);
+  EXPECT_EQ(g.headers["content-type"], "application/json");
+  EXPECT_EQ(g.body, want);
+  auto p = PostForm("/api/v1/series", "match[]=up&start=0&end=10");
+  EXPECT_EQ(p.status, 200);
+  EXPECT_EQ(p.body, want);
+  // Union of selectors, no duplicates.
+  auto u = Get("/api/v1/series?match[]=up{job=\"api\"}&match[]={job=\"api\"}");
+  EXPECT_EQ(u.body,
+            R"({"status":"success","data":[{"__name__":"http_requests_total","http.status_code":"200","job":"api"},)"
+            R"({"__name__":"up","instance":"a:1","job":"api"}]})");
+  auto empty = Get("/api/v1/series?match[]=nothing_here");
+  EXPECT_EQ(empty.body, R"({"status":"success","data":[]})");
+}
+
+TEST_F(HttpApiTest, PostBodyWinsOverUrl) {
+  auto r = HttpCall(port_, "POST", "/api/v1/series?match[]=nothing_here", "match[]=up&limit=1",
+                    {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"status":"success","data":[{"__name__":"up","instance":"a:1","job":"api"}],)"
+                    R"("warnings":["results truncated due to limit"]})");
+}
+
+TEST_F(HttpApiTest, SeriesErrors) {
+  auto none = Get("/api/v1/series");
+  EXPECT_EQ(none.status, 400);
+  EXPECT_EQ(none.body, R"({"status":"error","errorType":"bad_data","error":"no match[] parameter provided"})");
+  auto empty_matcher = Get("/api/v1/series?match[]={job=~\".*\"}");
+  EXPECT_EQ(empty_matcher.status, 400);
+  EXPECT_NE(empty_matcher.body.find("match[] must contain at least one non-empty matcher"), std::string::npos);
+  auto bad_start = Get("/api/v1/series?match[]=up&start=yesterday");
+  EXPECT_EQ(bad_start.status, 400);
+  EXPECT_EQ(bad_start.body, R"({"status":"error","errorType":"bad_data",)"
+                            R"("error":"invalid parameter \"start\": cannot parse \"yesterday\" to a valid timestamp"})");
+  EXPECT_EQ(Get("/api/v1/series?match[]=up&limit=x").status, 400);
+  EXPECT_EQ(Get("/api/v1/series?match[]=%7B").status, 400);
+}
+
+TEST_F(HttpApiTest, LabelsAndValues) {
+  EXPECT_EQ(Get("/api/v1/labels").body,
+            R"({"status":"success","data":["__name__","http.status_code","instance","job"]})");
+  EXPECT_EQ(PostForm("/api/v1/labels", "match[]=up").body,
+            R"({"status":"success","data":["__name__","instance","job"]})");
+  EXPECT_EQ(Get("/api/v1/labels?limit=2").body,
+            R"({"status":"success","data":["__name__","http.status_code"],)"
+            R"("warnings":["results truncated due to limit"]})");
+  EXPECT_EQ(Get("/api/v1/label/__name__/values").body,
+            R"({"status":"success","data":["http_requests_total","up"]})");
+  EXPECT_EQ(Get("/api/v1/label/job/values?match[]=up{instance=\"b:1\"}").body,
+            R"({"status":"success","data":["node"]})");
+  EXPECT_EQ(Get("/api/v1/label/U__http_2e_status__code/values").body, R"({"status":"success","data":["200"]})");
+  EXPECT_EQ(Get("/api/v1/label/nope/values").body, R"({"status":"success","data":[]})");
+}
+
+TEST_F(HttpApiTest, RoutingErrorsAndCors) {
+  EXPECT_EQ(Get("/api/v1/nope").status, 404);
+  auto wrong = HttpCall(port_, "DELETE", "/api/v1/labels");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.headers["allow"], "GET, POST");
+  auto pre = HttpCall(port_, "OPTIONS", "/api/v1/query");
+  EXPECT_EQ(pre.status, 200);
+  EXPECT_EQ(pre.headers["access-control-allow-origin"], "*");
+}
+
+TEST_F(HttpApiTest, GzipWhenAccepted) {
+  auto r = Get("/api/v1/label/__name__/values", {{"Accept-Encoding", "gzip, deflate"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["content-encoding"], "gzip");
+  EXPECT_EQ(Gunzip(r.body), R"({"status":"success","data":["http_requests_total","up"]})");
+  auto plain = Get("/api/v1/label/__name__/values", {{"Accept-Encoding", "gzip;q=0"}});
+  EXPECT_EQ(plain.headers.count("content-encoding"), 0u);
+}
+
+TEST_F(HttpApiTest, QueryRangeParameterRules) {
+  auto step0 = Get("/api/v1/query_range?query=up&start=0&end=100&step=0");
+  EXPECT_EQ(step0.status, 400);
+  EXPECT_NE(step0.body.find("zero or negative query resolution step widths are not accepted"), std::string::npos);
+  auto backwards = Get("/api/v1/query_range?query=up&start=100&end=0&step=1");
+  EXPECT_EQ(backwards.status, 400);
+  EXPECT_NE(backwards.body.find("end timestamp must not be before start timestamp"), std::string::npos);
+  auto too_many = PostForm("/api/v1/query_range", "query=up&start=0&end=11001&step=1");
+  EXPECT_EQ(too_many.status, 400);
+  EXPECT_NE(too_many.body.find("exceeded maximum resolution of 11,000 points"), std::string::npos);
+  auto bad_step = Get("/api/v1/query_range?query=up&start=0&end=100&step=1x");
+  EXPECT_EQ(bad_step.status, 400);
+  EXPECT_EQ(Get("/api/v1/query?query=up&time=never").status, 400);
+  EXPECT_EQ(Get("/api/v1/query?query=up&timeout=soon").status, 400);
+}
+
+TEST_F(HttpApiTest, ExemplarsAreAValidEmptyList) {
+  auto r = Get("/api/v1/query_exemplars?query=test&start=1700000000000&end=1700000600000");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"status":"success","data":[]})");
+}
+
+TEST_F(HttpApiTest, StatusEndpoints) {
+  auto b = Get("/api/v1/status/buildinfo");
+  EXPECT_EQ(b.status, 200);
+  EXPECT_NE(b.body.find(R"("version":"3.0.0+cairn.)"), std::string::npos);
+  EXPECT_EQ(b.body.find("features"), std::string::npos);
+  auto f = Get("/api/v1/status/flags");
+  EXPECT_NE(f.body.find(R"("query.timeout":"2m")"), std::string::npos);
+  EXPECT_NE(f.body.find(R"("web.listen-address":"127.0.0.1:0")"), std::string::npos);
+  auto c = Get("/api/v1/status/config");
+  EXPECT_EQ(c.body, R"({"status":"success","data":{"yaml":"global:\n  scrape_interval: 15s\n"}})");
+  auto rt = Get("/api/v1/status/runtimeinfo");
+  EXPECT_NE(rt.body.find(R"("serverTime":"2023-11-14T22:13:20Z")"), std::string::npos);
+  EXPECT_NE(rt.body.find(R"("reloadConfigSuccess":true)"), std::string::npos);
+  EXPECT_NE(rt.body.find(R"("storageRetention":"15d")"), std::string::npos);
+  auto t = Get("/api/v1/status/tsdb?limit=1");
+  EXPECT_EQ(t.status, 200);
+  EXPECT_NE(t.body.find(R"("headStats":{"numSeries":3,)"), std::string::npos);
+  EXPECT_NE(t.body.find(R"("minTime":1000,"maxTime":2000)"), std::string::npos);
+  EXPECT_NE(t.body.find(R"("seriesCountByMetricName":[{"name":"up","value":2}])"), std::string::npos);
+  EXPECT_EQ(Get("/api/v1/status/tsdb?limit=0").status, 400);
+  EXPECT_EQ(Get("/api/v1/status/tsdb?limit=10001").status, 400);
+}
+
+TEST_F(HttpApiTest, SelfMetricsAfterRequests) {
+  Get("/api/v1/labels");
+  auto m = Get("/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_EQ(m.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(m.body.find("prometheus_http_requests_total{code=\"200\",handler=\"/api/v1/labels\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("prometheus_http_request_duration_seconds_count{handler=\"/api/v1/labels\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("prometheus_build_info{"), std::string::npos);
+  EXPECT_NE(m.body.find("prometheus_ready 1\n"), std::string::npos);
+  EXPECT_NE(m.body.find("prometheus_tsdb_head_series 3\n"), std::string::npos);
+  EXPECT_NE(m.body.find("process_start_time_seconds "), std::string::npos);
+  EXPECT_NE(m.body.find("process_open_fds "), std::string::npos);
+}
+
+TEST_F(HttpApiTest, LifecycleNeedsTheFlag) {
+  EXPECT_EQ(HttpCall(port_, "POST", "/-/reload").status, 403);
+  EXPECT_EQ(HttpCall(port_, "PUT", "/-/quit").status, 403);
+  EXPECT_EQ(Get("/-/reload").status, 405);
+}
+
+TEST_F(HttpApiTest, ReloadKeepsOldConfigOnError) {
+  std::ofstream(config_path_) << "global:\n  scrape_interval: 30s\n";
+  ASSERT_TRUE(server_->Reload().ok());
+  EXPECT_EQ(server_->state().config().scrape_interval_ms, 30000);
+  std::ofstream(config_path_) << "global: [broken\n";
+  EXPECT_FALSE(server_->Reload().ok());
+  EXPECT_EQ(server_->state().config().scrape_interval_ms, 30000);
+  EXPECT_FALSE(server_->state().last_reload_ok());
+  EXPECT_NE(Get("/metrics").body.find("prometheus_config_last_reload_successful 0\n"), std::string::npos);
+}
+
+TEST_F(HttpApiTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  namespace net = boost::asio;
+  namespace bhttp = boost::beast::http;
+  net::io_context ioc;
+  boost::beast::tcp_stream stream(ioc);
+  stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port_));
+  for (int i = 0; i < 3; ++i) {
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, "/-/healthy", 11};
+    req.set(bhttp::field::host, "x");
+    bhttp::write(stream, req);
+    boost::beast::flat_buffer buf;
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(stream, buf, res);
+    EXPECT_EQ(res.result_int(), 200u);
+    EXPECT_TRUE(res.keep_alive());
+  }
+}
+
+}  // namespace
+}  // namespace cairn::server
