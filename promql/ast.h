@@ -207,8 +207,8 @@ ExprPtr MakeExpr(T node, PosRange pos = {}) {
 // Deep copy (positions kept).
 ExprPtr CloneExpr(const Expr& e);
 Duration CloneDuration(const Duration& d);
-// Structural equality, ignoring positions and VectorSelector::text. NaN
-// literals compare equal to NaN.
+// Structural equality, ignoring positions and VectorSelector::text; a
+// selector's matchers compare as a set. NaN literals compare equal to NaN.
 bool ExprEqual(const Expr& a, const Expr& b);
 
 }  // namespace cairn::promql
