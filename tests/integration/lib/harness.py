@@ -364,6 +364,9 @@ def run(main, description, extra_args=()):
     for name, helptext in extra_args:
         ap.add_argument("--" + name, help=helptext)
     args = ap.parse_args()
+    if not os.access(args.cairn, os.X_OK):
+        log("FAIL: cairn binary %s not found or not executable (build the cairn target)" % args.cairn)
+        sys.exit(1)
     env = Env(args)
     failed = True
     code = 1
