@@ -3,6 +3,7 @@
 #include <snappy.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -22,16 +23,31 @@ constexpr std::string_view kReasonHistograms = "native histograms not supported"
 constexpr std::string_view kReasonDuplicateSample = "duplicate sample for timestamp";
 constexpr std::string_view kReasonInvalidSample = "invalid sample";
 
+// ASCII (the common case) is checked 8 bytes at a time before the full
+// UTF-8 check.
+bool ValidUtf8(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ULL) return storage::IsValidUtf8(s);
+  }
+  for (; i < s.size(); ++i)
+    if (static_cast<uint8_t>(s[i]) >= 0x80) return storage::IsValidUtf8(s);
+  return true;
+}
+
 // Checks one series' wire labels and builds the sorted label set, dropping
 // labels with empty values (an empty value means "absent" in Prometheus).
 // Returns the rejection reason, or an empty view when the labels are good.
 std::string_view CheckLabels(const std::vector<LabelView>& in, std::vector<storage::Label>* out) {
   out->clear();
+  out->reserve(in.size());
   bool has_name = false;
   for (size_t i = 0; i < in.size(); ++i) {
     const LabelView& l = in[i];
     if (l.name.empty()) return kReasonEmptyName;
-    if (!storage::IsValidUtf8(l.name) || !storage::IsValidUtf8(l.value)) return kReasonUtf8;
+    if (!ValidUtf8(l.name) || !ValidUtf8(l.value)) return kReasonUtf8;
     if (i > 0) {
       if (in[i - 1].name == l.name) return kReasonDuplicateName;
       if (in[i - 1].name > l.name) return kReasonUnsorted;
@@ -184,9 +200,16 @@ WriteOutcome HandleRemoteWrite(std::string_view body, std::string_view content_t
   if (!snappy::RawUncompress(body.data(), body.size(), decoded.get()))
     return Fail(std::move(out), 400, "snappy decode error: corrupt snappy block");
 
+  return ApplyWriteRequest(std::string_view(decoded.get(), decoded_size), *version, db, metadata);
+}
+
+WriteOutcome ApplyWriteRequest(std::string_view message, RemoteWriteVersion version, storage::Appendable& db,
+                               MetadataSink* metadata) {
+  WriteOutcome out;
+  out.v2 = version == RemoteWriteVersion::kV2;
   std::unique_ptr<storage::Appender> app = db.NewAppender();
   AppendingVisitor visitor(*app, metadata, &out);
-  Status st = DecodeWriteRequest(std::string_view(decoded.get(), decoded_size), *version, visitor);
+  Status st = DecodeWriteRequest(message, version, visitor);
   if (!st.ok()) {
     app->Rollback();
     if (!visitor.storage_error().ok())

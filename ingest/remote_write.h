@@ -27,6 +27,7 @@
 #include <string_view>
 
 #include "ingest/metadata_sink.h"
+#include "ingest/write_request_decoder.h"
 #include "storage/appender.h"
 
 namespace cairn::ingest {
@@ -56,5 +57,12 @@ struct WriteOutcome {
 WriteOutcome HandleRemoteWrite(std::string_view body, std::string_view content_type,
                                std::string_view content_encoding, storage::Appendable& db,
                                MetadataSink* metadata, const RemoteWriteLimits& limits);
+
+// The part of HandleRemoteWrite after the HTTP framing: `message` is the
+// uncompressed protobuf of `version`. For gRPC RemoteStorage.Write, whose
+// request arrives parsed, pass its serialization. Answers as above (204, 400
+// with reasons, 5xx on storage failure); the caller maps them to its status.
+WriteOutcome ApplyWriteRequest(std::string_view message, RemoteWriteVersion version, storage::Appendable& db,
+                               MetadataSink* metadata);
 
 }  // namespace cairn::ingest

@@ -20,8 +20,7 @@ bool WireReader::ReadVarint(const char** p, const char* end, uint64_t* out) {
   return false;  // more than 10 bytes
 }
 
-bool WireReader::Next() {
-  if (p_ >= end_) return false;
+bool WireReader::NextSlow() {
   uint64_t key;
   if (!ReadVarint(&p_, end_, &key)) return Fail("truncated field key");
   uint64_t number = key >> 3;

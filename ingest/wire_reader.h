@@ -11,6 +11,7 @@
 // Thread-safety: a value type; one reader per thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -24,7 +25,23 @@ class WireReader {
 
   // Reads the next field. Returns false at the end of the message or on
   // malformed input; error() tells which (nullptr at a clean end).
-  bool Next();
+  // Inline fast path: one-byte keys with one-byte lengths or varints, which is
+  // what label strings and sample timestamps' neighbours mostly are.
+  bool Next() {
+    if (p_ >= end_) return false;
+    const auto key = static_cast<uint8_t>(*p_);
+    if (key >= 0x08 && key < 0x80 && (key & 7) == 2 && end_ - p_ >= 2 && static_cast<uint8_t>(p_[1]) < 0x80) {
+      const size_t len = static_cast<uint8_t>(p_[1]);
+      if (len <= static_cast<size_t>(end_ - p_ - 2)) {
+        field_ = key >> 3;
+        type_ = WireType::kLen;
+        bytes_ = std::string_view(p_ + 2, len);
+        p_ += 2 + len;
+        return true;
+      }
+    }
+    return NextSlow();
+  }
 
   uint32_t field() const { return field_; }
   WireType wire_type() const { return type_; }
@@ -41,6 +58,7 @@ class WireReader {
   static bool ReadVarint(const char** p, const char* end, uint64_t* out);
 
  private:
+  bool NextSlow();
   bool Fail(const char* why) {
     error_ = why;
     p_ = end_;

@@ -336,5 +336,22 @@ TEST(RemoteWriteTest, V2HistogramsCountedAsRejected) {
   EXPECT_EQ(out.rejected_by_reason["native histograms not supported"], 1);
 }
 
+TEST(RemoteWriteTest, ApplyWriteRequestTakesUncompressedProtobuf) {
+  prometheus::WriteRequest req;
+  AddSeries(&req, {{"__name__", "m"}}, {{10, 1}, {20, 2}});
+  AddSeries(&req, {{"job", "no-name"}}, {{10, 1}});
+  storage::MemoryStorage db;
+  WriteOutcome out = ApplyWriteRequest(req.SerializeAsString(), RemoteWriteVersion::kV1, db, nullptr);
+  EXPECT_EQ(out.http_status, 400);
+  EXPECT_EQ(out.samples_written, 2);
+  EXPECT_EQ(out.samples_rejected, 1);
+  EXPECT_EQ(ReadAll(db, "m")["m{}"].size(), 2u);
+
+  out = ApplyWriteRequest(V2Request().SerializeAsString(), RemoteWriteVersion::kV2, db, nullptr);
+  EXPECT_EQ(out.http_status, 204) << out.message;
+  EXPECT_TRUE(out.v2);
+  EXPECT_EQ(out.samples_written, 2);
+}
+
 }  // namespace
 }  // namespace cairn::ingest
