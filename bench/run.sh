@@ -11,9 +11,13 @@
 #   CONCURRENCY=4 SEED=1 BATCH=4000   driver settings (cairn-ingest-bench flags)
 #   SERVERS="cairn prometheus victoriametrics"   which to run, in this order
 #   SETTLE=10               seconds the data dir must stay the same size before it is measured
+#   VERIFY=1                after the restart, count the stored samples (count_over_time per name)
 #   KEEP=1                  keep the temp dir (data dirs, logs, results.tsv)
 # Servers without a binary are skipped with a note (Cairn: <build>/server/cairn).
 set -euo pipefail
+# The whole script is one block so bash reads it completely before running it:
+# editing this file during a run cannot change the running one.
+{
 
 if [ $# -ne 1 ]; then
   echo "usage: $0 <build dir>" >&2
@@ -30,6 +34,7 @@ CONCURRENCY=${CONCURRENCY:-4}
 SEED=${SEED:-1}
 BATCH=${BATCH:-4000}
 SETTLE=${SETTLE:-10}
+VERIFY=${VERIFY:-1}
 SERVERS=${SERVERS:-cairn prometheus victoriametrics}
 DRIVER=$BUILD/bench/cairn-ingest-bench
 CAIRN=$BUILD/server/cairn
@@ -189,10 +194,10 @@ START_MS=$(python3 -c "import time; h = 3600000; print(int(time.time() * 1000) /
 END_S=$(python3 -c "print($START_MS / 1000 + $HOURS * 3600)")
 echo "bench: SERIES=$SERIES HOURS=$HOURS CONCURRENCY=$CONCURRENCY SEED=$SEED BATCH=$BATCH start_ms=$START_MS"
 echo "bench: work dir $WORK"
-printf 'server\tsamples\tacked\tingest_s\tsamples_per_s\tcpu_s\trss_final\trss_peak\tdisk_flushed\tdisk_closed\trestart_s\tseries_after_restart\tdriver_cpu_s\trss_idle\n' > "$RESULTS"
+printf 'server\tsamples\tacked\tingest_s\tsamples_per_s\tcpu_s\trss_final\trss_peak\tdisk_flushed\tdisk_closed\trestart_s\tseries_after_restart\tdriver_cpu_s\trss_idle\tsamples_after_restart\n' > "$RESULTS"
 
 run_one() {
-  local name=$1 bin data port base cmd pid idle ready out cpu0 cpu1 rss hwm disk1 disk2 restart series_seen
+  local name=$1 bin data port base cmd pid idle ready counted out cpu0 cpu1 rss hwm disk1 disk2 restart series_seen
   bin=$(binary_of "$name")
   if [ -z "$bin" ] || [ ! -x "$bin" ]; then
     echo "== $name: no binary ($bin), skipped"
@@ -241,12 +246,17 @@ run_one() {
   restart=$(wait_ready "$base$(ready_path "$name")" 1800 "$pid") || { tail -20 "$WORK/$name.log" >&2; return 1; }
   series_seen=$(query_value "$base" "count({job=\"node\"})" "$END_S")
   echo "   restart after kill -9: ${restart}s; series visible at the last scrape: $series_seen"
+  counted=-
+  if [ "$VERIFY" = 1 ]; then
+    counted=$(python3 "$HERE/ingest/count_samples.py" "$base" "$END_S" "$((${HOURS%.*} * 3600 + 3600))")
+    echo "   samples counted after restart: $counted"
+  fi
   stop_server "$pid"
   disk2=$(dir_bytes "$data")
 
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$samples" "$acked" "$secs" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$samples" "$acked" "$secs" \
     "$rate" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')" "$rss" "$hwm" \
-    "$disk1" "$disk2" "$restart" "$series_seen" "$dcpu" "$idle" >> "$RESULTS"
+    "$disk1" "$disk2" "$restart" "$series_seen" "$dcpu" "$idle" "$counted" >> "$RESULTS"
   [ "${KEEP:-0}" = 1 ] || rm -rf "$data"
 }
 
@@ -256,3 +266,5 @@ done
 
 echo
 python3 "$HERE/ingest/report.py" "$RESULTS" "$SERIES"
+exit
+}

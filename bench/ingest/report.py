@@ -57,7 +57,8 @@ def main():
         for n in others:
             line.append(fmt(per(figs["cairn"][key], figs[n][key])))
         lines.append(line)
-    for label, col in (("samples acked/sent", None), ("series seen after restart", "series_after_restart")):
+    for label, col in (("samples acked/sent", None), ("series seen after restart", "series_after_restart"),
+                       ("samples counted after restart", "samples_after_restart")):
         line = [label]
         for r in rows:
             line.append(f'{r["acked"]}/{r["samples"]}' if col is None else r[col])
