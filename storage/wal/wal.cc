@@ -197,6 +197,11 @@ Status Wal::Log(const std::vector<WalRecord>& records) {
   return error_;
 }
 
+void Wal::Enqueue(const std::vector<WalRecord>& records) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const WalRecord& r : records) EncodeRecord(r.type, r.payload, &pending_);
+}
+
 Result<uint64_t> Wal::Rotate() {
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait(lock, [&] { return !busy_; });

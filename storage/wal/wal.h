@@ -65,6 +65,10 @@ class Wal {
   // the group commit note above). After an I/O error every later call fails.
   Status Log(const std::vector<WalRecord>& records);
 
+  // Buffers records for the next group commit without waiting for it; they
+  // reach disk before the records of any Log() call that starts later.
+  void Enqueue(const std::vector<WalRecord>& records);
+
   // Closes the current segment (after syncing it) and starts a new one.
   // Returns the new segment's number: every record logged after Rotate()
   // returns is in that segment or a later one. Callers make sure no Log() is

@@ -1,0 +1,414 @@
+#include "storage/chunk_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+namespace cairn::storage {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr char kSeriesCf[] = "series";
+constexpr char kHeadCf[] = "head";
+constexpr char kDayPrefix[] = "chunks_";
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::OK();
+  if (s.IsNotFound()) return Status::NotFound(std::string(what) + ": " + s.ToString());
+  if (s.IsCorruption()) return Status::Corruption(std::string(what) + ": " + s.ToString());
+  return Status::IOError(std::string(what) + ": " + s.ToString());
+}
+
+void PutBE64(std::string* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+uint64_t GetBE64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+// Flipping the sign bit makes big-endian bytes sort like signed values.
+uint64_t OrderedTime(int64_t t) { return static_cast<uint64_t>(t) ^ (uint64_t{1} << 63); }
+int64_t FromOrderedTime(uint64_t u) { return static_cast<int64_t>(u ^ (uint64_t{1} << 63)); }
+
+std::string ChunkKey(SeriesRef ref, int64_t min_t, uint64_t id) {
+  std::string k;
+  k.reserve(24);
+  PutBE64(&k, ref);
+  PutBE64(&k, OrderedTime(min_t));
+  PutBE64(&k, id);
+  return k;
+}
+
+void PutUvarint(std::string* out, uint64_t x) {
+  while (x >= 0x80) {
+    out->push_back(static_cast<char>(static_cast<uint8_t>(x) | 0x80));
+    x >>= 7;
+  }
+  out->push_back(static_cast<char>(x));
+}
+
+bool GetUvarint(std::string_view* in, uint64_t* out) {
+  uint64_t x = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    const auto b = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    x |= uint64_t{static_cast<uint8_t>(b & 0x7f)} << shift;
+    if (b < 0x80) {
+      *out = x;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string EncodeLabels(const Labels& ls) {
+  std::string out;
+  PutUvarint(&out, ls.size());
+  for (const Label& l : ls) {
+    PutUvarint(&out, l.name.size());
+    out.append(l.name);
+    PutUvarint(&out, l.value.size());
+    out.append(l.value);
+  }
+  return out;
+}
+
+bool DecodeLabels(std::string_view in, Labels* out) {
+  uint64_t n;
+  if (!GetUvarint(&in, &n) || n > in.size()) return false;
+  std::vector<Label> v(n);
+  for (Label& l : v) {
+    uint64_t len;
+    if (!GetUvarint(&in, &len) || len > in.size()) return false;
+    l.name.assign(in.data(), len);
+    in.remove_prefix(len);
+    if (!GetUvarint(&in, &len) || len > in.size()) return false;
+    l.value.assign(in.data(), len);
+    in.remove_prefix(len);
+  }
+  *out = Labels::FromUnsorted(std::move(v));
+  return true;
+}
+
+rocksdb::ColumnFamilyOptions ChunkCfOptions(const ChunkStoreOptions& opts, std::shared_ptr<rocksdb::Cache> cache) {
+  rocksdb::ColumnFamilyOptions o;
+  o.compression = rocksdb::kSnappyCompression;
+  o.bottommost_compression = rocksdb::kZSTD;
+  o.write_buffer_size = 32ull << 20;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_size = opts.chunk_block_bytes;
+  t.block_cache = std::move(cache);
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+rocksdb::ColumnFamilyOptions MetaCfOptions(std::shared_ptr<rocksdb::Cache> cache) {
+  rocksdb::ColumnFamilyOptions o;
+  o.compression = rocksdb::kSnappyCompression;
+  o.write_buffer_size = 16ull << 20;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = std::move(cache);
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+bool ParseDayName(const std::string& name, int64_t* day) {
+  if (name.rfind(kDayPrefix, 0) != 0 || name.size() != sizeof(kDayPrefix) - 1 + 8) return false;
+  int y, m, d;
+  if (std::sscanf(name.c_str() + sizeof(kDayPrefix) - 1, "%4d%2d%2d", &y, &m, &d) != 3) return false;
+  using namespace std::chrono;
+  const year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return false;
+  *day = sys_days(ymd).time_since_epoch().count();
+  return true;
+}
+
+}  // namespace
+
+int64_t ChunkStore::DayOf(int64_t t_ms) {
+  int64_t q = t_ms / kDayMs;
+  if (t_ms % kDayMs != 0 && t_ms < 0) --q;
+  return q;
+}
+
+std::string ChunkStore::DayName(int64_t day) {
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{days{day}}};
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%s%04d%02u%02u", kDayPrefix, static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, const ChunkStoreOptions& opts) {
+  std::unique_ptr<ChunkStore> s(new ChunkStore());
+  s->dir_ = dir;
+  s->opts_ = opts;
+  s->cache_ = rocksdb::NewLRUCache(opts.block_cache_bytes);
+
+  rocksdb::DBOptions dbo;
+  dbo.create_if_missing = true;
+  dbo.create_missing_column_families = true;
+  dbo.keep_log_file_num = 3;
+  dbo.max_background_jobs = 2;
+  dbo.max_total_wal_size = 256ull << 20;
+
+  std::vector<std::string> names;
+  rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(dbo, dir, &names);
+  if (!ls.ok()) names = {rocksdb::kDefaultColumnFamilyName};
+  for (const char* n : {kSeriesCf, kHeadCf}) {
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (const std::string& n : names) {
+    int64_t day;
+    if (ParseDayName(n, &day)) {
+      descs.emplace_back(n, ChunkCfOptions(opts, s->cache_));
+    } else {
+      descs.emplace_back(n, MetaCfOptions(s->cache_));
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  CAIRN_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(dbo, dir, descs, &handles, &raw), "open rocksdb " + dir));
+  s->db_.reset(raw);
+  for (size_t i = 0; i < names.size(); ++i) {
+    int64_t day;
+    if (names[i] == rocksdb::kDefaultColumnFamilyName) {
+      s->default_cf_ = handles[i];
+    } else if (names[i] == kSeriesCf) {
+      s->series_cf_ = handles[i];
+    } else if (names[i] == kHeadCf) {
+      s->head_cf_ = handles[i];
+    } else if (ParseDayName(names[i], &day)) {
+      s->days_[day] = handles[i];
+    } else {
+      s->db_->DestroyColumnFamilyHandle(handles[i]);  // unknown family: leave its data alone
+    }
+  }
+  return s;
+}
+
+ChunkStore::~ChunkStore() {
+  if (!db_) return;
+  for (auto& [day, h] : days_) db_->DestroyColumnFamilyHandle(h);
+  for (auto* h : {series_cf_, head_cf_, default_cf_}) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+  }
+  db_->Close().PermitUncheckedError();
+}
+
+Result<rocksdb::ColumnFamilyHandle*> ChunkStore::DayHandleLocked(int64_t day) {
+  auto it = days_.find(day);
+  if (it != days_.end()) return it->second;
+  rocksdb::ColumnFamilyHandle* h = nullptr;
+  CAIRN_RETURN_IF_ERROR(
+      FromRocks(db_->CreateColumnFamily(ChunkCfOptions(opts_, cache_), DayName(day), &h), "create partition"));
+  days_[day] = h;
+  generation_.fetch_add(1);
+  return h;
+}
+
+Status ChunkStore::Write(const WriteSet& ws, bool sync) {
+  if (ws.empty() && !sync) return Status::OK();
+  {
+    // Create missing partitions first (rare), then write under a shared lock
+    // so retention cannot drop a handle mid-write.
+    bool missing = false;
+    {
+      std::shared_lock<std::shared_mutex> lock(cf_mu_);
+      for (const auto& c : ws.chunks) missing |= days_.count(DayOf(c.min_t_ms)) == 0;
+    }
+    if (missing) {
+      std::unique_lock<std::shared_mutex> lock(cf_mu_);
+      for (const auto& c : ws.chunks) {
+        auto h = DayHandleLocked(DayOf(c.min_t_ms));
+        if (!h.ok()) return h.status();
+      }
+    }
+  }
+  std::shared_lock<std::shared_mutex> lock(cf_mu_);
+  rocksdb::WriteBatch batch;
+  for (const auto& [ref, labels] : ws.series) {
+    std::string k;
+    PutBE64(&k, ref);
+    batch.Put(series_cf_, k, EncodeLabels(labels)).PermitUncheckedError();
+  }
+  for (const auto& [ref, state] : ws.heads) {
+    std::string k;
+    PutBE64(&k, ref);
+    batch.Put(head_cf_, k, state).PermitUncheckedError();
+  }
+  for (const auto& c : ws.chunks) {
+    auto it = days_.find(DayOf(c.min_t_ms));
+    if (it == days_.end()) continue;  // dropped by retention meanwhile: expired data
+    std::string v;
+    PutUvarint(&v, static_cast<uint64_t>(c.max_t_ms) - static_cast<uint64_t>(c.min_t_ms));
+    v.append(c.data);
+    batch.Put(it->second, ChunkKey(c.ref, c.min_t_ms, c.id), v).PermitUncheckedError();
+  }
+  for (const auto& [k, v] : ws.meta) batch.Put(default_cf_, k, v).PermitUncheckedError();
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  wo.ignore_missing_column_families = true;
+  return FromRocks(db_->Write(wo, &batch), "rocksdb write");
+}
+
+Result<std::string> ChunkStore::GetMeta(const std::string& key) const {
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), default_cf_, key, &v);
+  if (s.IsNotFound()) return Status::NotFound(key);
+  CAIRN_RETURN_IF_ERROR(FromRocks(s, "rocksdb get"));
+  return v;
+}
+
+Status ChunkStore::ForEachMeta(const std::string& prefix,
+                               const std::function<Status(std::string_view, std::string_view)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), default_cf_));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    CAIRN_RETURN_IF_ERROR(fn(it->key().ToStringView(), it->value().ToStringView()));
+  }
+  return FromRocks(it->status(), "rocksdb scan");
+}
+
+Status ChunkStore::ForEachSeries(const std::function<Status(SeriesRef, Labels)>& fn) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, series_cf_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Labels ls;
+    if (it->key().size() != 8 || !DecodeLabels(it->value().ToStringView(), &ls)) {
+      return Status::Corruption("series column family: damaged entry");
+    }
+    CAIRN_RETURN_IF_ERROR(fn(GetBE64(it->key().data()), std::move(ls)));
+  }
+  return FromRocks(it->status(), "rocksdb scan series");
+}
+
+Status ChunkStore::ForEachHead(const std::function<Status(SeriesRef, std::string_view)>& fn) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, head_cf_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) return Status::Corruption("head column family: damaged key");
+    CAIRN_RETURN_IF_ERROR(fn(GetBE64(it->key().data()), it->value().ToStringView()));
+  }
+  return FromRocks(it->status(), "rocksdb scan head");
+}
+
+std::unique_ptr<ChunkStore::Reader> ChunkStore::NewReader(int64_t min_t_ms, int64_t max_t_ms) const {
+  std::unique_ptr<Reader> r(new Reader());
+  r->store_ = this;
+  r->min_t_ms_ = min_t_ms;
+  r->max_t_ms_ = max_t_ms;
+  return r;
+}
+
+void ChunkStore::Reader::Rebuild() {
+  iters_.clear();
+  // Chunks span less than one 2 h window, so one starting a window earlier
+  // is the oldest that can reach into this one.
+  const int64_t lo = min_t_ms_ > INT64_MIN + head::kChunkRangeMs ? min_t_ms_ - head::kChunkRangeMs : INT64_MIN;
+  const int64_t first = DayOf(lo), last = DayOf(max_t_ms_);
+  std::shared_lock<std::shared_mutex> lock(store_->cf_mu_);
+  generation_ = store_->generation_.load();
+  for (auto it = store_->days_.lower_bound(first); it != store_->days_.end() && it->first <= last; ++it) {
+    iters_.emplace_back(store_->db_->NewIterator(rocksdb::ReadOptions(), it->second));
+  }
+}
+
+ChunkStore::Reader::~Reader() = default;
+
+Status ChunkStore::Reader::Read(SeriesRef ref, std::vector<head::ChunkData>* out) {
+  const int64_t lo = min_t_ms_ > INT64_MIN + head::kChunkRangeMs ? min_t_ms_ - head::kChunkRangeMs + 1 : INT64_MIN;
+  const std::string start = ChunkKey(ref, lo, 0);
+  if (generation_ != store_->generation_.load()) {
+    Rebuild();
+  } else {
+    for (auto& it : iters_) CAIRN_RETURN_IF_ERROR(FromRocks(it->Refresh(), "rocksdb refresh"));
+  }
+  for (auto& it : iters_) {
+    for (it->Seek(start); it->Valid(); it->Next()) {
+      const rocksdb::Slice k = it->key();
+      if (k.size() != 24 || GetBE64(k.data()) != ref) break;
+      const int64_t min_t = FromOrderedTime(GetBE64(k.data() + 8));
+      if (min_t > max_t_ms_) break;
+      std::string_view v = it->value().ToStringView();
+      uint64_t span;
+      if (!GetUvarint(&v, &span)) return Status::Corruption("chunk value: damaged header");
+      const int64_t max_t = static_cast<int64_t>(static_cast<uint64_t>(min_t) + span);
+      if (max_t < min_t_ms_) continue;
+      out->push_back({min_t, max_t, std::string(v)});
+    }
+    CAIRN_RETURN_IF_ERROR(FromRocks(it->status(), "rocksdb read chunks"));
+  }
+  return Status::OK();
+}
+
+bool ChunkStore::Reader::HasData(SeriesRef ref) {
+  std::vector<head::ChunkData> chunks;
+  return Read(ref, &chunks).ok() && !chunks.empty();
+}
+
+std::vector<int64_t> ChunkStore::Days() const {
+  std::shared_lock<std::shared_mutex> lock(cf_mu_);
+  std::vector<int64_t> out;
+  for (const auto& [day, h] : days_) out.push_back(day);
+  return out;
+}
+
+Status ChunkStore::DropDay(int64_t day) {
+  std::unique_lock<std::shared_mutex> lock(cf_mu_);
+  auto it = days_.find(day);
+  if (it == days_.end()) return Status::OK();
+  rocksdb::ColumnFamilyHandle* h = it->second;
+  days_.erase(it);
+  generation_.fetch_add(1);
+  Status st = FromRocks(db_->DropColumnFamily(h), "drop partition " + DayName(day));
+  db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  return st;
+}
+
+uint64_t ChunkStore::DayBytes(int64_t day) const {
+  std::shared_lock<std::shared_mutex> lock(cf_mu_);
+  auto it = days_.find(day);
+  uint64_t v = 0;
+  if (it != days_.end()) db_->GetIntProperty(it->second, "rocksdb.total-sst-files-size", &v);
+  return v;
+}
+
+uint64_t ChunkStore::DiskBytes() const {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
+    std::error_code ec2;
+    if (e.is_regular_file(ec2)) total += e.file_size(ec2);
+  }
+  return total;
+}
+
+Status ChunkStore::Flush() {
+  std::shared_lock<std::shared_mutex> lock(cf_mu_);
+  std::vector<rocksdb::ColumnFamilyHandle*> all{default_cf_, series_cf_, head_cf_};
+  for (const auto& [day, h] : days_) all.push_back(h);
+  CAIRN_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), all), "rocksdb flush"));
+  return FromRocks(db_->FlushWAL(true), "rocksdb sync log");
+}
+
+Status ChunkStore::Checkpoint(const std::string& dir) const {
+  rocksdb::Checkpoint* cp = nullptr;
+  CAIRN_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &cp), "rocksdb checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> owned(cp);
+  return FromRocks(cp->CreateCheckpoint(dir), "rocksdb checkpoint " + dir);
+}
+
+}  // namespace cairn::storage

@@ -1,0 +1,132 @@
+// ChunkStore: Cairn's RocksDB layer (layout: storage/docs/format.md).
+//
+// Column families: `default` (meta keys and tombstones), `series` (ref ->
+// labels), `head` (ref -> checkpointed head state of a series) and one
+// `chunks_YYYYMMDD` per UTC day holding closed XOR chunks keyed big-endian by
+// (series ref, chunk min time, chunk id), so one seek reads a series' chunks
+// in time order. A chunk lives in the partition of its min time; retention
+// drops whole partitions. Chunk partitions use snappy, with zstd on the
+// bottommost level, and 64 KiB blocks.
+//
+// Writes go through a WriteSet applied atomically (one RocksDB WriteBatch);
+// missing day partitions are created on the way.
+// Thread-safety: all methods are safe from any thread. A Reader belongs to
+// one thread and must not outlive its ChunkStore.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/head/mem_series.h"
+#include "storage/labels.h"
+#include "util/status.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class Iterator;
+class Snapshot;
+class Cache;
+}  // namespace rocksdb
+
+namespace cairn::storage {
+
+struct ChunkStoreOptions {
+  // Shared block cache for all column families.
+  size_t block_cache_bytes = 64ull << 20;
+  // RocksDB data block size for chunk partitions; bigger blocks compress better.
+  size_t chunk_block_bytes = 64ull << 10;
+};
+
+// Everything one atomic write may carry.
+struct WriteSet {
+  std::vector<std::pair<SeriesRef, Labels>> series;
+  std::vector<std::pair<SeriesRef, std::string>> heads;
+  std::vector<head::ClosedChunk> chunks;
+  std::vector<std::pair<std::string, std::string>> meta;
+  bool empty() const { return series.empty() && heads.empty() && chunks.empty() && meta.empty(); }
+};
+
+class ChunkStore {
+ public:
+  static Result<std::unique_ptr<ChunkStore>> Open(const std::string& dir, const ChunkStoreOptions& opts);
+  ~ChunkStore();
+  ChunkStore(const ChunkStore&) = delete;
+  ChunkStore& operator=(const ChunkStore&) = delete;
+
+  // Applies `ws` atomically. With `sync` the RocksDB log is fsynced, which
+  // also makes every earlier unsynced write durable.
+  Status Write(const WriteSet& ws, bool sync);
+
+  Result<std::string> GetMeta(const std::string& key) const;  // NotFound when absent
+  Status ForEachMeta(const std::string& prefix,
+                     const std::function<Status(std::string_view key, std::string_view value)>& fn) const;
+  Status ForEachSeries(const std::function<Status(SeriesRef, Labels)>& fn) const;
+  Status ForEachHead(const std::function<Status(SeriesRef, std::string_view)>& fn) const;
+
+  // Reads the chunks of series overlapping a window. Each Read sees the
+  // latest committed data (iterators are refreshed per call), so a caller that
+  // snapshots the head first and then reads here misses no chunk that moved
+  // from head to disk in between.
+  class Reader {
+   public:
+    ~Reader();
+    // Appends chunks of `ref` overlapping [min_t_ms, max_t_ms], in key order.
+    Status Read(SeriesRef ref, std::vector<head::ChunkData>* out);
+    // True when `ref` has a chunk overlapping the window.
+    bool HasData(SeriesRef ref);
+
+   private:
+    friend class ChunkStore;
+    Reader() = default;
+    void Rebuild();
+
+    const ChunkStore* store_ = nullptr;
+    uint64_t generation_ = 0;
+    std::vector<std::unique_ptr<rocksdb::Iterator>> iters_;
+    int64_t min_t_ms_ = 0;
+    int64_t max_t_ms_ = 0;
+  };
+  std::unique_ptr<Reader> NewReader(int64_t min_t_ms, int64_t max_t_ms) const;
+
+  // Day partitions (days since the epoch, UTC), oldest first.
+  std::vector<int64_t> Days() const;
+  // Drops a day partition and its data.
+  Status DropDay(int64_t day);
+  // Bytes of SST files of a day partition.
+  uint64_t DayBytes(int64_t day) const;
+  // Bytes of all files under the RocksDB directory.
+  uint64_t DiskBytes() const;
+  // Flushes memtables and syncs the RocksDB log.
+  Status Flush();
+  // Writes a RocksDB checkpoint (hard links) to `dir`.
+  Status Checkpoint(const std::string& dir) const;
+
+  static int64_t DayOf(int64_t t_ms);
+  static std::string DayName(int64_t day);  // "chunks_YYYYMMDD"
+
+ private:
+  ChunkStore() = default;
+  Result<rocksdb::ColumnFamilyHandle*> DayHandleLocked(int64_t day);  // requires exclusive cf_mu_
+
+  std::string dir_;
+  ChunkStoreOptions opts_;
+  std::shared_ptr<rocksdb::Cache> cache_;
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* default_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* series_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* head_cf_ = nullptr;
+  mutable std::shared_mutex cf_mu_;
+  std::map<int64_t, rocksdb::ColumnFamilyHandle*> days_;  // guarded by cf_mu_
+  std::atomic<uint64_t> generation_{1};  // bumped when partitions come or go
+};
+
+}  // namespace cairn::storage

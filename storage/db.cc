@@ -1,0 +1,307 @@
+#include "storage/db.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "storage/db_appender.h"
+#include "storage/db_querier.h"
+#include "storage/wal/records.h"
+
+namespace cairn::storage {
+
+DB::DB(const DBOptions& opts, Clock& clock) : opts_(opts), clock_(clock) {}
+
+DB::~DB() { Close().ok(); }
+
+Result<std::unique_ptr<DB>> DB::Open(const DBOptions& opts, Clock& clock) {
+  if (opts.path.empty()) return Status::InvalidArgument("storage path is empty");
+  if (opts.samples_per_chunk < 2 || opts.samples_per_chunk > 65535) {
+    return Status::InvalidArgument("samples_per_chunk must be in [2, 65535]");
+  }
+  std::unique_ptr<DB> db(new DB(opts, clock));
+  CAIRN_RETURN_IF_ERROR(db->Recover());
+  db->last_checkpoint_ms_ = clock.NowMs();
+  if (opts.background_poll_ms > 0) db->bg_ = std::thread([d = db.get()] { d->BackgroundLoop(); });
+  return db;
+}
+
+Status DB::Close() {
+  if (closed_) return Status::OK();
+  closed_ = true;
+  if (!wal_ || !store_) return Status::OK();  // Open failed part-way
+  {
+    std::lock_guard<std::mutex> lock(bg_mu_);
+    stop_ = true;
+  }
+  bg_cv_.notify_all();
+  if (bg_.joinable()) bg_.join();
+  Status st = wal_->Log({});  // flush records only enqueued so far
+  if (st.ok()) st = Checkpoint();
+  if (st.ok()) st = store_->Flush();
+  // Release files and locks now, so the directory can be reopened at once.
+  wal_.reset();
+  store_.reset();
+  return st;
+}
+
+void DB::BackgroundLoop() {
+  std::unique_lock<std::mutex> lock(bg_mu_);
+  while (!stop_) {
+    bg_cv_.wait_for(lock, std::chrono::milliseconds(opts_.background_poll_ms));
+    if (stop_) break;
+    lock.unlock();
+    const int64_t now = clock_.NowMs();
+    const bool by_time = opts_.checkpoint_interval_ms > 0 &&
+                         now - last_checkpoint_ms_.load() >= opts_.checkpoint_interval_ms;
+    const bool by_bytes = wal_bytes_since_checkpoint_.load() >= opts_.checkpoint_wal_bytes;
+    if (by_time || by_bytes) Checkpoint().ok();  // errors resurface on the next commit or Close
+    if (now - last_retention_ms_.load() >= opts_.retention_check_interval_ms) ApplyRetention().ok();
+    lock.lock();
+  }
+}
+
+head::MemSeries* DB::GetOrCreateMemSeries(SeriesRef ref) {
+  HeadShard& shard = head_shards_[ref % kShards];
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto& slot = shard.series[ref];
+  if (!slot) slot = std::make_unique<head::MemSeries>(ref, opts_.samples_per_chunk);
+  return slot.get();
+}
+
+head::MemSeries* DB::FindMemSeries(SeriesRef ref) const {
+  const HeadShard& shard = head_shards_[ref % kShards];
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto it = shard.series.find(ref);
+  return it == shard.series.end() ? nullptr : it->second.get();
+}
+
+std::vector<head::MemSeries*> DB::AllMemSeries() const {
+  std::vector<head::MemSeries*> out;
+  for (const HeadShard& shard : head_shards_) {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    for (const auto& [ref, s] : shard.series) out.push_back(s.get());
+  }
+  return out;
+}
+
+Result<std::pair<SeriesRef, head::MemSeries*>> DB::GetOrCreateSeries(const Labels& labels) {
+  const auto e = index_.GetOrCreate(labels);
+  head::MemSeries* s = GetOrCreateMemSeries(e.ref);
+  if (e.created) {
+    series_created_total_.fetch_add(1, std::memory_order_relaxed);
+    // Logged before any sample can use the ref: the WAL writes enqueued
+    // records ahead of every later commit.
+    wal_->Enqueue({{static_cast<uint8_t>(wal::RecordType::kSeries), wal::EncodeSeries({{e.ref, labels}})}});
+    WriteSet ws;
+    ws.series.emplace_back(e.ref, labels);
+    CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
+  }
+  return std::make_pair(e.ref, s);
+}
+
+void DB::NoteTimeRange(int64_t min_t_ms, int64_t max_t_ms) {
+  int64_t cur = min_time_ms_.load(std::memory_order_relaxed);
+  while (min_t_ms < cur && !min_time_ms_.compare_exchange_weak(cur, min_t_ms, std::memory_order_relaxed)) {
+  }
+  cur = max_time_ms_.load(std::memory_order_relaxed);
+  while (max_t_ms > cur && !max_time_ms_.compare_exchange_weak(cur, max_t_ms, std::memory_order_relaxed)) {
+  }
+}
+
+Status DB::ApplySamples(const std::vector<PendingSample>& samples) {
+  std::vector<head::ClosedChunk> closed;
+  uint64_t appended = 0, ooo = 0, conflicts = 0;
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (const PendingSample& p : samples) {
+    switch (p.series->Append(p.t_ms, p.v, next_ooo_id_, &closed)) {
+      case head::AppendOutcome::kOutOfOrder:
+        ++ooo;
+        [[fallthrough]];
+      case head::AppendOutcome::kAppended:
+        ++appended;
+        lo = std::min(lo, p.t_ms);
+        hi = std::max(hi, p.t_ms);
+        break;
+      case head::AppendOutcome::kConflict:
+        ++conflicts;
+        break;
+      case head::AppendOutcome::kDuplicate:
+        break;
+    }
+  }
+  if (appended > 0) NoteTimeRange(lo, hi);
+  samples_appended_total_.fetch_add(appended, std::memory_order_relaxed);
+  out_of_order_samples_total_.fetch_add(ooo, std::memory_order_relaxed);
+  duplicate_samples_total_.fetch_add(conflicts, std::memory_order_relaxed);
+  return FlushClosed(&closed);
+}
+
+Status DB::FlushClosed(std::vector<head::ClosedChunk>* closed) {
+  if (closed->empty()) return Status::OK();
+  WriteSet ws;
+  ws.chunks = std::move(*closed);
+  closed->clear();
+  CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
+  for (const head::ClosedChunk& c : ws.chunks) {
+    if (head::MemSeries* s = FindMemSeries(c.ref)) s->ForgetFlushed(c.min_t_ms, c.id);
+  }
+  return Status::OK();
+}
+
+Status DB::Checkpoint() {
+  std::lock_guard<std::mutex> ckpt(checkpoint_mu_);
+  uint64_t segment;
+  {
+    std::unique_lock<std::shared_mutex> lock(commit_mu_);
+    auto seg = wal_->Rotate();
+    if (!seg.ok()) return seg.status();
+    segment = *seg;
+    wal_bytes_since_checkpoint_ = 0;
+  }
+  WriteSet ws;
+  size_t bytes = 0;
+  for (head::MemSeries* s : AllMemSeries()) {
+    std::string state;
+    if (!s->EncodeCheckpoint(&state, &ws.chunks)) continue;
+    bytes += state.size();
+    ws.heads.emplace_back(s->ref(), std::move(state));
+    if (bytes >= (8u << 20)) {
+      CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
+      ws = WriteSet();
+      bytes = 0;
+    }
+  }
+  std::string seg_value = std::to_string(segment);
+  ws.meta.emplace_back("meta/wal_replay_from", seg_value);
+  ws.meta.emplace_back("meta/next_ooo_chunk_id", std::to_string(next_ooo_id_.load() + 1));
+  // The synced write also makes every earlier unsynced RocksDB write durable.
+  CAIRN_RETURN_IF_ERROR(store_->Write(ws, true));
+  CAIRN_RETURN_IF_ERROR(wal_->DeleteSegmentsBefore(segment));
+  checkpoints_total_.fetch_add(1, std::memory_order_relaxed);
+  last_checkpoint_ms_ = clock_.NowMs();
+  return Status::OK();
+}
+
+Status DB::ApplyRetention() {
+  const int64_t now = clock_.NowMs();
+  last_retention_ms_ = now;
+  constexpr int64_t kDayMs = 86'400'000;
+  if (opts_.retention_ms > 0) {
+    const int64_t cutoff = now - opts_.retention_ms;
+    bool dropped = false;
+    for (int64_t day : store_->Days()) {
+      if ((day + 1) * kDayMs > cutoff) break;
+      CAIRN_RETURN_IF_ERROR(store_->DropDay(day));
+      dropped = true;
+    }
+    if (dropped) time_retentions_total_.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (opts_.retention_bytes > 0) {
+    uint64_t total = store_->DiskBytes() + wal_->DiskBytes();
+    auto days = store_->Days();
+    bool dropped = false;
+    // The newest partition stays: it is where current data lands.
+    for (size_t i = 0; i + 1 < days.size() && total > static_cast<uint64_t>(opts_.retention_bytes); ++i) {
+      const uint64_t b = store_->DayBytes(days[i]);
+      CAIRN_RETURN_IF_ERROR(store_->DropDay(days[i]));
+      total = b > total ? 0 : total - b;
+      dropped = true;
+    }
+    if (dropped) size_retentions_total_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return Status::OK();
+}
+
+DBStats DB::Stats() const {
+  DBStats s;
+  uint64_t chunks = 0;
+  bool head_any = false;
+  int64_t head_min = INT64_MAX, head_max = INT64_MIN;
+  const auto all = AllMemSeries();
+  for (const head::MemSeries* m : all) {
+    chunks += m->NumChunks();
+    int64_t lo, hi;
+    if (m->Bounds(&lo, &hi)) {
+      head_any = true;
+      head_min = std::min(head_min, lo);
+      head_max = std::max(head_max, hi);
+    }
+  }
+  s.head_series = all.size();
+  s.chunks_in_head = chunks;
+  s.samples_appended_total = samples_appended_total_.load();
+  s.series_created_total = series_created_total_.load();
+  s.out_of_order_samples_total = out_of_order_samples_total_.load();
+  s.duplicate_samples_total = duplicate_samples_total_.load();
+  s.wal_fsyncs_total = wal_->fsyncs_total();
+  s.wal_fsync_seconds_total = wal_->fsync_seconds_total();
+  // Disk data is bounded by the partitions still present (retention drops
+  // whole ones) and by the oldest/newest sample ever stored.
+  const auto days = store_->Days();
+  const int64_t lo = min_time_ms_.load(), hi = max_time_ms_.load();
+  bool any = false;
+  if (!days.empty() && lo <= hi) {
+    s.min_time_ms = std::min(std::max(lo, days.front() * 86'400'000), hi);
+    s.max_time_ms = std::max(std::min(hi, (days.back() + 1) * 86'400'000 - 1), s.min_time_ms);
+    any = true;
+  }
+  if (head_any) {
+    s.min_time_ms = any ? std::min(s.min_time_ms, head_min) : head_min;
+    s.max_time_ms = any ? std::max(s.max_time_ms, head_max) : head_max;
+  }
+  s.disk_bytes = store_->DiskBytes() + wal_->DiskBytes();
+  s.time_retentions_total = time_retentions_total_.load();
+  s.size_retentions_total = size_retentions_total_.load();
+  s.checkpoints_total = checkpoints_total_.load();
+  s.wal_replayed_records = wal_replayed_records_.load();
+  return s;
+}
+
+std::vector<DB::Interval> DB::TombstonesFor(SeriesRef ref) const {
+  std::shared_lock<std::shared_mutex> lock(tomb_mu_);
+  auto it = tombstones_.find(ref);
+  return it == tombstones_.end() ? std::vector<Interval>() : it->second;
+}
+
+Status DB::DeleteSeries(const Matchers& matchers, int64_t min_t_ms, int64_t max_t_ms) {
+  if (min_t_ms > max_t_ms) return Status::InvalidArgument("delete: start after end");
+  const auto refs = index_.Select(matchers);
+  WriteSet ws;
+  for (SeriesRef ref : refs) {
+    ws.meta.emplace_back("tomb/" + std::to_string(ref) + "/" + std::to_string(min_t_ms) + "/" +
+                             std::to_string(max_t_ms),
+                         "");
+  }
+  CAIRN_RETURN_IF_ERROR(store_->Write(ws, true));
+  std::unique_lock<std::shared_mutex> lock(tomb_mu_);
+  for (SeriesRef ref : refs) tombstones_[ref].push_back({min_t_ms, max_t_ms});
+  return Status::OK();
+}
+
+Result<std::string> DB::Snapshot(const std::string& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) return Status::InvalidArgument("snapshot dir exists: " + dir);
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("create " + dir + ": " + ec.message());
+  CAIRN_RETURN_IF_ERROR(Checkpoint());
+  // Commits are paused while the WAL tail is copied so it matches the
+  // RocksDB checkpoint taken right after.
+  std::unique_lock<std::shared_mutex> lock(commit_mu_);
+  std::filesystem::copy(opts_.path + "/wal", dir + "/wal", std::filesystem::copy_options::recursive, ec);
+  if (ec) return Status::IOError("copy wal: " + ec.message());
+  CAIRN_RETURN_IF_ERROR(store_->Checkpoint(dir + "/db"));
+  return dir;
+}
+
+std::map<std::string, Metadata> DB::GetMetadata() const {
+  std::lock_guard<std::mutex> lock(meta_mu_);
+  return metadata_;
+}
+
+std::unique_ptr<Appender> DB::NewAppender() { return std::make_unique<DBAppender>(this); }
+
+Result<std::unique_ptr<Querier>> DB::NewQuerier(int64_t min_t_ms, int64_t max_t_ms) {
+  return std::unique_ptr<Querier>(new DBQuerier(this, min_t_ms, max_t_ms));
+}
+
+}  // namespace cairn::storage

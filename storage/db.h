@@ -1,0 +1,174 @@
+// DB: Cairn's durable storage engine. It implements the storage API faces
+// (Queryable, Appendable, ChunkQueryable; see storage/queryable.h and
+// storage/appender.h) over an in-memory head, a WAL and RocksDB:
+//
+//   Append -> per-series head chunk (XOR, Prometheus encoding) + WAL record;
+//   Commit -> WAL group commit (fsync shared by concurrent commits), then the
+//             samples become visible; closed chunks go to day partitions.
+//   Checkpoint -> open head state to RocksDB, older WAL segments deleted, so
+//             restart replays only the WAL written since.
+//   Queries merge on-disk chunks, head chunks and out-of-order data, drop
+//             duplicates and apply deletion tombstones.
+//
+// Usage:
+//   auto db = DB::Open({.path = dir}, SystemClock::Default());
+//   if (!db.ok()) return db.status();
+//   auto app = (*db)->NewAppender();
+//   app->Append(0, labels, t_ms, v); CAIRN_RETURN_IF_ERROR(app->Commit());
+//   ...; CAIRN_RETURN_IF_ERROR((*db)->Close());
+//
+// Thread-safety: every method is safe from any thread. Appenders, Queriers
+// and ChunkSeriesSets it hands out must not outlive it and belong to one
+// thread at a time. After Close() only the destructor may be called.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/appender.h"
+#include "storage/chunk_store.h"
+#include "storage/db_options.h"
+#include "storage/head/mem_series.h"
+#include "storage/index/series_index.h"
+#include "storage/queryable.h"
+#include "storage/wal/wal.h"
+#include "util/clock.h"
+
+namespace cairn::storage {
+
+class DB final : public Queryable, public Appendable, public ChunkQueryable {
+ public:
+  // Opens or creates the database at opts.path and recovers it: series and
+  // the last head checkpoint from RocksDB, then the WAL written after it.
+  // `clock` must outlive the DB.
+  static Result<std::unique_ptr<DB>> Open(const DBOptions& opts, Clock& clock);
+  // Calls Close() when it was not called.
+  ~DB() override;
+
+  Result<std::unique_ptr<Querier>> NewQuerier(int64_t min_t_ms, int64_t max_t_ms) override;
+  std::unique_ptr<Appender> NewAppender() override;
+  Result<std::unique_ptr<ChunkSeriesSet>> SelectChunks(int64_t min_t_ms, int64_t max_t_ms,
+                                                       const Matchers& matchers) override;
+
+  // Stops background work, checkpoints the head and flushes RocksDB. Later
+  // calls return OK and do nothing.
+  Status Close();
+  // Counters and gauges (see DBStats). Walks the head series: O(series).
+  DBStats Stats() const;
+
+  // Deletes the samples of matching series in [min_t_ms, max_t_ms] (a
+  // tombstone, durable on return, applied to every later read).
+  Status DeleteSeries(const Matchers& matchers, int64_t min_t_ms, int64_t max_t_ms);
+  // Writes a consistent copy of the database to `dir` (a RocksDB checkpoint,
+  // hard-linked where possible, plus the WAL written since the head
+  // checkpoint). Returns `dir`. `dir` must not exist.
+  Result<std::string> Snapshot(const std::string& dir);
+
+  // Checkpoints the head now (normally done in the background).
+  Status Checkpoint();
+  // Drops partitions past the time or size limit now (normally periodic).
+  Status ApplyRetention();
+
+  // Latest metadata per metric family (from Appender::UpdateMetadata; not
+  // persisted).
+  std::map<std::string, Metadata> GetMetadata() const;
+
+ private:
+  friend class DBAppender;
+  friend class DBQuerier;
+  friend class DBSeriesSet;
+  friend class DBChunkSeriesSet;
+
+  struct Interval {
+    int64_t min_t_ms;
+    int64_t max_t_ms;
+  };
+
+  DB(const DBOptions& opts, Clock& clock);
+  Status Recover();
+  Status ReplayWal(uint64_t from_segment);
+  void BackgroundLoop();
+
+  // Returns the head series for `ref`, creating it when absent.
+  head::MemSeries* GetOrCreateMemSeries(SeriesRef ref);
+  head::MemSeries* FindMemSeries(SeriesRef ref) const;
+  std::vector<head::MemSeries*> AllMemSeries() const;
+  // Resolves labels to a series, creating and logging a new one.
+  Result<std::pair<SeriesRef, head::MemSeries*>> GetOrCreateSeries(const Labels& labels);
+
+  struct PendingSample {
+    head::MemSeries* series;
+    int64_t t_ms;
+    double v;
+  };
+  // Applies samples to the head and writes the chunks they close.
+  Status ApplySamples(const std::vector<PendingSample>& samples);
+  Status FlushClosed(std::vector<head::ClosedChunk>* closed);
+
+  // Samples of `ref` in [min_t_ms, max_t_ms]: merged, de-duplicated, with
+  // tombstones applied.
+  Status LoadSamples(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms, ChunkStore::Reader* reader,
+                     std::vector<Sample>* out) const;
+  // Raw chunks of `ref` overlapping the window: disk first, then head.
+  Status LoadChunks(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms, ChunkStore::Reader* reader,
+                    std::vector<head::ChunkData>* chunks, std::vector<Sample>* ooo) const;
+  bool HasData(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms, ChunkStore::Reader* reader) const;
+  std::vector<Interval> TombstonesFor(SeriesRef ref) const;
+  void NoteTimeRange(int64_t min_t_ms, int64_t max_t_ms);
+
+  const DBOptions opts_;
+  Clock& clock_;
+  std::unique_ptr<ChunkStore> store_;
+  std::unique_ptr<wal::Wal> wal_;
+  index::SeriesIndex index_;
+
+  static constexpr size_t kShards = 64;
+  struct HeadShard {
+    mutable std::mutex mu;
+    std::unordered_map<SeriesRef, std::unique_ptr<head::MemSeries>> series;
+  };
+  std::array<HeadShard, kShards> head_shards_;
+
+  // Commits hold it shared from WAL write to head apply; Checkpoint takes it
+  // exclusively to rotate the WAL between commits.
+  std::shared_mutex commit_mu_;
+  std::mutex checkpoint_mu_;  // one checkpoint at a time
+  std::atomic<uint64_t> next_ooo_id_{1};
+
+  mutable std::shared_mutex tomb_mu_;
+  std::unordered_map<SeriesRef, std::vector<Interval>> tombstones_;  // guarded by tomb_mu_
+
+  mutable std::mutex meta_mu_;
+  std::map<std::string, Metadata> metadata_;  // guarded by meta_mu_
+
+  std::atomic<uint64_t> samples_appended_total_{0};
+  std::atomic<uint64_t> series_created_total_{0};
+  std::atomic<uint64_t> out_of_order_samples_total_{0};
+  std::atomic<uint64_t> duplicate_samples_total_{0};
+  std::atomic<uint64_t> time_retentions_total_{0};
+  std::atomic<uint64_t> size_retentions_total_{0};
+  std::atomic<uint64_t> checkpoints_total_{0};
+  std::atomic<uint64_t> wal_replayed_records_{0};
+  std::atomic<int64_t> min_time_ms_{INT64_MAX};
+  std::atomic<int64_t> max_time_ms_{INT64_MIN};
+  std::atomic<uint64_t> wal_bytes_since_checkpoint_{0};
+  std::atomic<int64_t> last_checkpoint_ms_{0};
+  std::atomic<int64_t> last_retention_ms_{0};
+
+  std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
+  bool stop_ = false;  // guarded by bg_mu_
+  std::thread bg_;
+  bool closed_ = false;
+};
+
+}  // namespace cairn::storage

@@ -1,0 +1,55 @@
+#include "storage/db_appender.h"
+
+#include <bit>
+
+namespace cairn::storage {
+
+Result<SeriesRef> DBAppender::Append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v,
+                                     const AppendOptions&) {
+  head::MemSeries* series = nullptr;
+  if (ref != 0 && db_->index_.GetLabels(ref) != nullptr) {
+    series = db_->GetOrCreateMemSeries(ref);
+  } else {
+    if (labels.empty()) return Status::InvalidArgument("empty label set");
+    auto r = db_->GetOrCreateSeries(labels);
+    if (!r.ok()) return r.status();
+    ref = r->first;
+    series = r->second;
+  }
+  if (series->Conflicts(t_ms, v)) {
+    db_->duplicate_samples_total_.fetch_add(1, std::memory_order_relaxed);
+    return Status::DuplicateSample("duplicate sample for timestamp " + std::to_string(t_ms) +
+                                   " with a different value");
+  }
+  pending_.push_back({series, t_ms, v});
+  records_.push_back({ref, t_ms, v});
+  return ref;
+}
+
+Status DBAppender::UpdateMetadata(const std::string& metric_family, const Metadata& md) {
+  std::lock_guard<std::mutex> lock(db_->meta_mu_);
+  db_->metadata_[metric_family] = md;
+  return Status::OK();
+}
+
+Status DBAppender::Commit() {
+  if (pending_.empty()) return Status::OK();
+  std::string payload = wal::EncodeSamples(records_);
+  const size_t bytes = payload.size();
+  Status st;
+  {
+    std::shared_lock<std::shared_mutex> lock(db_->commit_mu_);
+    st = db_->wal_->Log({{static_cast<uint8_t>(wal::RecordType::kSamples), std::move(payload)}});
+    if (st.ok()) st = db_->ApplySamples(pending_);
+  }
+  db_->wal_bytes_since_checkpoint_.fetch_add(bytes, std::memory_order_relaxed);
+  Rollback();
+  return st;
+}
+
+void DBAppender::Rollback() {
+  pending_.clear();
+  records_.clear();
+}
+
+}  // namespace cairn::storage

@@ -1,0 +1,60 @@
+// DBOptions and DBStats: the knobs and the counters of the storage engine
+// (storage/db.h). Defaults suit a server; tests shrink the intervals.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace cairn::storage {
+
+struct DBOptions {
+  // Data directory (--storage.tsdb.path). Holds `db/` (RocksDB) and `wal/`.
+  std::string path;
+  // Drop day partitions that end more than this long ago
+  // (--storage.tsdb.retention.time, default 15d). 0 disables time retention.
+  int64_t retention_ms = 15LL * 24 * 3600 * 1000;
+  // Drop the oldest day partitions while the data directory is bigger than
+  // this (--storage.tsdb.retention.size). 0 disables size retention.
+  int64_t retention_bytes = 0;
+  // fdatasync the WAL before a Commit returns. Turning it off risks losing
+  // acknowledged samples on power loss (not on a process crash).
+  bool fsync = true;
+
+  // Samples per closed chunk (Prometheus' head cuts chunks at 120 samples).
+  int samples_per_chunk = 120;
+  // Checkpoint the head to RocksDB at least this often (clock time), so WAL
+  // replay on restart stays short. 0 disables time-driven checkpoints.
+  int64_t checkpoint_interval_ms = 5LL * 60 * 1000;
+  // ...or once this many WAL bytes were written since the last checkpoint.
+  uint64_t checkpoint_wal_bytes = 256ull << 20;
+  // WAL segment size (Prometheus: 128 MiB segments).
+  uint64_t wal_segment_bytes = 128ull << 20;
+  // How often (clock time) retention is checked.
+  int64_t retention_check_interval_ms = 60LL * 1000;
+  // Real-time poll period of the background thread that runs checkpoints and
+  // retention when due. 0 starts no thread (tests call Checkpoint() and
+  // ApplyRetention() themselves).
+  int64_t background_poll_ms = 1000;
+  // RocksDB block cache shared by all column families.
+  uint64_t block_cache_bytes = 64ull << 20;
+};
+
+struct DBStats {
+  uint64_t head_series = 0;                 // series with head state in memory
+  uint64_t samples_appended_total = 0;      // samples committed (in order + OOO)
+  uint64_t series_created_total = 0;
+  uint64_t out_of_order_samples_total = 0;  // accepted into OOO chunks
+  uint64_t duplicate_samples_total = 0;     // rejected: same timestamp, other value
+  uint64_t wal_fsyncs_total = 0;
+  double wal_fsync_seconds_total = 0;
+  uint64_t chunks_in_head = 0;
+  int64_t min_time_ms = 0;                  // oldest sample time stored (0 when empty)
+  int64_t max_time_ms = 0;                  // newest sample time stored (0 when empty)
+  uint64_t disk_bytes = 0;                  // RocksDB files + WAL segments
+  uint64_t time_retentions_total = 0;       // retention runs that dropped partitions by age
+  uint64_t size_retentions_total = 0;       // ... by size
+  uint64_t checkpoints_total = 0;
+  uint64_t wal_replayed_records = 0;        // records replayed at the last open
+};
+
+}  // namespace cairn::storage

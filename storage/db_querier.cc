@@ -1,0 +1,178 @@
+#include "storage/db_querier.h"
+
+#include <algorithm>
+#include <set>
+
+#include "storage/chunk/xor_chunk.h"
+
+namespace cairn::storage {
+namespace {
+
+// Iterates a shared, immutable sample vector.
+class VectorIterator final : public SeriesIterator {
+ public:
+  explicit VectorIterator(std::shared_ptr<const std::vector<Sample>> samples) : samples_(std::move(samples)) {}
+
+  bool Next() override {
+    if (!started_) {
+      started_ = true;
+    } else if (pos_ < samples_->size()) {
+      ++pos_;
+    }
+    return pos_ < samples_->size();
+  }
+  bool Seek(int64_t t_ms) override {
+    if (started_ && pos_ < samples_->size() && (*samples_)[pos_].t_ms >= t_ms) return true;
+    started_ = true;
+    pos_ = static_cast<size_t>(
+        std::lower_bound(samples_->begin() + static_cast<std::ptrdiff_t>(pos_), samples_->end(), t_ms,
+                         [](const Sample& s, int64_t t) { return s.t_ms < t; }) -
+        samples_->begin());
+    return pos_ < samples_->size();
+  }
+  Sample At() const override { return (*samples_)[pos_]; }
+  Status status() const override { return Status::OK(); }
+
+ private:
+  std::shared_ptr<const std::vector<Sample>> samples_;
+  size_t pos_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace
+
+class DBSeriesSet::VectorSeries final : public Series {
+ public:
+  VectorSeries(const Labels* labels, std::shared_ptr<const std::vector<Sample>> samples)
+      : labels_(labels), samples_(std::move(samples)) {}
+  const Labels& labels() const override { return *labels_; }
+  std::unique_ptr<SeriesIterator> Iterator() const override { return std::make_unique<VectorIterator>(samples_); }
+
+ private:
+  const Labels* labels_;
+  std::shared_ptr<const std::vector<Sample>> samples_;
+};
+
+std::vector<std::pair<const Labels*, SeriesRef>> SortedSeries(const index::SeriesIndex& index,
+                                                              const Matchers& matchers) {
+  std::vector<std::pair<const Labels*, SeriesRef>> out;
+  for (SeriesRef ref : index.Select(matchers)) {
+    if (const Labels* ls = index.GetLabels(ref)) out.emplace_back(ls, ref);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  return out;
+}
+
+DBQuerier::DBQuerier(DB* db, int64_t min_t_ms, int64_t max_t_ms)
+    : db_(db), min_t_ms_(min_t_ms), max_t_ms_(max_t_ms), reader_(db->store_->NewReader(min_t_ms, max_t_ms)) {}
+
+std::unique_ptr<SeriesSet> DBQuerier::Select(const SelectHints& hints, const Matchers& matchers) {
+  return std::make_unique<DBSeriesSet>(db_, reader_.get(), min_t_ms_, max_t_ms_,
+                                       SortedSeries(db_->index_, matchers), hints.limit);
+}
+
+Result<std::vector<std::string>> DBQuerier::LabelValues(const std::string& name, const Matchers& matchers) {
+  std::vector<std::string> out;
+  if (matchers.empty()) {
+    for (const std::string& value : db_->index_.LabelValues(name)) {
+      for (SeriesRef ref : db_->index_.PostingsFor(name, value)) {
+        if (db_->HasData(ref, min_t_ms_, max_t_ms_, reader_.get())) {
+          out.push_back(value);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+  std::set<std::string> values;
+  for (SeriesRef ref : db_->index_.Select(matchers)) {
+    const Labels* ls = db_->index_.GetLabels(ref);
+    if (ls == nullptr || !ls->Has(name) || values.count(std::string(ls->Get(name)))) continue;
+    if (db_->HasData(ref, min_t_ms_, max_t_ms_, reader_.get())) values.emplace(ls->Get(name));
+  }
+  return std::vector<std::string>(values.begin(), values.end());
+}
+
+Result<std::vector<std::string>> DBQuerier::LabelNames(const Matchers& matchers) {
+  std::set<std::string> names;
+  if (matchers.empty()) {
+    for (const std::string& name : db_->index_.LabelNames()) {
+      auto values = LabelValues(name, {});
+      if (!values.ok()) return values.status();
+      if (!values->empty()) names.insert(name);
+    }
+  } else {
+    for (SeriesRef ref : db_->index_.Select(matchers)) {
+      const Labels* ls = db_->index_.GetLabels(ref);
+      if (ls == nullptr || !db_->HasData(ref, min_t_ms_, max_t_ms_, reader_.get())) continue;
+      for (const Label& l : *ls) names.insert(l.name);
+    }
+  }
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+DBSeriesSet::DBSeriesSet(const DB* db, ChunkStore::Reader* reader, int64_t min_t_ms, int64_t max_t_ms,
+                         std::vector<std::pair<const Labels*, SeriesRef>> series, size_t limit)
+    : db_(db), reader_(reader), min_t_ms_(min_t_ms), max_t_ms_(max_t_ms), series_(std::move(series)),
+      limit_(limit) {}
+
+bool DBSeriesSet::Next() {
+  if (!status_.ok() || (limit_ > 0 && returned_ >= limit_)) return false;
+  while (next_ < series_.size()) {
+    const auto& [labels, ref] = series_[next_++];
+    auto samples = std::make_shared<std::vector<Sample>>();
+    status_ = db_->LoadSamples(ref, min_t_ms_, max_t_ms_, reader_, samples.get());
+    if (!status_.ok()) return false;
+    if (samples->empty()) continue;
+    current_ = std::make_unique<VectorSeries>(labels, std::move(samples));
+    ++returned_;
+    return true;
+  }
+  return false;
+}
+
+const Series& DBSeriesSet::At() const { return *current_; }
+
+DBChunkSeriesSet::DBChunkSeriesSet(DB* db, int64_t min_t_ms, int64_t max_t_ms, const Matchers& matchers)
+    : db_(db), min_t_ms_(min_t_ms), max_t_ms_(max_t_ms), reader_(db->store_->NewReader(min_t_ms, max_t_ms)),
+      series_(SortedSeries(db->index_, matchers)) {}
+
+bool DBChunkSeriesSet::Next() {
+  if (!status_.ok()) return false;
+  while (next_ < series_.size()) {
+    status_ = Load(series_[next_++].second);
+    if (!status_.ok()) return false;
+    if (!chunks_.empty()) return true;
+  }
+  return false;
+}
+
+Status DBChunkSeriesSet::Load(SeriesRef ref) {
+  chunks_.clear();
+  std::vector<head::ChunkData> raw;
+  std::vector<Sample> ooo;
+  CAIRN_RETURN_IF_ERROR(db_->LoadChunks(ref, min_t_ms_, max_t_ms_, reader_.get(), &raw, &ooo));
+  std::sort(raw.begin(), raw.end(), [](const auto& a, const auto& b) { return a.min_t_ms < b.min_t_ms; });
+  bool pass_through = ooo.empty() && db_->TombstonesFor(ref).empty();
+  for (size_t i = 0; pass_through && i < raw.size(); ++i) {
+    pass_through = raw[i].min_t_ms >= min_t_ms_ && raw[i].max_t_ms <= max_t_ms_ &&
+                   (i == 0 || raw[i - 1].max_t_ms < raw[i].min_t_ms);
+  }
+  if (pass_through) {
+    for (auto& c : raw) chunks_.push_back({c.min_t_ms, c.max_t_ms, EncodedChunk::Encoding::kXOR, std::move(c.data)});
+    return Status::OK();
+  }
+  // Cut to the window or merged with out-of-order data: re-encode.
+  std::vector<Sample> samples;
+  CAIRN_RETURN_IF_ERROR(db_->LoadSamples(ref, min_t_ms_, max_t_ms_, reader_.get(), &samples));
+  const size_t per_chunk = static_cast<size_t>(db_->opts_.samples_per_chunk);
+  for (size_t i = 0; i < samples.size(); i += per_chunk) {
+    chunk::XorChunk c;
+    const size_t end = std::min(samples.size(), i + per_chunk);
+    for (size_t j = i; j < end; ++j) c.Append(samples[j].t_ms, samples[j].v);
+    chunks_.push_back({samples[i].t_ms, samples[end - 1].t_ms, EncodedChunk::Encoding::kXOR, std::string(c.bytes())});
+  }
+  return Status::OK();
+}
+
+}  // namespace cairn::storage

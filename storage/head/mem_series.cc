@@ -1,0 +1,226 @@
+#include "storage/head/mem_series.h"
+
+#include <algorithm>
+#include <bit>
+
+namespace cairn::storage::head {
+namespace {
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+// End (exclusive) of the 2 h window holding `t_ms`.
+int64_t WindowEnd(int64_t t_ms) { return (FloorDiv(t_ms, kChunkRangeMs) + 1) * kChunkRangeMs; }
+
+void PutUvarint(std::string* out, uint64_t x) {
+  while (x >= 0x80) {
+    out->push_back(static_cast<char>(static_cast<uint8_t>(x) | 0x80));
+    x >>= 7;
+  }
+  out->push_back(static_cast<char>(x));
+}
+
+void PutVarint(std::string* out, int64_t x) {
+  PutUvarint(out, (static_cast<uint64_t>(x) << 1) ^ static_cast<uint64_t>(x >> 63));
+}
+
+bool GetUvarint(std::string_view* in, uint64_t* out) {
+  uint64_t x = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    const auto b = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    x |= uint64_t{static_cast<uint8_t>(b & 0x7f)} << shift;
+    if (b < 0x80) {
+      *out = x;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool GetVarint(std::string_view* in, int64_t* out) {
+  uint64_t zz;
+  if (!GetUvarint(in, &zz)) return false;
+  *out = static_cast<int64_t>(zz >> 1) ^ -static_cast<int64_t>(zz & 1);
+  return true;
+}
+
+constexpr uint64_t kCheckpointVersion = 1;
+
+}  // namespace
+
+bool MemSeries::FindLocked(int64_t t_ms, uint64_t* bits) const {
+  if (!head_.empty() && t_ms >= head_.min_t_ms() && t_ms <= head_.max_t_ms()) {
+    if (t_ms == head_.max_t_ms()) {
+      *bits = std::bit_cast<uint64_t>(head_.last_value());
+      return true;
+    }
+    chunk::XorIterator it(head_.bytes());
+    while (it.Next()) {
+      const Sample s = it.At();
+      if (s.t_ms == t_ms) {
+        *bits = std::bit_cast<uint64_t>(s.v);
+        return true;
+      }
+      if (s.t_ms > t_ms) break;
+    }
+  }
+  auto it = std::lower_bound(ooo_.begin(), ooo_.end(), t_ms,
+                             [](const Sample& s, int64_t t) { return s.t_ms < t; });
+  if (it != ooo_.end() && it->t_ms == t_ms) {
+    *bits = std::bit_cast<uint64_t>(it->v);
+    return true;
+  }
+  return false;
+}
+
+bool MemSeries::Conflicts(int64_t t_ms, double v) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (t_ms > max_t_) return false;
+  uint64_t bits;
+  return FindLocked(t_ms, &bits) && bits != std::bit_cast<uint64_t>(v);
+}
+
+AppendOutcome MemSeries::Append(int64_t t_ms, double v, std::atomic<uint64_t>& next_ooo_id,
+                                std::vector<ClosedChunk>* closed) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (t_ms > max_t_) {
+    if (!head_.empty() &&
+        (head_.num_samples() >= samples_per_chunk_ || t_ms >= WindowEnd(head_.min_t_ms()))) {
+      CloseHead(closed);
+    }
+    head_.Append(t_ms, v);
+    max_t_ = t_ms;
+    dirty_ = true;
+    return AppendOutcome::kAppended;
+  }
+  uint64_t bits;
+  if (FindLocked(t_ms, &bits)) {
+    return bits == std::bit_cast<uint64_t>(v) ? AppendOutcome::kDuplicate : AppendOutcome::kConflict;
+  }
+  auto it = std::lower_bound(ooo_.begin(), ooo_.end(), t_ms,
+                             [](const Sample& s, int64_t t) { return s.t_ms < t; });
+  ooo_.insert(it, Sample{t_ms, v});
+  dirty_ = true;
+  if (ooo_.size() >= static_cast<size_t>(samples_per_chunk_)) CloseOoo(next_ooo_id, closed);
+  return AppendOutcome::kOutOfOrder;
+}
+
+void MemSeries::CloseHead(std::vector<ClosedChunk>* closed) {
+  head_.Compact();
+  ClosedChunk c{ref_, head_.min_t_ms(), head_.max_t_ms(), 0, std::string(head_.bytes())};
+  unflushed_.push_back(c);
+  closed->push_back(std::move(c));
+  head_ = chunk::XorChunk();
+}
+
+void MemSeries::CloseOoo(std::atomic<uint64_t>& next_ooo_id, std::vector<ClosedChunk>* closed) {
+  size_t i = 0;
+  while (i < ooo_.size()) {
+    const int64_t end = WindowEnd(ooo_[i].t_ms);
+    chunk::XorChunk c;
+    size_t j = i;
+    for (; j < ooo_.size() && ooo_[j].t_ms < end && c.num_samples() < 65535; ++j) c.Append(ooo_[j].t_ms, ooo_[j].v);
+    ClosedChunk cc{ref_, ooo_[i].t_ms, ooo_[j - 1].t_ms, next_ooo_id.fetch_add(1), std::string(c.bytes())};
+    unflushed_.push_back(cc);
+    closed->push_back(std::move(cc));
+    i = j;
+  }
+  ooo_.clear();
+  ooo_.shrink_to_fit();
+}
+
+void MemSeries::ForgetFlushed(int64_t min_t_ms, uint64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = std::find_if(unflushed_.begin(), unflushed_.end(),
+                         [&](const ClosedChunk& c) { return c.min_t_ms == min_t_ms && c.id == id; });
+  if (it != unflushed_.end()) unflushed_.erase(it);
+  if (unflushed_.empty()) unflushed_.shrink_to_fit();
+}
+
+HeadSnapshot MemSeries::Snapshot(int64_t min_t_ms, int64_t max_t_ms) const {
+  HeadSnapshot out;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const ClosedChunk& c : unflushed_) {
+    if (c.max_t_ms >= min_t_ms && c.min_t_ms <= max_t_ms) out.chunks.push_back({c.min_t_ms, c.max_t_ms, c.data});
+  }
+  if (!head_.empty() && head_.max_t_ms() >= min_t_ms && head_.min_t_ms() <= max_t_ms) {
+    out.chunks.push_back({head_.min_t_ms(), head_.max_t_ms(), std::string(head_.bytes())});
+  }
+  for (const Sample& s : ooo_) {
+    if (s.t_ms >= min_t_ms && s.t_ms <= max_t_ms) out.ooo.push_back(s);
+  }
+  return out;
+}
+
+bool MemSeries::Bounds(int64_t* min_t_ms, int64_t* max_t_ms) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  bool any = false;
+  auto add = [&](int64_t lo, int64_t hi) {
+    if (!any || lo < *min_t_ms) *min_t_ms = lo;
+    if (!any || hi > *max_t_ms) *max_t_ms = hi;
+    any = true;
+  };
+  if (!head_.empty()) add(head_.min_t_ms(), head_.max_t_ms());
+  if (!ooo_.empty()) add(ooo_.front().t_ms, ooo_.back().t_ms);
+  for (const ClosedChunk& c : unflushed_) add(c.min_t_ms, c.max_t_ms);
+  return any;
+}
+
+size_t MemSeries::NumChunks() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return (head_.empty() ? 0 : 1) + (ooo_.empty() ? 0 : 1) + unflushed_.size();
+}
+
+bool MemSeries::EncodeCheckpoint(std::string* out, std::vector<ClosedChunk>* unflushed) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!dirty_ && unflushed_.empty()) return false;
+  PutUvarint(out, kCheckpointVersion);
+  PutVarint(out, max_t_);
+  PutUvarint(out, head_.bytes().size());
+  out->append(head_.bytes());
+  PutUvarint(out, ooo_.size());
+  for (const Sample& s : ooo_) {
+    PutVarint(out, s.t_ms);
+    const uint64_t bits = std::bit_cast<uint64_t>(s.v);
+    for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
+  }
+  unflushed->insert(unflushed->end(), unflushed_.begin(), unflushed_.end());
+  dirty_ = false;
+  return true;
+}
+
+Status MemSeries::RestoreCheckpoint(std::string_view in) {
+  const Status bad = Status::Corruption("head checkpoint of series " + std::to_string(ref_) + " is damaged");
+  uint64_t version, len, n;
+  int64_t max_t;
+  if (!GetUvarint(&in, &version) || version != kCheckpointVersion || !GetVarint(&in, &max_t) ||
+      !GetUvarint(&in, &len) || len > in.size()) {
+    return bad;
+  }
+  auto chunk = chunk::XorChunk::FromBytes(in.substr(0, len));
+  if (!chunk.ok()) return bad;
+  in.remove_prefix(len);
+  if (!GetUvarint(&in, &n) || n > in.size()) return bad;
+  std::vector<Sample> ooo;
+  ooo.reserve(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t t;
+    if (!GetVarint(&in, &t) || in.size() < 8) return bad;
+    uint64_t bits = 0;
+    for (int b = 0; b < 8; ++b) bits |= uint64_t{static_cast<uint8_t>(in[b])} << (8 * b);
+    in.remove_prefix(8);
+    ooo.push_back({t, std::bit_cast<double>(bits)});
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  head_ = std::move(chunk).value();
+  ooo_ = std::move(ooo);
+  max_t_ = max_t;
+  dirty_ = false;
+  return Status::OK();
+}
+
+}  // namespace cairn::storage::head

@@ -1,0 +1,105 @@
+// MemSeries: one active series in the head. It owns the open in-order XOR
+// chunk, the out-of-order (OOO) buffer and the chunks it closed that are not
+// yet confirmed written to RocksDB, all behind one per-series mutex (appends
+// never take a global lock).
+//
+// In-order samples (t > the newest timestamp seen) go to the open chunk, which
+// is closed at `samples_per_chunk` samples or when a sample crosses the 2 h
+// boundary after the chunk's first sample (boundaries aligned to the epoch,
+// as Prometheus' head blocks are). Older samples go to the OOO buffer, kept
+// sorted, and leave as their own chunks (split at 2 h boundaries) once it holds
+// `samples_per_chunk` samples. A sample whose timestamp is already in the head
+// (open chunk or OOO buffer) is a duplicate: identical bits are ignored,
+// different bits are a conflict. Older on-disk chunks are not consulted.
+// Thread-safety: all methods lock the series' mutex; safe from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/chunk/xor_chunk.h"
+#include "storage/sample.h"
+#include "util/status.h"
+
+namespace cairn::storage::head {
+
+inline constexpr int64_t kChunkRangeMs = 2 * 3600 * 1000;
+
+// A closed chunk on its way to RocksDB. id 0 marks an in-order chunk; OOO
+// chunks carry a unique id so two of them never share a key.
+struct ClosedChunk {
+  SeriesRef ref = 0;
+  int64_t min_t_ms = 0;
+  int64_t max_t_ms = 0;
+  uint64_t id = 0;
+  std::string data;
+};
+
+// Chunk bytes plus bounds, as a query sees them.
+struct ChunkData {
+  int64_t min_t_ms = 0;
+  int64_t max_t_ms = 0;
+  std::string data;
+};
+
+// What a query reads from the head for one series.
+struct HeadSnapshot {
+  std::vector<ChunkData> chunks;  // open chunk and unflushed closed chunks
+  std::vector<Sample> ooo;        // OOO buffer samples in the window, sorted
+};
+
+enum class AppendOutcome { kAppended, kOutOfOrder, kDuplicate, kConflict };
+
+class MemSeries {
+ public:
+  MemSeries(SeriesRef ref, int samples_per_chunk) : ref_(ref), samples_per_chunk_(samples_per_chunk) {}
+
+  SeriesRef ref() const { return ref_; }
+
+  // Appends one sample; chunks it closes are appended to `*closed` and stay
+  // readable here until ForgetFlushed(). `next_ooo_id` supplies OOO chunk ids.
+  AppendOutcome Append(int64_t t_ms, double v, std::atomic<uint64_t>& next_ooo_id,
+                       std::vector<ClosedChunk>* closed);
+  // Would Append report a conflict? (For Appender::Append's early error.)
+  bool Conflicts(int64_t t_ms, double v) const;
+
+  // Drops a closed chunk once RocksDB holds it.
+  void ForgetFlushed(int64_t min_t_ms, uint64_t id);
+
+  // Head data overlapping [min_t_ms, max_t_ms].
+  HeadSnapshot Snapshot(int64_t min_t_ms, int64_t max_t_ms) const;
+  // Smallest/largest timestamp held in the head; false when it holds none.
+  bool Bounds(int64_t* min_t_ms, int64_t* max_t_ms) const;
+
+  // Checkpoint support. EncodeCheckpoint serialises open chunk, OOO buffer and
+  // newest timestamp, copies unflushed closed chunks to `*unflushed`, and
+  // clears the dirty flag; returns false (writing nothing) when nothing
+  // changed since the last checkpoint.
+  bool EncodeCheckpoint(std::string* out, std::vector<ClosedChunk>* unflushed);
+  // Restores state written by EncodeCheckpoint.
+  Status RestoreCheckpoint(std::string_view in);
+
+  // Number of chunks the head holds (open + unflushed + OOO buffer if any).
+  size_t NumChunks() const;
+
+ private:
+  void CloseHead(std::vector<ClosedChunk>* closed);
+  void CloseOoo(std::atomic<uint64_t>& next_ooo_id, std::vector<ClosedChunk>* closed);
+  // Looks `t_ms` up in the head; returns true and its value bits when found.
+  bool FindLocked(int64_t t_ms, uint64_t* bits) const;
+
+  const SeriesRef ref_;
+  const int samples_per_chunk_;
+  mutable std::mutex mu_;
+  chunk::XorChunk head_;                 // guarded by mu_
+  std::vector<Sample> ooo_;              // guarded by mu_; sorted by t
+  std::vector<ClosedChunk> unflushed_;   // guarded by mu_
+  int64_t max_t_ = INT64_MIN;            // guarded by mu_; newest in-order timestamp
+  bool dirty_ = false;                   // guarded by mu_; changed since checkpoint
+};
+
+}  // namespace cairn::storage::head

@@ -1,0 +1,338 @@
+#include "storage/db.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <bit>
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "storage/chunk/xor_chunk.h"
+
+namespace cairn::storage {
+namespace {
+
+constexpr int64_t kHour = 3600 * 1000;
+constexpr int64_t kDay = 24 * kHour;
+constexpr int64_t kT0 = 1'764'000'000'000 - 1'764'000'000'000 % kDay;  // midnight UTC
+
+Matcher M(MatchType t, const std::string& n, const std::string& v) { return *Matcher::Make(t, n, v); }
+
+Labels Series(const std::string& name, const std::string& job = "a") { return Labels{{"__name__", name}, {"job", job}}; }
+
+class DBTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("cairn_db_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    opts_.path = dir_.string();
+    opts_.background_poll_ms = 0;
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::remove_all(dir_.string() + "_snap");
+  }
+
+  void Open() {
+    db_.reset();
+    auto db = DB::Open(opts_, clock_);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+  }
+
+  // Appends and commits samples of one series.
+  void Add(const Labels& ls, const std::vector<Sample>& samples) {
+    auto app = db_->NewAppender();
+    for (const Sample& s : samples) ASSERT_TRUE(app->Append(0, ls, s.t_ms, s.v).ok()) << s.t_ms;
+    ASSERT_TRUE(app->Commit().ok());
+  }
+
+  std::vector<Sample> Read(const Labels& ls, int64_t mint = INT64_MIN, int64_t maxt = INT64_MAX) {
+    auto q = db_->NewQuerier(mint, maxt);
+    EXPECT_TRUE(q.ok());
+    Matchers ms;
+    for (const Label& l : ls) ms.push_back(M(MatchType::kEqual, l.name, l.value));
+    auto set = (*q)->Select({}, ms);
+    std::vector<Sample> out;
+    while (set->Next()) {
+      EXPECT_EQ(set->At().labels(), ls);
+      auto it = set->At().Iterator();
+      while (it->Next()) out.push_back(it->At());
+    }
+    EXPECT_TRUE(set->status().ok()) << set->status().ToString();
+    return out;
+  }
+
+  static std::vector<Sample> Range(int64_t start, int64_t step, int n, double v0 = 0) {
+    std::vector<Sample> out;
+    for (int i = 0; i < n; ++i) out.push_back({start + i * step, v0 + i});
+    return out;
+  }
+
+  // Runs `fn` in a child process that then dies without Close (like kill -9).
+  void InCrashingChild(const std::function<void()>& fn) {
+    db_.reset();
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      auto db = DB::Open(opts_, clock_);
+      if (!db.ok()) ::_exit(2);
+      db_ = std::move(db).value();
+      fn();
+      ::_exit(::testing::Test::HasFailure() ? 1 : 0);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+  }
+
+  std::filesystem::path dir_;
+  DBOptions opts_;
+  ManualClock clock_{kT0};
+  std::unique_ptr<DB> db_;
+};
+
+TEST_F(DBTest, AppendThenSelectSortedWithSeek) {
+  Open();
+  Add(Series("up", "b"), Range(kT0, 15000, 300));
+  Add(Series("up", "a"), Range(kT0, 15000, 10, 100));
+  auto q = db_->NewQuerier(kT0, kT0 + 1'000'000);
+  ASSERT_TRUE(q.ok());
+  auto set = (*q)->Select({}, {M(MatchType::kEqual, "__name__", "up")});
+  ASSERT_TRUE(set->Next());
+  EXPECT_EQ(set->At().labels(), Series("up", "a"));
+  ASSERT_TRUE(set->Next());
+  EXPECT_EQ(set->At().labels(), Series("up", "b"));
+  auto it = set->At().Iterator();
+  ASSERT_TRUE(it->Seek(kT0 + 15000 * 10 - 1));
+  EXPECT_EQ(it->At().t_ms, kT0 + 15000 * 10);
+  EXPECT_TRUE(it->Seek(kT0));  // backwards: stays
+  EXPECT_EQ(it->At().t_ms, kT0 + 15000 * 10);
+  EXPECT_FALSE(set->Next());
+  EXPECT_EQ(Read(Series("up", "b")).size(), 300u);
+  const auto st = db_->Stats();
+  EXPECT_EQ(st.series_created_total, 2u);
+  EXPECT_EQ(st.samples_appended_total, 310u);
+  EXPECT_EQ(st.min_time_ms, kT0);
+  EXPECT_EQ(st.max_time_ms, kT0 + 299 * 15000);
+}
+
+TEST_F(DBTest, SpecialValuesSurviveDiskBitExact) {
+  Open();
+  const std::vector<Sample> in{{kT0, StaleNaN()}, {kT0 + 1, std::bit_cast<double>(kNormalNaNBits)},
+                               {kT0 + 2, -std::numeric_limits<double>::infinity()}};
+  Add(Series("x"), in);
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  const auto got = Read(Series("x"));
+  ASSERT_EQ(got.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(std::bit_cast<uint64_t>(got[i].v), std::bit_cast<uint64_t>(in[i].v));
+}
+
+TEST_F(DBTest, OutOfOrderSamplesAreMergedOnRead) {
+  Open();
+  Add(Series("m"), Range(kT0 + 100, 10, 5));  // 100..140
+  Add(Series("m"), {{kT0 + 105, 7}, {kT0 + 50, 8}, {kT0 + 135, 9}});
+  const auto got = Read(Series("m"));
+  std::vector<int64_t> ts;
+  for (const auto& s : got) ts.push_back(s.t_ms - kT0);
+  EXPECT_EQ(ts, (std::vector<int64_t>{50, 100, 105, 110, 120, 130, 135, 140}));
+  EXPECT_EQ(db_->Stats().out_of_order_samples_total, 3u);
+  // Many OOO samples become their own chunks and still merge after reopen.
+  Add(Series("m"), Range(kT0 - 200 * 1000, 1000, 150));
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  const auto again = Read(Series("m"));
+  EXPECT_EQ(again.size(), got.size() + 150);
+  EXPECT_TRUE(std::is_sorted(again.begin(), again.end(), [](auto& a, auto& b) { return a.t_ms < b.t_ms; }));
+}
+
+TEST_F(DBTest, DuplicateTimestampRejectedOnlyWhenValueDiffers) {
+  Open();
+  Add(Series("d"), Range(kT0, 1000, 5));
+  auto app = db_->NewAppender();
+  EXPECT_TRUE(app->Append(0, Series("d"), kT0 + 2000, 2).ok());        // identical resend
+  auto dup = app->Append(0, Series("d"), kT0 + 3000, 99);             // different value
+  EXPECT_EQ(dup.status().code(), StatusCode::kDuplicateSample);
+  EXPECT_TRUE(app->Append(0, Series("d"), kT0 + 9000, 5).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  const auto got = Read(Series("d"));
+  ASSERT_EQ(got.size(), 6u);
+  EXPECT_EQ(got[3].v, 3);
+  EXPECT_EQ(db_->Stats().duplicate_samples_total, 1u);
+}
+
+TEST_F(DBTest, ReopenAfterCloseKeepsHeadAndClosedChunks) {
+  Open();
+  Add(Series("r"), Range(kT0, 15000, 1000));  // spans 4h+: several closed chunks and an open one
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  EXPECT_EQ(Read(Series("r")).size(), 1000u);
+  EXPECT_EQ(db_->Stats().wal_replayed_records, 0u);  // Close checkpointed everything
+  Add(Series("r"), Range(kT0 + 1000 * 15000, 15000, 10, 1000));
+  EXPECT_EQ(Read(Series("r")).size(), 1010u);
+}
+
+TEST_F(DBTest, CrashWithoutCloseRecoversEveryCommittedSample) {
+  InCrashingChild([&] {
+    Add(Series("c"), Range(kT0, 1000, 500));
+    ASSERT_TRUE(db_->Checkpoint().ok());
+    Add(Series("c"), Range(kT0 + 500 * 1000, 1000, 77, 500));
+    Add(Series("c2"), {{kT0, 1}});
+  });
+  Open();
+  EXPECT_EQ(Read(Series("c")).size(), 577u);
+  EXPECT_EQ(Read(Series("c2")).size(), 1u);
+  EXPECT_GT(db_->Stats().wal_replayed_records, 0u);
+}
+
+TEST_F(DBTest, TornLastWalRecordIsDroppedOnRecovery) {
+  InCrashingChild([&] {
+    Add(Series("t"), Range(kT0, 1000, 10));
+    Add(Series("t"), Range(kT0 + 10000, 1000, 10, 10));
+  });
+  // Cut the newest segment in the middle of its last record.
+  std::vector<std::filesystem::path> segs;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ / "wal")) segs.push_back(e.path());
+  std::sort(segs.begin(), segs.end());
+  ASSERT_FALSE(segs.empty());
+  const auto size = std::filesystem::file_size(segs.back());
+  std::filesystem::resize_file(segs.back(), size - 20);
+  Open();
+  EXPECT_EQ(Read(Series("t")).size(), 10u);
+  Add(Series("t"), {{kT0 + 50000, 1}});
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  EXPECT_EQ(Read(Series("t")).size(), 11u);
+}
+
+TEST_F(DBTest, GroupCommitWithConcurrentWriters) {
+  Open();
+  constexpr int kThreads = 6, kCommits = 40;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto app = db_->NewAppender();
+      for (int i = 0; i < kCommits; ++i) {
+        if (!app->Append(0, Series("g", std::to_string(t)), kT0 + i * 1000, i).ok()) ++failures;
+        if (!app->Append(0, Series("shared"), kT0 + (t * kCommits + i) * 10, t).ok()) ++failures;
+        if (!app->Commit().ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(Read(Series("g", std::to_string(t))).size(), size_t{kCommits});
+  EXPECT_EQ(Read(Series("shared")).size(), size_t{kThreads * kCommits});
+  const auto st = db_->Stats();
+  EXPECT_GE(st.wal_fsyncs_total, 1u);
+  EXPECT_LE(st.wal_fsyncs_total, uint64_t{kThreads * kCommits});
+  EXPECT_EQ(st.samples_appended_total, uint64_t{2 * kThreads * kCommits});
+}
+
+TEST_F(DBTest, TimeRetentionDropsWholeDayPartitions) {
+  opts_.retention_ms = 3 * kDay;
+  Open();
+  Add(Series("old"), Range(kT0, 60000, 200));          // day 0, chunks closed at 120 samples
+  Add(Series("old"), {{kT0 + 10 * kDay, 1}});           // crosses 2h: closes day-0 head chunk
+  Add(Series("new"), Range(kT0 + 10 * kDay, 1000, 10));
+  ASSERT_EQ(Read(Series("old"), kT0, kT0 + kDay).size(), 200u);
+  clock_.Set(kT0 + 10 * kDay + kHour);
+  ASSERT_TRUE(db_->ApplyRetention().ok());
+  EXPECT_EQ(Read(Series("old"), kT0, kT0 + kDay).size(), 0u);
+  EXPECT_EQ(Read(Series("new")).size(), 10u);
+  EXPECT_EQ(db_->Stats().time_retentions_total, 1u);
+  EXPECT_GE(db_->Stats().min_time_ms, kT0 + 10 * kDay);
+  ASSERT_TRUE(db_->ApplyRetention().ok());
+  EXPECT_EQ(db_->Stats().time_retentions_total, 1u);  // nothing more to drop
+}
+
+TEST_F(DBTest, SizeRetentionDropsOldestPartitionsFirst) {
+  opts_.retention_ms = 0;
+  opts_.retention_bytes = 1;  // anything on disk is too much
+  Open();
+  for (int d = 0; d < 3; ++d) Add(Series("s"), Range(kT0 + d * kDay, 60000, 130, d * 1000));
+  Add(Series("s"), {{kT0 + 3 * kDay, 1}});
+  ASSERT_TRUE(db_->ApplyRetention().ok());
+  EXPECT_EQ(db_->Stats().size_retentions_total, 1u);
+  // The newest partition (where current data lands) and the head stay.
+  EXPECT_EQ(Read(Series("s"), kT0, kT0 + 2 * kDay - 1).size(), 0u);
+  EXPECT_EQ(Read(Series("s"), kT0 + 2 * kDay, kT0 + 3 * kDay - 1).size(), 130u);
+  EXPECT_EQ(Read(Series("s"), kT0 + 3 * kDay, kT0 + 4 * kDay).size(), 1u);
+}
+
+TEST_F(DBTest, SelectChunksPassesPrometheusBytesThrough) {
+  Open();
+  const auto samples = Range(kT0, 15000, 130);
+  Add(Series("rr"), samples);
+  auto set = db_->SelectChunks(kT0, kT0 + kDay, {M(MatchType::kEqual, "__name__", "rr")});
+  ASSERT_TRUE(set.ok());
+  ASSERT_TRUE((*set)->Next());
+  const auto& chunks = (*set)->chunks();
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(chunks[0].data, chunk::EncodeXor({samples.begin(), samples.begin() + 120}));
+  EXPECT_EQ(chunks[0].min_t_ms, kT0);
+  EXPECT_EQ(chunks[1].max_t_ms, kT0 + 129 * 15000);
+  EXPECT_FALSE((*set)->Next());
+  // A window cutting a chunk re-encodes just the samples inside it.
+  auto cut = db_->SelectChunks(kT0 + 15000, kT0 + 2 * 15000, {M(MatchType::kEqual, "__name__", "rr")});
+  ASSERT_TRUE((*cut)->Next());
+  ASSERT_EQ((*cut)->chunks().size(), 1u);
+  EXPECT_EQ((*cut)->chunks()[0].data, chunk::EncodeXor({samples[1], samples[2]}));
+}
+
+TEST_F(DBTest, DeleteSeriesAppliesTombstonesAcrossReopen) {
+  Open();
+  Add(Series("del"), Range(kT0, 1000, 10));
+  Add(Series("keep"), Range(kT0, 1000, 10));
+  ASSERT_TRUE(db_->DeleteSeries({M(MatchType::kEqual, "__name__", "del")}, kT0 + 2000, kT0 + 5000).ok());
+  EXPECT_EQ(Read(Series("del")).size(), 6u);
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  EXPECT_EQ(Read(Series("del")).size(), 6u);
+  EXPECT_EQ(Read(Series("keep")).size(), 10u);
+}
+
+TEST_F(DBTest, LabelNamesAndValuesOnlyForSeriesWithDataInWindow) {
+  Open();
+  Add(Labels{{"__name__", "a"}, {"zone", "x"}}, {{kT0, 1}});
+  Add(Labels{{"__name__", "b"}, {"zone", "y"}}, {{kT0 + kDay, 1}});
+  auto q = db_->NewQuerier(kT0, kT0 + kHour);
+  auto values = (*q)->LabelValues("zone", {});
+  ASSERT_TRUE(values.ok());
+  EXPECT_EQ(*values, (std::vector<std::string>{"x"}));
+  auto names = (*q)->LabelNames({M(MatchType::kEqual, "__name__", "a")});
+  EXPECT_EQ(*names, (std::vector<std::string>{"__name__", "zone"}));
+  auto all = db_->NewQuerier(INT64_MIN, INT64_MAX);
+  EXPECT_EQ(*(*all)->LabelValues("__name__", {M(MatchType::kRegexMatch, "zone", "x|y")}),
+            (std::vector<std::string>{"a", "b"}));
+}
+
+TEST_F(DBTest, SnapshotOpensAsADatabase) {
+  Open();
+  Add(Series("snap"), Range(kT0, 1000, 300));
+  auto snap = db_->Snapshot(dir_.string() + "_snap");
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  Add(Series("snap"), {{kT0 + 10'000'000, 1}});  // after the snapshot
+  DBOptions o = opts_;
+  o.path = *snap;
+  auto copy = DB::Open(o, clock_);
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  auto q = (*copy)->NewQuerier(INT64_MIN, INT64_MAX);
+  auto set = (*q)->Select({}, {M(MatchType::kEqual, "__name__", "snap")});
+  ASSERT_TRUE(set->Next());
+  size_t n = 0;
+  for (auto it = set->At().Iterator(); it->Next();) ++n;
+  EXPECT_EQ(n, 300u);
+}
+
+}  // namespace
+}  // namespace cairn::storage
