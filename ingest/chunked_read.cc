@@ -20,11 +20,12 @@ void SetLabels(const storage::Labels& labels, prometheus::ChunkedSeries* series)
 }  // namespace
 
 Status StreamChunkedRead(const prometheus::ReadRequest& request, storage::ChunkQueryable& cq,
-                         size_t max_bytes_in_frame, const ChunkedReadEmitter& emit) {
+                         size_t max_bytes_in_frame, const ChunkedReadEmitter& emit,
+                         const storage::Labels& external_labels) {
   prometheus::ChunkedReadResponse msg;
   for (int qi = 0; qi < request.queries_size(); ++qi) {
     const prometheus::Query& query = request.queries(qi);
-    Result<storage::Matchers> matchers = ToMatchers(query);
+    Result<storage::Matchers> matchers = ToMatchers(query, external_labels);
     if (!matchers.ok()) return matchers.status();
     Result<std::unique_ptr<storage::ChunkSeriesSet>> set =
         cq.SelectChunks(query.start_timestamp_ms(), query.end_timestamp_ms(), *matchers);
@@ -36,7 +37,7 @@ Status StreamChunkedRead(const prometheus::ReadRequest& request, storage::ChunkQ
       msg.Clear();
       msg.set_query_index(qi);
       prometheus::ChunkedSeries* series = msg.add_chunked_series();
-      SetLabels(series_set.labels(), series);
+      SetLabels(WithExternalLabels(series_set.labels(), external_labels), series);
       const size_t labels_bytes = series->ByteSizeLong();
       size_t frame_bytes = labels_bytes;
       for (const storage::EncodedChunk& c : chunks) {

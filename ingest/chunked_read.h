@@ -25,7 +25,10 @@ using ChunkedReadEmitter = std::function<bool(const prometheus::ChunkedReadRespo
 
 // OK when every query was streamed. Canceled when `emit` returned false;
 // InvalidArgument for bad matchers; otherwise storage's error.
+// `external_labels` (prometheus.yml global.external_labels) are added to every
+// series sent and equality matchers on them are rewritten (see ToMatchers).
 Status StreamChunkedRead(const prometheus::ReadRequest& request, storage::ChunkQueryable& cq,
-                         size_t max_bytes_in_frame, const ChunkedReadEmitter& emit);
+                         size_t max_bytes_in_frame, const ChunkedReadEmitter& emit,
+                         const storage::Labels& external_labels = {});
 
 }  // namespace cairn::ingest

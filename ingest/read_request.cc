@@ -21,7 +21,7 @@ Result<prometheus::ReadRequest> DecodeReadRequest(std::string_view snappy_body, 
   return req;
 }
 
-Result<storage::Matchers> ToMatchers(const prometheus::Query& query) {
+Result<storage::Matchers> ToMatchers(const prometheus::Query& query, const storage::Labels& external_labels) {
   storage::Matchers out;
   out.reserve(query.matchers_size());
   for (const prometheus::LabelMatcher& m : query.matchers()) {
@@ -42,10 +42,20 @@ Result<storage::Matchers> ToMatchers(const prometheus::Query& query) {
       default:
         return Status::InvalidArgument("invalid matcher type " + std::to_string(m.type()));
     }
-    Result<storage::Matcher> matcher = storage::Matcher::Make(type, m.name(), m.value());
+    const bool external_equal = type == storage::MatchType::kEqual && !m.value().empty() &&
+                                external_labels.Get(m.name()) == m.value();
+    Result<storage::Matcher> matcher = storage::Matcher::Make(type, m.name(), external_equal ? "" : m.value());
     if (!matcher.ok()) return matcher.status();
     out.push_back(std::move(matcher).value());
   }
+  return out;
+}
+
+storage::Labels WithExternalLabels(const storage::Labels& series, const storage::Labels& external_labels) {
+  if (external_labels.empty()) return series;
+  storage::Labels out = series;
+  for (const storage::Label& l : external_labels)
+    if (!out.Has(l.name)) out = out.With(l.name, l.value);
   return out;
 }
 

@@ -19,7 +19,13 @@ namespace cairn::ingest {
 Result<prometheus::ReadRequest> DecodeReadRequest(std::string_view snappy_body, size_t max_decoded_bytes);
 
 // The query's matchers; InvalidArgument for a bad regex or unknown type.
-Result<storage::Matchers> ToMatchers(const prometheus::Query& query);
+// An equality matcher on an external label with that label's value is
+// rewritten to match the empty value (our own series do not carry external
+// labels), as upstream does.
+Result<storage::Matchers> ToMatchers(const prometheus::Query& query, const storage::Labels& external_labels = {});
+
+// `series` with every external label it does not have itself added.
+storage::Labels WithExternalLabels(const storage::Labels& series, const storage::Labels& external_labels);
 
 // Hints for Querier::Select over the query's window, asking for sorted series.
 storage::SelectHints ToSelectHints(const prometheus::Query& query);

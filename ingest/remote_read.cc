@@ -30,9 +30,10 @@ ReadOutcome Error(const Status& st) {
 }
 
 // Fills one QueryResult with the samples of every matching series.
-Status ReadSamples(const prometheus::Query& query, storage::Queryable& q, int64_t max_samples,
+Status ReadSamples(const prometheus::Query& query, storage::Queryable& q, const RemoteReadLimits& limits,
                    int64_t* total_samples, prometheus::QueryResult* result) {
-  Result<storage::Matchers> matchers = ToMatchers(query);
+  const int64_t max_samples = limits.max_samples;
+  Result<storage::Matchers> matchers = ToMatchers(query, limits.external_labels);
   if (!matchers.ok()) return matchers.status();
   Result<std::unique_ptr<storage::Querier>> querier =
       q.NewQuerier(query.start_timestamp_ms(), query.end_timestamp_ms());
@@ -47,7 +48,7 @@ Status ReadSamples(const prometheus::Query& query, storage::Queryable& q, int64_
         return Status::ResourceExhausted("exceeded sample limit (" + std::to_string(max_samples) + ")");
       if (ts == nullptr) {
         ts = result->add_timeseries();
-        for (const storage::Label& l : series.labels()) {
+        for (const storage::Label& l : WithExternalLabels(series.labels(), limits.external_labels)) {
           prometheus::Label* out = ts->add_labels();
           out->set_name(l.name);
           out->set_value(l.value);
@@ -68,7 +69,7 @@ ReadOutcome RespondSamples(const prometheus::ReadRequest& req, storage::Queryabl
   prometheus::ReadResponse resp;
   int64_t total = 0;
   for (const prometheus::Query& query : req.queries()) {
-    Status st = ReadSamples(query, q, limits.max_samples, &total, resp.add_results());
+    Status st = ReadSamples(query, q, limits, &total, resp.add_results());
     if (!st.ok()) return Error(st);
   }
   ReadOutcome out;
@@ -86,15 +87,15 @@ ReadOutcome RespondStreamed(const prometheus::ReadRequest& req, storage::ChunkQu
   out.content_type = std::string(kStreamedReadContentType);
   bool started = false;
   std::string payload, frame;
-  Status st = StreamChunkedRead(req, cq, limits.max_bytes_in_frame,
-                                [&](const prometheus::ChunkedReadResponse& msg) {
-                                  payload.clear();
-                                  msg.SerializeToString(&payload);
-                                  frame.clear();
-                                  AppendReadFrame(payload, &frame);
-                                  started = true;
-                                  return write_frame(frame);
-                                });
+  auto emit = [&](const prometheus::ChunkedReadResponse& msg) {
+    payload.clear();
+    msg.SerializeToString(&payload);
+    frame.clear();
+    AppendReadFrame(payload, &frame);
+    started = true;
+    return write_frame(frame);
+  };
+  Status st = StreamChunkedRead(req, cq, limits.max_bytes_in_frame, emit, limits.external_labels);
   if (st.ok()) return out;
   if (!started) return Error(st);
   out.error = st.message();  // the 200 has gone out already; only loggable

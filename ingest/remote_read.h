@@ -40,6 +40,9 @@ struct RemoteReadLimits {
   size_t max_bytes_in_frame = 1 << 20;
   // Largest decoded request accepted.
   size_t max_request_bytes = 32 << 20;
+  // prometheus.yml global.external_labels: added to every series served;
+  // equality matchers on them with their value are rewritten to match "".
+  storage::Labels external_labels;
 };
 
 struct ReadOutcome {

@@ -276,5 +276,34 @@ TEST_F(RemoteReadTest, ClientGoingAwayStopsTheStream) {
   EXPECT_FALSE(out.error.empty());
 }
 
+TEST_F(RemoteReadTest, ExternalLabelsAreAddedAndMatched) {
+  RemoteReadLimits limits;
+  limits.external_labels = storage::Labels{{"replica", "r1"}};
+  prometheus::ReadRequest req;
+  auto* q = AddQuery(&req, 0, 10'000, prometheus::LabelMatcher::EQ, "__name__", "other");
+  auto* m = q->add_matchers();
+  m->set_name("replica");
+  m->set_value("r1");
+  ReadOutcome out = Read(req, limits);
+  ASSERT_EQ(out.http_status, 200) << out.error;
+  std::string raw;
+  ASSERT_TRUE(snappy::Uncompress(out.body.data(), out.body.size(), &raw));
+  prometheus::ReadResponse resp;
+  ASSERT_TRUE(resp.ParseFromString(raw));
+  ASSERT_EQ(resp.results(0).timeseries_size(), 1);
+  EXPECT_EQ(LabelsText(resp.results(0).timeseries(0).labels()), R"(other{replica="r1"})");
+
+  req.add_accepted_response_types(prometheus::ReadRequest::STREAMED_XOR_CHUNKS);
+  ASSERT_EQ(Read(req, limits).http_status, 200);
+  auto frames = DecodeFrames();
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(LabelsText(frames[0].chunked_series(0).labels()), R"(other{replica="r1"})");
+
+  m->set_value("r2");  // another replica's data: nothing here matches
+  frames_.clear();
+  ASSERT_EQ(Read(req, limits).http_status, 200);
+  EXPECT_TRUE(DecodeFrames().empty());
+}
+
 }  // namespace
 }  // namespace cairn::ingest
