@@ -194,10 +194,10 @@ START_MS=$(python3 -c "import time; h = 3600000; print(int(time.time() * 1000) /
 END_S=$(python3 -c "print($START_MS / 1000 + $HOURS * 3600)")
 echo "bench: SERIES=$SERIES HOURS=$HOURS CONCURRENCY=$CONCURRENCY SEED=$SEED BATCH=$BATCH start_ms=$START_MS"
 echo "bench: work dir $WORK"
-printf 'server\tsamples\tacked\tingest_s\tsamples_per_s\tcpu_s\trss_final\trss_peak\tdisk_flushed\tdisk_closed\trestart_s\tseries_after_restart\tdriver_cpu_s\trss_idle\tsamples_after_restart\n' > "$RESULTS"
+printf 'server\tsamples\tacked\tingest_s\tsamples_per_s\tcpu_s\trss_final\trss_peak\tdisk_flushed\tdisk_closed\trestart_s\tseries_after_restart\tdriver_cpu_s\trss_idle\tsamples_after_restart\tcpu_settled_s\n' > "$RESULTS"
 
 run_one() {
-  local name=$1 bin data port base cmd pid idle ready counted out cpu0 cpu1 rss hwm disk1 disk2 restart series_seen
+  local name=$1 bin data port base cmd pid idle ready counted cpu2 out cpu0 cpu1 rss hwm disk1 disk2 restart series_seen
   bin=$(binary_of "$name")
   if [ -z "$bin" ] || [ ! -x "$bin" ]; then
     echo "== $name: no binary ($bin), skipped"
@@ -238,6 +238,7 @@ run_one() {
   flush "$name" "$base"
   settle "$data"
   disk1=$(dir_bytes "$data")
+  cpu2=$(cpu_seconds "$pid")
 
   kill9_server "$pid"
   $cmd >> "$WORK/$name.log" 2>&1 &
@@ -254,9 +255,10 @@ run_one() {
   stop_server "$pid"
   disk2=$(dir_bytes "$data")
 
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$samples" "$acked" "$secs" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$samples" "$acked" "$secs" \
     "$rate" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')" "$rss" "$hwm" \
-    "$disk1" "$disk2" "$restart" "$series_seen" "$dcpu" "$idle" "$counted" >> "$RESULTS"
+    "$disk1" "$disk2" "$restart" "$series_seen" "$dcpu" "$idle" "$counted" \
+    "$(awk -v a="$cpu0" -v b="$cpu2" 'BEGIN { printf "%.2f", b - a }')" >> "$RESULTS"
   [ "${KEEP:-0}" = 1 ] || rm -rf "$data"
 }
 

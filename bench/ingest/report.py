@@ -20,6 +20,7 @@ def figures(row, series):
     f = {}
     f["samples/s"] = float(row["samples_per_s"] or 0)
     f["CPU s per 1M samples"] = per(float(row["cpu_s"] or 0), samples / 1e6)
+    f["  same, incl. flush + settle"] = per(float(row["cpu_settled_s"] or 0), samples / 1e6)
     f["RSS bytes per series (end)"] = per(float(row["rss_final"] or 0), series)
     f["RSS above idle per series (end)"] = per(
         float(row["rss_final"] or 0) - float(row["rss_idle"] or 0), series)
@@ -70,6 +71,14 @@ def main():
         print("  ".join(c.rjust(w) if j else c.ljust(w) for j, (c, w) in enumerate(zip(l, widths))))
         if i == 0:
             print("  ".join("-" * w for w in widths))
+    for r in rows:
+        counted = r.get("samples_after_restart", "-")
+        if counted not in ("", "-") and int(counted) != int(r["acked"] or 0):
+            print(f'WARNING: {r["server"]}: {counted} of {r["acked"]} acknowledged samples were '
+                  "there after the kill -9 restart; its disk and restart figures do not cover "
+                  "the data it lost")
+        elif counted == "-":
+            print(f'note: {r["server"]}: could not count samples after the restart (query failed)')
     print(f"(series = {int(series)}; ratios are cairn / other: above 1 is better for samples/s,"
           " below 1 better for the rest)")
     return 0
