@@ -83,11 +83,11 @@ class AppendingVisitor final : public WriteRequestVisitor {
 
   Status OnSeries(const SeriesView& s) override {
     if (s.samples.empty() && s.histograms == 0) return Status::OK();
-    if (s.histograms > 0) Reject(kReasonHistograms, s.histograms, DescribeLabels(s.labels));
+    if (s.histograms > 0) Reject(kReasonHistograms, s.histograms, s.labels);
     if (s.samples.empty()) return Status::OK();
     std::string_view reason = CheckLabels(s.labels, &scratch_);
     if (!reason.empty()) {
-      Reject(reason, static_cast<int64_t>(s.samples.size()), DescribeLabels(s.labels));
+      Reject(reason, static_cast<int64_t>(s.samples.size()), s.labels);
       return Status::OK();
     }
     const storage::Labels labels = storage::Labels::FromSorted(std::move(scratch_));
@@ -114,7 +114,17 @@ class AppendingVisitor final : public WriteRequestVisitor {
           return r.status();
       }
     }
-    if (s.has_metadata && !s.metadata.family.empty()) return OnMetadata(s.metadata);
+    // 2.0 repeats metadata on every series of a family; record it once per
+    // run of equal entries, and not at all when it says nothing.
+    if (s.has_metadata && (s.metadata.type != storage::MetricType::kUnknown || !s.metadata.help.empty() ||
+                           !s.metadata.unit.empty())) {
+      const MetadataView& md = s.metadata;
+      if (md.family != last_md_.family || md.type != last_md_.type || md.help != last_md_.help ||
+          md.unit != last_md_.unit) {
+        last_md_ = md;  // views into the request body, which outlives the visitor
+        return OnMetadata(md);
+      }
+    }
     return Status::OK();
   }
 
@@ -136,6 +146,12 @@ class AppendingVisitor final : public WriteRequestVisitor {
     auto [it, inserted] = out_->rejected_by_reason.try_emplace(std::string(reason), 0);
     it->second += n;
     if (inserted) examples_[it->first] = std::move(example);
+  }
+  // As above with the series' labels as the example, described only for the
+  // first series rejected for `reason`.
+  void Reject(std::string_view reason, int64_t n, const std::vector<LabelView>& labels) {
+    const bool first = out_->rejected_by_reason.find(std::string(reason)) == out_->rejected_by_reason.end();
+    Reject(reason, n, first ? DescribeLabels(labels) : std::string());
   }
 
   int64_t appended() const { return appended_; }
@@ -159,6 +175,7 @@ class AppendingVisitor final : public WriteRequestVisitor {
   WriteOutcome* out_;
   std::vector<storage::Label> scratch_;
   std::map<std::string, std::string> examples_;
+  MetadataView last_md_;
   int64_t appended_ = 0;
   Status storage_error_;
 };

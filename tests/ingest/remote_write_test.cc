@@ -26,8 +26,12 @@ WriteOutcome WriteV1(const prometheus::WriteRequest& req, storage::Appendable& d
 
 class RecordingSink final : public MetadataSink {
  public:
-  void Record(std::string_view family, const storage::Metadata& md) override { got[std::string(family)] = md; }
+  void Record(std::string_view family, const storage::Metadata& md) override {
+    got[std::string(family)] = md;
+    ++calls;
+  }
   std::map<std::string, storage::Metadata> got;
+  int calls = 0;
 };
 
 TEST(RemoteWriteTest, V1SamplesAreStored) {
@@ -291,6 +295,23 @@ TEST(RemoteWriteTest, V2SamplesStartTimestampsAndMetadata) {
   EXPECT_EQ(std::bit_cast<uint64_t>(db.committed[1].v), storage::kStaleNaNBits);
   EXPECT_EQ(sink.got["http_requests_total"].type, storage::MetricType::kCounter);
   EXPECT_EQ(sink.got["http_requests_total"].help, "Total requests.");
+}
+
+TEST(RemoteWriteTest, V2MetadataIsRecordedOncePerRunAndOnlyWhenSet) {
+  auto req = V2Request();
+  *req.add_timeseries() = req.timeseries(0);  // same family, same metadata
+  req.mutable_timeseries(1)->set_labels_refs(5, 2);  // job="http_requests_total": another series
+  auto* bare = req.add_timeseries();
+  for (uint32_t r : {1, 4}) bare->add_labels_refs(r);  // __name__="api"
+  bare->add_samples()->set_timestamp(1);
+  bare->mutable_metadata();  // present but unspecified
+  RecordingAppendable db;
+  RecordingSink sink;
+  WriteOutcome out = HandleRemoteWrite(Snappy(req.SerializeAsString()), kV2Type, "snappy", db, &sink, {});
+  EXPECT_EQ(out.http_status, 204) << out.message;
+  EXPECT_EQ(out.samples_written, 5);
+  EXPECT_EQ(sink.calls, 1);
+  EXPECT_EQ(sink.got.count("api"), 0u);
 }
 
 TEST(RemoteWriteTest, V2IntoMemoryStorage) {
