@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <algorithm>
 #include <cstdlib>
 #include <unordered_map>
 
@@ -261,7 +262,8 @@ class Lexer {
       return true;
     }
     Iter dit = in_.begin() + pos_;
-    if (x3::parse(dit, in_.end(), kDurationTail) && !IsAlnum(dit == in_.end() ? '\0' : *dit)) {
+    bool tail = x3::parse(dit, in_.end(), kDurationTail);
+    if (tail && !IsAlnum(dit == in_.end() ? '\0' : *dit)) {
       pos_ = dit - in_.begin();
       Emit(Tok::kDuration, start, pos_);
       Token& t = out_.back();
@@ -274,7 +276,9 @@ class Lexer {
       }
       return true;
     }
-    size_t bad_end = pos_ + 1;
+    // Prometheus reports the text it consumed: the number, and when a unit
+    // followed, everything up to the offending character.
+    size_t bad_end = tail ? std::min(in_.size(), static_cast<size_t>(dit - in_.begin()) + 1) : pos_;
     return Error(start, "bad number or duration syntax: " + GoQuote(in_.substr(start, bad_end - start)));
   }
 

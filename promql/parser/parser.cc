@@ -369,6 +369,10 @@ class Parser {
       if (!parse_modifier()) return nullptr;
     }
     PosRange pos{op.pos, LastEnd()};
+    if (args.empty()) {
+      Error(pos.start, "no arguments for aggregate expression provided");
+      return nullptr;
+    }
     size_t want = AggregateTakesParam(agg.op) ? 2 : 1;
     if (args.size() != want) {
       Error(pos.start, "wrong number of arguments for aggregate expression provided, expected " +
@@ -724,8 +728,17 @@ class Parser {
     if (failed()) return false;
     if (sign != Tok::kEof) atom = ApplySign(sign, std::move(atom), start);
     if (failed()) return false;
-    if (bare_paren) atom = ParseDurationRest(std::move(atom), 1);
-    if (failed()) return false;
+    if (bare_paren && Peek().kind != Tok::kEof) {
+      size_t before = idx_;
+      atom = ParseDurationRest(std::move(atom), 1);
+      if (failed()) return false;
+      // Keep the continued arithmetic one parenthesised unit, so that it
+      // prints back as `offset (...)` and re-parses to the same tree.
+      if (idx_ != before) {
+        PosRange pos = atom->pos;
+        atom = MakeExpr(ParenExpr{std::move(atom)}, pos);
+      }
+    }
     out = ToDuration(std::move(atom));
     return true;
   }
