@@ -1,0 +1,164 @@
+// Function calls: dispatch to the range-function and vector-function tables
+// (promql/functions/registry.h), plus the calls whose evaluation depends on
+// the argument's syntax: timestamp(selector), absent(), absent_over_time().
+#include <algorithm>
+
+#include "promql/eval/evaluator.h"
+#include "promql/functions/registry.h"
+
+namespace cairn::promql::eval {
+
+namespace {
+
+const Expr& Unwrap(const Expr& e) {
+  if (auto* p = e.As<ParenExpr>()) return Unwrap(*p->expr);
+  return e;
+}
+
+const VectorSelector* RangeSelectorOf(const Expr& e) {
+  if (auto* ms = Unwrap(e).As<MatrixSelector>()) return &ms->selector;
+  return nullptr;
+}
+
+// Labels absent() reports: the equality matchers of a plain selector.
+storage::Labels AbsentLabels(const Expr& arg) {
+  const Expr& e = Unwrap(arg);
+  const VectorSelector* vs = e.As<VectorSelector>();
+  if (vs == nullptr) {
+    if (auto* ms = e.As<MatrixSelector>()) vs = &ms->selector;
+  }
+  if (vs == nullptr) return {};
+  std::vector<storage::Label> out;
+  std::vector<std::string> seen_twice;
+  for (const auto& m : vs->matchers) {
+    if (m.name() == storage::kMetricName) continue;
+    bool dup = false;
+    for (const auto& l : out) dup = dup || l.name == m.name();
+    if (dup) {
+      seen_twice.push_back(m.name());
+      continue;
+    }
+    if (m.type() == storage::MatchType::kEqual) out.push_back({m.name(), m.value()});
+  }
+  storage::Labels ls = storage::Labels::FromUnsorted(out);
+  return ls.Drop(seen_twice);
+}
+
+}  // namespace
+
+StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
+  functions::FuncContext ctx{*this, call, e};
+  const std::string& name = call.name;
+
+  if (name == "timestamp" && !call.args.empty()) {
+    if (auto* vs = Unwrap(*call.args[0]).As<VectorSelector>()) {
+      StepValue v = EvalVectorSelector(*vs, *call.args[0], true);
+      for (auto& s : v.series) s.drop_name = true;
+      return v;
+    }
+  }
+
+  for (const auto& arg : call.args) {
+    const VectorSelector* vs = RangeSelectorOf(*arg);
+    if (vs == nullptr) continue;
+    if (vs->smoothed && name != "rate" && name != "increase" && name != "delta") {
+      FailExec("smoothed modifier can only be used with: delta, increase, rate - not with " + name);
+    }
+    if (vs->anchored && name != "rate" && name != "increase" && name != "delta" && name != "changes" &&
+        name != "resets") {
+      FailExec("anchored modifier can only be used with: changes, delta, increase, rate, resets - not with " + name);
+    }
+  }
+
+  if (name == "absent" || name == "absent_over_time") {
+    StepValue v;
+    if (name == "absent") {
+      v = Eval(*call.args[0]);
+    } else {
+      RangeArg ra = LoadRange(*call.args[0]);
+      v.type = ValueType::kVector;
+      std::vector<bool> present(num_steps_, false);
+      for (const auto& s : ra.series) {
+        size_t a = 0, b = 0;
+        for (size_t i = 0; i < num_steps_; ++i) {
+          int64_t lo, hi;
+          WindowOf(ra, i, lo, hi);
+          while (a < s.floats.size() && s.floats[a].t_ms <= lo) ++a;
+          b = std::max(a, b);
+          while (b < s.floats.size() && s.floats[b].t_ms <= hi) ++b;
+          if (b > a) present[i] = true;
+        }
+      }
+      Series one;
+      for (size_t i = 0; i < num_steps_; ++i) {
+        if (present[i]) one.floats.push_back({StepTime(i), 1});
+      }
+      v.series.push_back(std::move(one));
+    }
+    std::vector<bool> has(num_steps_, false);
+    for (const auto& s : v.series) {
+      for (const auto& p : s.floats) has[static_cast<size_t>((p.t_ms - start_ms_) / step_ms_)] = true;
+    }
+    StepValue out;
+    out.type = ValueType::kVector;
+    Series s;
+    s.metric = AbsentLabels(*call.args[0]);
+    for (size_t i = 0; i < num_steps_; ++i) {
+      if (!has[i]) s.floats.push_back({StepTime(i), 1});
+    }
+    if (!s.floats.empty()) out.series.push_back(std::move(s));
+    return out;
+  }
+
+  if (const functions::RangeFunction* rf = functions::FindRangeFunction(name)) {
+    size_t matrix_arg = 0;
+    while (matrix_arg < call.args.size() && TypeOf(*call.args[matrix_arg]) != ValueType::kMatrix) ++matrix_arg;
+    if (matrix_arg == call.args.size()) FailExec("function " + name + " needs a range vector");
+    std::vector<StepValue> scalars;
+    for (size_t a = 0; a < call.args.size(); ++a) {
+      if (a != matrix_arg) scalars.push_back(Eval(*call.args[a]));
+    }
+    RangeArg ra = LoadRange(*call.args[matrix_arg]);
+    StepValue out;
+    out.type = ValueType::kVector;
+    std::vector<double> params(scalars.size());
+    for (const auto& s : ra.series) {
+      Series res;
+      res.metric = s.metric;
+      res.drop_name = s.drop_name || !rf->keep_name;
+      size_t a = 0, b = 0;
+      const auto& pts = s.floats;
+      for (size_t i = 0; i < num_steps_; ++i) {
+        int64_t lo, hi;
+        WindowOf(ra, i, lo, hi);
+        while (a < pts.size() && pts[a].t_ms <= lo) ++a;
+        b = std::max(a, b);
+        while (b < pts.size() && pts[b].t_ms <= hi) ++b;
+        for (size_t p = 0; p < scalars.size(); ++p) params[p] = scalars[p].scalars[i];
+        functions::RangeWindow w;
+        w.points = std::span<const FPoint>(pts.data() + a, b - a);
+        w.range_start_ms = lo;
+        w.range_end_ms = hi;
+        w.range_ms = ra.range_ms;
+        w.t_ms = StepTime(i);
+        w.params = params;
+        w.series = &s;
+        w.from_selector = ra.selector != nullptr;
+        std::optional<double> v = rf->fn(w, ctx);
+        if (v) res.floats.push_back({StepTime(i), *v});
+      }
+      if (!res.floats.empty()) out.series.push_back(std::move(res));
+    }
+    return out;
+  }
+
+  if (functions::VectorFn vf = functions::FindVectorFunction(name)) {
+    std::vector<StepValue> args;
+    args.reserve(call.args.size());
+    for (const auto& a : call.args) args.push_back(Eval(*a));
+    return vf(args, ctx);
+  }
+  FailExec("function \"" + name + "\" is not supported");
+}
+
+}  // namespace cairn::promql::eval

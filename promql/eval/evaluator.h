@@ -1,0 +1,120 @@
+// Evaluator: evaluates one query's AST over all of its steps. Created per
+// query by Engine; one node is evaluated once for every step (see
+// step_value.h). Node kinds are implemented one per file (selector.cc,
+// binary.cc, aggregate.cc, call.cc, subquery.cc).
+//
+// Errors unwind as EvalAbort (private to the evaluator; Engine catches it and
+// returns its Status): execution errors, the sample limit, timeout and
+// cancellation.
+// Thread-safety: single-threaded, one per query.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "promql/ast.h"
+#include "promql/engine.h"
+#include "promql/eval/step_value.h"
+#include "promql/value.h"
+#include "storage/queryable.h"
+
+namespace cairn::promql::eval {
+
+struct EvalAbort {
+  Status status;
+};
+
+// The samples of the series a range argument (matrix selector or subquery)
+// selects, plus how to cut them into per-step windows.
+struct RangeArg {
+  Matrix series;            // raw points (stale markers removed), ascending
+  int64_t range_ms = 0;
+  int64_t offset_ms = 0;
+  AtModifier at;            // kTimestamp resolved; kNone otherwise
+  const VectorSelector* selector = nullptr;  // null for subqueries
+};
+
+class Evaluator {
+ public:
+  Evaluator(storage::Queryable& queryable, const QueryOptions& opts, int64_t start_ms, int64_t end_ms,
+            int64_t step_ms);
+
+  StepValue Eval(const Expr& e);
+
+  size_t num_steps() const { return num_steps_; }
+  int64_t start_ms() const { return start_ms_; }
+  int64_t end_ms() const { return end_ms_; }
+  int64_t step_ms() const { return step_ms_; }
+  int64_t StepTime(size_t i) const { return start_ms_ + static_cast<int64_t>(i) * step_ms_; }
+  const QueryOptions& options() const { return opts_; }
+  Annotations& annotations() { return annotations_; }
+
+  [[noreturn]] void Fail(Status st) const;
+  [[noreturn]] void FailExec(std::string msg) const { Fail(Status::Execution(std::move(msg))); }
+  // Throws on timeout or cancellation.
+  void CheckInterrupt();
+  // Counts samples now held; throws when over the max_samples limit.
+  void AddSamples(int64_t n);
+
+  // "(line:col)" of the start of `e` in the query text.
+  std::string PosString(const Expr& e) const;
+  void Warn(const Expr& e, const std::string& msg) { annotations_.AddWarning("PromQL warning: " + msg + " " + PosString(e)); }
+  void Info(const Expr& e, const std::string& msg) { annotations_.AddInfo("PromQL info: " + msg + " " + PosString(e)); }
+
+  // Resolves a (possibly expression) duration for this query.
+  int64_t ResolveDuration(const Duration& d) const;
+  // Resolves an @ modifier (start()/end() → the query's start/end).
+  AtModifier ResolveAt(const AtModifier& at) const;
+
+  // Loads a matrix selector or subquery argument for windowing per step.
+  RangeArg LoadRange(const Expr& e);
+  // The window (first, last] of step i for `arg`.
+  void WindowOf(const RangeArg& arg, size_t step, int64_t& lo_excl, int64_t& hi_incl) const;
+
+  // Node kinds.
+  // With `sample_timestamps`, each point's value is its sample's timestamp
+  // in seconds (what timestamp() of a selector returns).
+  StepValue EvalVectorSelector(const VectorSelector& vs, const Expr& e, bool sample_timestamps = false);
+  StepValue EvalMatrixSelector(const MatrixSelector& ms, const Expr& e);
+  StepValue EvalSubquery(const SubqueryExpr& sq, const Expr& e);
+  StepValue EvalBinary(const BinaryExpr& be, const Expr& e);
+  StepValue EvalAggregate(const AggregateExpr& ae, const Expr& e);
+  StepValue EvalCall(const Call& call, const Expr& e);
+  StepValue EvalUnary(const UnaryExpr& ue, const Expr& e);
+
+  // Fetches the series matching `matchers` with samples in [mint, maxt]
+  // (stale markers kept).
+  Matrix Fetch(const storage::Matchers& matchers, int64_t mint, int64_t maxt);
+
+  StepValue ScalarValue(double v) const;
+  // Bounds of the outermost query, which @ start()/end() refer to inside
+  // subqueries. Defaults to this evaluator's own start/end.
+  void SetQueryBounds(int64_t start_ms, int64_t end_ms, int64_t step_ms) {
+    query_start_ms_ = start_ms;
+    query_end_ms_ = end_ms;
+    query_step_ms_ = step_ms;
+  }
+  int64_t query_start_ms() const { return query_start_ms_; }
+  int64_t query_end_ms() const { return query_end_ms_; }
+  int64_t query_step_ms() const { return query_step_ms_; }
+  // The subquery half of LoadRange (subquery.cc).
+  RangeArg LoadSubqueryRange(const SubqueryExpr& sq, const Expr& e);
+  // Applies delayed name removal and checks for duplicate label sets.
+  void DropNames(Matrix& m) const;
+
+ private:
+  storage::Queryable& queryable_;
+  QueryOptions opts_;
+  int64_t start_ms_, end_ms_, step_ms_;
+  int64_t query_start_ms_, query_end_ms_, query_step_ms_;
+  size_t num_steps_;
+  std::chrono::steady_clock::time_point deadline_;
+  int64_t samples_ = 0;
+  uint32_t interrupt_counter_ = 0;
+  Annotations annotations_;
+};
+
+}  // namespace cairn::promql::eval

@@ -1,0 +1,115 @@
+// Vector and matrix selectors: fetching series from storage and cutting them
+// into lookback windows or range windows per step.
+#include <algorithm>
+
+#include "promql/eval/evaluator.h"
+#include "storage/sample.h"
+
+namespace cairn::promql::eval {
+
+Matrix Evaluator::Fetch(const storage::Matchers& matchers, int64_t mint, int64_t maxt) {
+  Matrix out;
+  if (maxt < mint) return out;
+  auto q = queryable_.NewQuerier(mint, maxt);
+  if (!q.ok()) Fail(q.status());
+  storage::SelectHints hints;
+  hints.start_ms = mint;
+  hints.end_ms = maxt;
+  hints.step_ms = step_ms_;
+  auto set = (*q)->Select(hints, matchers);
+  while (set->Next()) {
+    const storage::Series& s = set->At();
+    Series series;
+    series.metric = s.labels();
+    auto it = s.Iterator();
+    if (it->Seek(mint)) {
+      do {
+        storage::Sample smp = it->At();
+        if (smp.t_ms > maxt) break;
+        series.floats.push_back({smp.t_ms, smp.v});
+      } while (it->Next());
+    }
+    if (!it->status().ok()) Fail(it->status());
+    AddSamples(static_cast<int64_t>(series.floats.size()));
+    if (!series.floats.empty()) out.push_back(std::move(series));
+  }
+  if (!set->status().ok()) Fail(set->status());
+  for (const auto& w : set->Warnings()) annotations_.AddWarning(w);
+  return out;
+}
+
+StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e, bool sample_timestamps) {
+  StepValue out;
+  out.type = ValueType::kVector;
+  int64_t offset = ResolveDuration(vs.offset);
+  AtModifier at = ResolveAt(vs.at);
+  int64_t lookback = opts_.lookback_delta_ms;
+  int64_t first_ref = (at.present() ? at.t_ms : start_ms_) - offset;
+  int64_t last_ref = (at.present() ? at.t_ms : end_ms_) - offset;
+  Matrix raw = Fetch(vs.matchers, first_ref - lookback + 1, last_ref);
+  for (auto& s : raw) {
+    Series res;
+    res.metric = std::move(s.metric);
+    const auto& pts = s.floats;
+    size_t j = 0;
+    for (size_t i = 0; i < num_steps_; ++i) {
+      int64_t t = StepTime(i);
+      int64_t ref = (at.present() ? at.t_ms : t) - offset;
+      while (j + 1 < pts.size() && pts[j + 1].t_ms <= ref) ++j;
+      if (pts.empty() || pts[j].t_ms > ref || pts[j].t_ms <= ref - lookback) continue;
+      if (storage::IsStaleNaN(pts[j].f)) continue;
+      double v = sample_timestamps ? static_cast<double>(pts[j].t_ms) / 1000.0 : pts[j].f;
+      res.floats.push_back({t, v});
+    }
+    if (!res.floats.empty()) out.series.push_back(std::move(res));
+  }
+  return out;
+}
+
+namespace {
+void RemoveStale(Matrix& m) {
+  for (auto& s : m) {
+    std::erase_if(s.floats, [](const FPoint& p) { return storage::IsStaleNaN(p.f); });
+  }
+  std::erase_if(m, [](const Series& s) { return s.floats.empty(); });
+}
+}  // namespace
+
+RangeArg Evaluator::LoadRange(const Expr& e) {
+  if (auto* p = e.As<ParenExpr>()) return LoadRange(*p->expr);
+  if (auto* sq = e.As<SubqueryExpr>()) return LoadSubqueryRange(*sq, e);
+  const auto* ms = e.As<MatrixSelector>();
+  if (ms == nullptr) FailExec("expected a range vector argument");
+  RangeArg arg;
+  arg.selector = &ms->selector;
+  arg.range_ms = ResolveDuration(ms->range);
+  arg.offset_ms = ResolveDuration(ms->selector.offset);
+  arg.at = ResolveAt(ms->selector.at);
+  int64_t lo, hi, lo2, hi2;
+  WindowOf(arg, 0, lo, hi);
+  WindowOf(arg, num_steps_ - 1, lo2, hi2);
+  arg.series = Fetch(ms->selector.matchers, lo + 1, hi2);
+  RemoveStale(arg.series);
+  return arg;
+}
+
+void Evaluator::WindowOf(const RangeArg& arg, size_t step, int64_t& lo_excl, int64_t& hi_incl) const {
+  int64_t ref = arg.at.present() ? arg.at.t_ms : StepTime(step);
+  hi_incl = ref - arg.offset_ms;
+  lo_excl = hi_incl - arg.range_ms;
+}
+
+StepValue Evaluator::EvalMatrixSelector(const MatrixSelector& ms, const Expr& e) {
+  RangeArg arg = LoadRange(e);
+  StepValue out;
+  out.type = ValueType::kMatrix;
+  int64_t lo, hi;
+  WindowOf(arg, 0, lo, hi);
+  for (auto& s : arg.series) {
+    std::erase_if(s.floats, [&](const FPoint& p) { return p.t_ms <= lo || p.t_ms > hi; });
+    if (!s.floats.empty()) out.series.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace cairn::promql::eval

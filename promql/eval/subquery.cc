@@ -1,0 +1,58 @@
+// Subqueries: the inner expression is evaluated once as a range query over
+// every inner step any outer step needs (inner steps are aligned to multiples
+// of the subquery step), then cut into per-step windows like a matrix selector.
+#include "promql/eval/evaluator.h"
+
+namespace cairn::promql::eval {
+
+namespace {
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+}  // namespace
+
+RangeArg Evaluator::LoadSubqueryRange(const SubqueryExpr& sq, const Expr& e) {
+  RangeArg arg;
+  arg.range_ms = ResolveDuration(sq.range);
+  arg.offset_ms = ResolveDuration(sq.offset);
+  arg.at = ResolveAt(sq.at);
+  int64_t step = sq.has_step ? ResolveDuration(sq.step) : opts_.default_subquery_step_ms;
+  if (step <= 0) FailExec("subquery step must be positive");
+  int64_t lo, hi, lo2, hi2;
+  WindowOf(arg, 0, lo, hi);
+  WindowOf(arg, num_steps_ - 1, lo2, hi2);
+  int64_t inner_start = FloorDiv(lo, step) * step;
+  if (inner_start <= lo) inner_start += step;
+  if (inner_start > hi2) return arg;
+  int64_t inner_end = inner_start + FloorDiv(hi2 - inner_start, step) * step;
+  Evaluator inner(queryable_, opts_, inner_start, inner_end, step);
+  inner.SetQueryBounds(query_start_ms_, query_end_ms_, query_step_ms_);
+  StepValue v = inner.Eval(*sq.expr);
+  annotations_.Merge(inner.annotations());
+  AddSamples(inner.samples_);
+  if (v.type == ValueType::kScalar) {
+    Series s;
+    for (size_t i = 0; i < v.scalars.size(); ++i) s.floats.push_back({inner.StepTime(i), v.scalars[i]});
+    arg.series.push_back(std::move(s));
+  } else {
+    arg.series = std::move(v.series);
+  }
+  return arg;
+}
+
+StepValue Evaluator::EvalSubquery(const SubqueryExpr& sq, const Expr& e) {
+  RangeArg arg = LoadSubqueryRange(sq, e);
+  StepValue out;
+  out.type = ValueType::kMatrix;
+  int64_t lo, hi;
+  WindowOf(arg, 0, lo, hi);
+  for (auto& s : arg.series) {
+    std::erase_if(s.floats, [&](const FPoint& p) { return p.t_ms <= lo || p.t_ms > hi; });
+    if (!s.floats.empty()) out.series.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace cairn::promql::eval

@@ -1,0 +1,172 @@
+// Classic-histogram functions over `le` bucket series: histogram_quantile.
+// Native histograms are out of Cairn's scope, so the histogram_* functions
+// that only read native histograms (count, sum, avg, stddev, stdvar,
+// fraction) return nothing for float input, as Prometheus does.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "promql/eval/kahan.h"
+#include "promql/functions/registry.h"
+#include "promql/value_format.h"
+
+namespace cairn::promql::functions {
+
+namespace {
+
+using eval::StepValue;
+
+struct Bucket {
+  double upper;
+  double count;
+};
+
+bool AlmostEqual(double a, double b, double eps) {
+  if (a == b) return true;
+  double diff = std::fabs(a - b);
+  const double min_normal = 2.2250738585072014e-308;
+  if (a == 0 || b == 0 || std::fabs(a) + std::fabs(b) < min_normal) return diff < eps * min_normal;
+  return diff / std::fmin(std::fabs(a) + std::fabs(b), 1.79769313486231570e+308) < eps;
+}
+
+// Prometheus' bucketQuantile over classic buckets; sets forced_monotonic when
+// cumulative counts had to be repaired.
+double BucketQuantile(double q, std::vector<Bucket> b, bool& forced_monotonic) {
+  forced_monotonic = false;
+  if (std::isnan(q)) return NAN;
+  if (q < 0) return -INFINITY;
+  if (q > 1) return INFINITY;
+  std::sort(b.begin(), b.end(), [](const Bucket& x, const Bucket& y) { return x.upper < y.upper; });
+  if (b.empty() || !std::isinf(b.back().upper) || b.back().upper < 0) return NAN;
+  std::vector<Bucket> c;
+  for (const auto& x : b) {
+    if (!c.empty() && c.back().upper == x.upper) {
+      c.back().count += x.count;
+    } else {
+      c.push_back(x);
+    }
+  }
+  double prev = c[0].count;
+  for (size_t i = 1; i < c.size(); ++i) {
+    double cur = c[i].count;
+    if (cur == prev) continue;
+    if (AlmostEqual(prev, cur, 1e-12)) {
+      c[i].count = prev;
+      continue;
+    }
+    if (cur < prev) {
+      c[i].count = prev;
+      forced_monotonic = true;
+      continue;
+    }
+    prev = cur;
+  }
+  if (c.size() < 2) return NAN;
+  double observations = c.back().count;
+  if (observations == 0) return NAN;
+  double rank = q * observations;
+  size_t idx = 0;
+  while (idx < c.size() - 1 && c[idx].count < rank) ++idx;
+  if (idx == c.size() - 1) return c[c.size() - 2].upper;
+  if (idx == 0 && c[0].upper <= 0) return c[0].upper;
+  double start = 0, end = c[idx].upper, count = c[idx].count;
+  if (idx > 0) {
+    start = c[idx - 1].upper;
+    count -= c[idx - 1].count;
+    rank -= c[idx - 1].count;
+  }
+  return start + (end - start) * (rank / count);
+}
+
+bool ParseLe(std::string_view s, double& out) {
+  std::string str(s);
+  if (str.empty()) return false;
+  char* end = nullptr;
+  out = std::strtod(str.c_str(), &end);
+  return end != nullptr && *end == '\0';
+}
+
+StepValue HistogramQuantile(std::vector<StepValue>& args, FuncContext& ctx) {
+  const std::vector<double>& qs = args[0].scalars;
+  const Matrix& m = args[1].series;
+  // Group the bucket series by their labels without `le`.
+  std::unordered_map<storage::Labels, size_t, storage::LabelsHash> index;
+  std::vector<storage::Labels> group_labels;
+  std::vector<std::vector<std::pair<size_t, double>>> members;  // (series, upper bound)
+  for (size_t s = 0; s < m.size(); ++s) {
+    double le;
+    std::string_view le_text = m[s].metric.Get("le");
+    if (!ParseLe(le_text, le)) {
+      ctx.ev.Warn(*ctx.call.args[1], "bucket label \"le\" is missing or has a malformed value of " +
+                                         GoQuote(std::string(le_text)) + " for metric name " +
+                                         GoQuote(std::string(m[s].metric.MetricName())));
+      continue;
+    }
+    storage::Labels gl = m[s].metric.Without("le");
+    auto [it, inserted] = index.emplace(gl, group_labels.size());
+    if (inserted) {
+      group_labels.push_back(gl);
+      members.emplace_back();
+    }
+    members[it->second].emplace_back(s, le);
+  }
+  StepValue out;
+  out.type = ValueType::kVector;
+  out.series.resize(group_labels.size());
+  for (size_t g = 0; g < group_labels.size(); ++g) {
+    out.series[g].metric = group_labels[g];
+    out.series[g].drop_name = true;
+  }
+  std::vector<size_t> cursor(m.size(), 0);
+  for (size_t i = 0; i < ctx.ev.num_steps(); ++i) {
+    int64_t t = ctx.ev.StepTime(i);
+    double q = qs[i];
+    bool warned = false;
+    for (size_t g = 0; g < members.size(); ++g) {
+      std::vector<Bucket> buckets;
+      for (const auto& [s, le] : members[g]) {
+        const auto& pts = m[s].floats;
+        size_t& c = cursor[s];
+        while (c < pts.size() && pts[c].t_ms < t) ++c;
+        if (c < pts.size() && pts[c].t_ms == t) buckets.push_back({le, pts[c].f});
+      }
+      if (buckets.empty()) continue;
+      if (!warned && (std::isnan(q) || q < 0 || q > 1)) {
+        ctx.ev.Warn(*ctx.call.args[0], "quantile value should be between 0 and 1, got " + FormatGoG(q));
+        warned = true;
+      }
+      bool forced = false;
+      double v = BucketQuantile(q, std::move(buckets), forced);
+      if (forced) {
+        ctx.ev.Info(*ctx.call.args[1],
+                    "input to histogram_quantile needed to be fixed for monotonicity (see "
+                    "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) "
+                    "for metric name " + GoQuote(std::string(group_labels[g].MetricName())));
+      }
+      out.series[g].floats.push_back({t, v});
+    }
+  }
+  std::erase_if(out.series, [](const Series& s) { return s.floats.empty(); });
+  return out;
+}
+
+// Functions defined only on native histograms: no output for float input.
+StepValue NativeOnly(std::vector<StepValue>&, FuncContext&) {
+  StepValue v;
+  v.type = ValueType::kVector;
+  return v;
+}
+
+}  // namespace
+
+VectorTable HistogramFunctions() {
+  return {
+      {"histogram_quantile", HistogramQuantile}, {"histogram_count", NativeOnly},
+      {"histogram_sum", NativeOnly},             {"histogram_avg", NativeOnly},
+      {"histogram_stddev", NativeOnly},          {"histogram_stdvar", NativeOnly},
+      {"histogram_fraction", NativeOnly},
+  };
+}
+
+}  // namespace cairn::promql::functions

@@ -1,0 +1,25 @@
+#include "promql/value.h"
+
+#include <algorithm>
+
+namespace cairn::promql {
+
+namespace {
+void AddUnique(std::vector<std::string>& list, std::string text) {
+  if (std::find(list.begin(), list.end(), text) == list.end()) list.push_back(std::move(text));
+}
+}  // namespace
+
+void Annotations::AddWarning(std::string text) { AddUnique(warnings, std::move(text)); }
+void Annotations::AddInfo(std::string text) { AddUnique(infos, std::move(text)); }
+
+void Annotations::Merge(const Annotations& other) {
+  for (const auto& w : other.warnings) AddWarning(w);
+  for (const auto& i : other.infos) AddInfo(i);
+}
+
+void SortMatrix(Matrix& m) {
+  std::sort(m.begin(), m.end(), [](const Series& a, const Series& b) { return a.metric < b.metric; });
+}
+
+}  // namespace cairn::promql

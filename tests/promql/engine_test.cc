@@ -1,0 +1,108 @@
+// Engine API: instant and range queries, the sample limit, timeout and
+// cancellation, over an in-memory storage.
+#include "promql/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "promql/parser/parser.h"
+#include "storage/memory_storage.h"
+
+namespace cairn::promql {
+namespace {
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto app = db_.NewAppender();
+    for (int i = 0; i <= 10; ++i) {
+      ASSERT_TRUE(app->Append(0, {{"__name__", "up"}, {"job", "a"}}, i * 60000, i).ok());
+      ASSERT_TRUE(app->Append(0, {{"__name__", "up"}, {"job", "b"}}, i * 60000, 2 * i).ok());
+    }
+    ASSERT_TRUE(app->Commit().ok());
+  }
+  ExprPtr Parse(const std::string& q) {
+    auto r = parser::ParseExpr(q);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return std::move(r).value();
+  }
+  storage::MemoryStorage db_;
+  Engine engine_;
+};
+
+TEST_F(EngineTest, InstantVectorAndScalar) {
+  auto r = engine_.InstantQuery(db_, *Parse("sum(up)"), 300000, QueryOptions{});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const auto* v = std::get_if<Vector>(&r->value);
+  ASSERT_NE(v, nullptr);
+  ASSERT_EQ(v->size(), 1u);
+  EXPECT_DOUBLE_EQ((*v)[0].f, 15);
+  EXPECT_TRUE((*v)[0].metric.empty());
+
+  auto s = engine_.InstantQuery(db_, *Parse("1 + 2 * 3"), 0, QueryOptions{});
+  ASSERT_TRUE(s.ok());
+  EXPECT_DOUBLE_EQ(std::get<Scalar>(s->value).v, 7);
+}
+
+TEST_F(EngineTest, RangeQueryIsSortedMatrix) {
+  auto r = engine_.RangeQuery(db_, *Parse("up * 10"), 0, 120000, 60000, QueryOptions{});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const auto& m = std::get<Matrix>(r->value);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].metric.Get("job"), "a");
+  EXPECT_FALSE(m[0].metric.Has("__name__"));
+  ASSERT_EQ(m[1].floats.size(), 3u);
+  EXPECT_DOUBLE_EQ(m[1].floats[2].f, 40);
+  EXPECT_EQ(m[1].floats[2].t_ms, 120000);
+}
+
+TEST_F(EngineTest, RangeQueryRejectsBadStep) {
+  auto r = engine_.RangeQuery(db_, *Parse("up"), 0, 60000, 0, QueryOptions{});
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(EngineTest, RangeSelectorAtTopOfInstantQuery) {
+  auto r = engine_.InstantQuery(db_, *Parse("up{job=\"a\"}[3m]"), 600000, QueryOptions{});
+  ASSERT_TRUE(r.ok());
+  const auto& m = std::get<Matrix>(r->value);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].floats.size(), 3u);  // (7m, 10m]
+}
+
+TEST_F(EngineTest, MaxSamplesLimit) {
+  QueryOptions opts;
+  opts.max_samples = 5;
+  auto r = engine_.InstantQuery(db_, *Parse("sum_over_time(up[10m])"), 600000, opts);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(r.status().message(), "query processing would load too many samples into memory in query execution");
+}
+
+TEST_F(EngineTest, Timeout) {
+  QueryOptions opts;
+  opts.timeout = std::chrono::milliseconds(1);
+  // 600k steps take far longer than 1ms; the engine checks the deadline
+  // between nodes and every few thousand steps.
+  auto r = engine_.RangeQuery(db_, *Parse("sum(up) + sum(up)"), 0, 600000000, 1000, opts);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kTimeout);
+}
+
+TEST_F(EngineTest, Cancel) {
+  std::atomic<bool> cancel{true};
+  QueryOptions opts;
+  opts.cancel = &cancel;
+  auto r = engine_.InstantQuery(db_, *Parse("up"), 0, opts);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCanceled);
+}
+
+TEST_F(EngineTest, ManyToManyMatchingFails) {
+  auto r = engine_.InstantQuery(db_, *Parse("up + on() up"), 60000, QueryOptions{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kExecution);
+}
+
+}  // namespace
+}  // namespace cairn::promql

@@ -1,0 +1,82 @@
+// promql-test: runs PromQL test scripts against Cairn's engine.
+//   promql-test [--expected-failures FILE] files...
+// Prints per-file counts and one final line `promql: N passed, M failed, K
+// skipped`. Exits non-zero when an eval fails that the expected-failures file
+// does not list, or when a listed eval passes (the list only shrinks).
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <string>
+
+#include "tools/promql_test/runner.h"
+
+namespace {
+
+std::set<std::string> ReadExpectedFailures(const std::string& path, bool& ok) {
+  std::set<std::string> out;
+  std::ifstream in(path);
+  ok = static_cast<bool>(in);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t b = line.find_first_not_of(" \t\r");
+    if (b == std::string::npos || line[b] == '#') continue;
+    size_t e = line.find_last_not_of(" \t\r");
+    out.insert(line.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string expected_path;
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--expected-failures" && i + 1 < argc) {
+      expected_path = argv[++i];
+    } else if (a.rfind("--expected-failures=", 0) == 0) {
+      expected_path = a.substr(20);
+    } else {
+      files.push_back(a);
+    }
+  }
+  if (files.empty()) {
+    std::cerr << "usage: promql-test [--expected-failures FILE] files...\n";
+    return 2;
+  }
+  std::set<std::string> expected;
+  if (!expected_path.empty()) {
+    bool ok;
+    expected = ReadExpectedFailures(expected_path, ok);
+    if (!ok) {
+      std::cerr << "cannot read " << expected_path << "\n";
+      return 2;
+    }
+  }
+  cairn::promql_test::Runner runner;
+  cairn::promql_test::FileCounts total;
+  for (const auto& f : files) {
+    auto c = runner.RunFile(f, std::cout);
+    std::cout << f << ": " << c.passed << " passed, " << c.failed << " failed, " << c.skipped << " skipped\n";
+    total.passed += c.passed;
+    total.failed += c.failed;
+    total.skipped += c.skipped;
+  }
+  int unexpected = 0;
+  for (const auto& id : runner.failures()) {
+    if (!expected.count(id)) {
+      std::cout << "unexpected failure: " << id << "\n";
+      unexpected++;
+    }
+  }
+  for (const auto& id : runner.passes()) {
+    if (expected.count(id)) {
+      std::cout << "listed in expected failures but passes (remove it): " << id << "\n";
+      unexpected++;
+    }
+  }
+  std::cout << "promql: " << total.passed << " passed, " << total.failed << " failed, " << total.skipped
+            << " skipped\n";
+  return unexpected == 0 ? 0 : 1;
+}
