@@ -56,6 +56,7 @@ Result<HttpUrl> ParseHttpUrl(std::string_view url) {
   if (authority.size() >= 2 && authority.front() == '[' && authority.back() == ']') {
     authority = authority.substr(1, authority.size() - 2);
   }
+  if (authority.empty()) return Status::InvalidArgument("bad host in URL: " + std::string(url));
   out.host = std::string(authority);
   return out;
 }
