@@ -20,6 +20,7 @@ struct Group {
   double value = 0, comp = 0, mean = 0;
   double count = 0;
   bool incremental_mean = false;
+  bool drop_name = false;  // a member's __name__ is to be dropped (grouping by __name__)
   std::vector<size_t> members;  // topk/bottomk/limitk/limit_ratio/quantile
   std::vector<double> values;
 };
@@ -40,7 +41,7 @@ void Accumulate(AggregateOp op, Group& g, double f) {
     g.mean = f;
     g.comp = 0;
     g.count = 1;
-    if (op == AggregateOp::kStddev || op == AggregateOp::kStdvar) g.value = 0;
+    if (op == AggregateOp::kStddev || op == AggregateOp::kStdvar) g.value = std::isfinite(f) ? 0 : NAN;
     return;
   }
   g.count++;
@@ -137,6 +138,10 @@ StepValue Evaluator::EvalAggregate(const AggregateExpr& ae, const Expr& e) {
     }
   }
 
+  // Grouping by __name__ keeps names that are still to be dropped, so the
+  // drop flag travels with the group (Prometheus 3.x delayed name removal).
+  bool by_name = !ae.without && std::find(ae.grouping.begin(), ae.grouping.end(), storage::kMetricName) !=
+                                    ae.grouping.end();
   std::string cv_label;
   if (op == AggregateOp::kCountValues) {
     cv_label = param.str;
@@ -158,6 +163,11 @@ StepValue Evaluator::EvalAggregate(const AggregateExpr& ae, const Expr& e) {
       size_t& c = cursor[s];
       while (c < pts.size() && pts[c].t_ms < t) ++c;
       if (c < pts.size() && pts[c].t_ms == t) present.emplace_back(s, pts[c].f);
+    }
+    if (op == AggregateOp::kTopk || op == AggregateOp::kBottomk || op == AggregateOp::kLimitk) {
+      if (std::isnan(param.scalars[i])) FailExec("Parameter value is NaN");
+    } else if (op == AggregateOp::kLimitRatio && std::isnan(param.scalars[i])) {
+      FailExec("Ratio value is NaN");
     }
     if (present.empty()) continue;
     for (auto& g : groups) g = Group{};
@@ -232,18 +242,24 @@ StepValue Evaluator::EvalAggregate(const AggregateExpr& ae, const Expr& e) {
         if (std::isnan(q) || q < 0 || q > 1) {
           Warn(*ae.param, "quantile value should be between 0 and 1, got " + FormatGoG(q));
         }
-        for (const auto& [s, f] : present) groups[group_of[s]].values.push_back(f);
+        for (const auto& [s, f] : present) {
+          groups[group_of[s]].values.push_back(f);
+          groups[group_of[s]].drop_name |= by_name && m[s].drop_name;
+        }
         for (size_t g = 0; g < groups.size(); ++g) {
           if (groups[g].values.empty()) continue;
-          emit(Sample{group_labels[g], t, Quantile(q, groups[g].values), false});
+          emit(Sample{group_labels[g], t, Quantile(q, groups[g].values), groups[g].drop_name});
         }
         break;
       }
       default: {
-        for (const auto& [s, f] : present) Accumulate(op, groups[group_of[s]], f);
+        for (const auto& [s, f] : present) {
+          Accumulate(op, groups[group_of[s]], f);
+          groups[group_of[s]].drop_name |= by_name && m[s].drop_name;
+        }
         for (size_t g = 0; g < groups.size(); ++g) {
           if (!groups[g].seen) continue;
-          emit(Sample{group_labels[g], t, Finish(op, groups[g]), false});
+          emit(Sample{group_labels[g], t, Finish(op, groups[g]), groups[g].drop_name});
         }
       }
     }

@@ -191,6 +191,14 @@ StepValue Evaluator::EvalBinary(const BinaryExpr& be, const Expr& e) {
     std::unordered_map<std::string, std::unordered_set<storage::Labels, storage::LabelsHash>> matched;
     std::unordered_set<std::string> many_sigs;
     auto combine = [&](const Sample& ms, const Sample* os, double fv_one, const std::string& sig) {
+      storage::Labels metric = ResultMetric(ms.metric, os ? &os->metric : nullptr, m);
+      auto [it, first] = matched.try_emplace(sig);
+      if (m.card == Cardinality::kOneToOne) {
+        if (!first) FailExec("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+      } else if (it->second.count(metric)) {
+        FailExec("multiple matches for labels: grouping labels must ensure unique matches");
+      }
+      it->second.insert(metric);
       double fl = ms.f, fr = os ? os->f : fv_one;
       if (swapped) std::swap(fl, fr);
       bool keep;
@@ -199,14 +207,6 @@ StepValue Evaluator::EvalBinary(const BinaryExpr& be, const Expr& e) {
         v = keep ? 1 : 0;
       } else if (!keep) {
         return;
-      }
-      storage::Labels metric = ResultMetric(ms.metric, os ? &os->metric : nullptr, m);
-      auto [it, first] = matched.try_emplace(sig);
-      if (m.card == Cardinality::kOneToOne) {
-        if (!first) FailExec("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
-        it->second.insert(metric);
-      } else if (!it->second.insert(metric).second) {
-        FailExec("multiple matches for labels: grouping labels must ensure unique matches");
       }
       bool drop = be.return_bool || IsArithmetic(op) || ms.drop_name;
       emit(i, t, Sample{std::move(metric), t, v, drop});

@@ -97,6 +97,7 @@ StepValue LabelReplace(std::vector<StepValue>& args, FuncContext& ctx) {
     if (!re.Match(value, 0, value.size(), re2::RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size())))
       continue;
     s.metric = s.metric.With(dst, Expand(repl, re, groups));
+    if (dst == storage::kMetricName) s.drop_name = false;
   }
   return Rebuild(std::move(m), ctx);
 }
@@ -116,6 +117,7 @@ StepValue LabelJoin(std::vector<StepValue>& args, FuncContext& ctx) {
       joined += s.metric.Get(args[i].str);
     }
     s.metric = s.metric.With(dst, joined);
+    if (dst == storage::kMetricName) s.drop_name = false;
   }
   return Rebuild(std::move(m), ctx);
 }

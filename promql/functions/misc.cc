@@ -11,6 +11,10 @@ namespace {
 
 using eval::StepValue;
 
+// Go's math.Min/Max: NaN wins.
+double GoMin(double a, double b) { return std::isnan(a) || std::isnan(b) ? NAN : std::fmin(a, b); }
+double GoMax(double a, double b) { return std::isnan(a) || std::isnan(b) ? NAN : std::fmax(a, b); }
+
 StepValue Vector(std::vector<StepValue>& args, FuncContext& ctx) {
   StepValue v;
   v.type = ValueType::kVector;
@@ -51,12 +55,12 @@ StepValue Step(std::vector<StepValue>&, FuncContext& ctx) {
 
 StepValue MinOf(std::vector<StepValue>& args, FuncContext&) {
   StepValue v = std::move(args[0]);
-  for (size_t i = 0; i < v.scalars.size(); ++i) v.scalars[i] = std::fmin(v.scalars[i], args[1].scalars[i]);
+  for (size_t i = 0; i < v.scalars.size(); ++i) v.scalars[i] = GoMin(v.scalars[i], args[1].scalars[i]);
   return v;
 }
 StepValue MaxOf(std::vector<StepValue>& args, FuncContext&) {
   StepValue v = std::move(args[0]);
-  for (size_t i = 0; i < v.scalars.size(); ++i) v.scalars[i] = std::fmax(v.scalars[i], args[1].scalars[i]);
+  for (size_t i = 0; i < v.scalars.size(); ++i) v.scalars[i] = GoMax(v.scalars[i], args[1].scalars[i]);
   return v;
 }
 

@@ -163,6 +163,9 @@ Opt QuantileOverTime(const RangeWindow& w, FuncContext& ctx) {
 Opt MadOverTime(const RangeWindow& w, FuncContext&) {
   if (w.points.empty()) return std::nullopt;
   std::vector<double> v = Values(w);
+  for (double x : v) {
+    if (std::isnan(x)) return NAN;
+  }
   double median = eval::Quantile(0.5, v);
   for (double& x : v) x = std::fabs(x - median);
   return eval::Quantile(0.5, v);

@@ -32,6 +32,11 @@ class RecordingQuerier final : public storage::Querier {
       : base_(std::move(base)), owner_(owner) {}
   std::unique_ptr<storage::SeriesSet> Select(const storage::SelectHints& hints,
                                              const storage::Matchers& matchers) override {
+    for (const auto& ls : owner_.watched_) {
+      bool all = true;
+      for (const auto& m : matchers) all = all && m.Matches(ls.Get(m.name()));
+      if (all) owner_.touched_ = true;
+    }
     return std::make_unique<RecordingSeriesSet>(base_->Select(hints, matchers), owner_.watched_, owner_.touched_);
   }
   Result<std::vector<std::string>> LabelValues(const std::string& name, const storage::Matchers& m) override {

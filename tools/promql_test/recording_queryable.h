@@ -1,6 +1,7 @@
-// RecordingQueryable: wraps a Queryable and notes whether any Select returned
-// a series from a given set (the series that held native-histogram samples
-// in the script, which the runner must skip). Test-runner only.
+// RecordingQueryable: wraps a Queryable and notes whether any Select could
+// have read a series from a given set (the series that held native-histogram
+// samples in the script, which the runner must skip): either its matchers
+// match one of those label sets or it returned one. Test-runner only.
 // Thread-safety: single-threaded.
 #pragma once
 

@@ -40,6 +40,19 @@ Status Load(storage::MemoryStorage& db, const LoadCommand& cmd, std::set<storage
       ref = *r;
     }
   }
+  if (cmd.with_nhcb) {
+    // load_with_nhcb also writes histogram series X{...} built from the
+    // X_bucket/X_count/X_sum series; note their label sets.
+    for (const auto& s : cmd.series) {
+      std::string_view name = s.labels.MetricName();
+      for (std::string_view suffix : {"_bucket", "_count", "_sum"}) {
+        if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) {
+          std::string base(name.substr(0, name.size() - suffix.size()));
+          histogram_series.insert(s.labels.Without("le").With(storage::kMetricName, base));
+        }
+      }
+    }
+  }
   return app->Commit();
 }
 
@@ -165,12 +178,10 @@ FileCounts Runner::RunFile(const std::string& path, std::ostream& out) {
     if (std::holds_alternative<ClearCommand>(c)) {
       db.Clear();
       histogram_series.clear();
-      facts.nhcb_loaded = false;
       facts.start_timestamps_loaded = false;
       continue;
     }
     if (const auto* load = std::get_if<LoadCommand>(&c)) {
-      if (load->with_nhcb) facts.nhcb_loaded = true;
       if (load->has_start_timestamps) facts.start_timestamps_loaded = true;
       Status st = Load(db, *load, histogram_series);
       if (!st.ok()) out << path << ":" << load->line << ": load failed: " << st.message() << "\n";
