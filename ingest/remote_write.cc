@@ -49,11 +49,12 @@ std::string_view CheckLabels(const std::vector<LabelView>& in, std::vector<stora
     if (l.name.empty()) return kReasonEmptyName;
     if (!ValidUtf8(l.name) || !ValidUtf8(l.value)) return kReasonUtf8;
     if (i > 0) {
-      if (in[i - 1].name == l.name) return kReasonDuplicateName;
-      if (in[i - 1].name > l.name) return kReasonUnsorted;
+      const int c = in[i - 1].name.compare(l.name);
+      if (c == 0) return kReasonDuplicateName;
+      if (c > 0) return kReasonUnsorted;
     }
     if (l.value.empty()) continue;
-    if (l.name == storage::kMetricName) has_name = true;
+    if (!has_name && l.name == storage::kMetricName) has_name = true;
     out->push_back({std::string(l.name), std::string(l.value)});
   }
   if (!has_name) return kReasonNoName;
