@@ -175,6 +175,13 @@ flush() {  # name base_url
     *) : ;;
   esac
 }
+version_of() {
+  case $1 in
+    cairn) "$CAIRN" --version 2>&1 | head -1 ;;
+    prometheus) echo "prometheus $(dpkg-query -W -f='${Version}' prometheus 2>/dev/null)" ;;
+    victoriametrics) echo "victoria-metrics $(dpkg-query -W -f='${Version}' victoria-metrics 2>/dev/null)" ;;
+  esac
+}
 binary_of() {
   case $1 in
     cairn) echo "$CAIRN" ;;
@@ -208,7 +215,8 @@ run_one() {
   port=$(free_port)
   base=http://127.0.0.1:$port
   cmd=$(server_cmd "$name" "$data" "$port")
-  echo "== $name: $cmd"
+  echo "== $name ($(version_of "$name")): $cmd"
+  echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
   $cmd >> "$WORK/$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
