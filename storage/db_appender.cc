@@ -6,10 +6,10 @@ namespace cairn::storage {
 
 Result<SeriesRef> DBAppender::Append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v,
                                      const AppendOptions&) {
-  head::MemSeries* series = nullptr;
-  if (ref != 0 && db_->index_.GetLabels(ref) != nullptr) {
-    series = db_->GetOrCreateMemSeries(ref);
-  } else {
+  // A ref from an earlier Append skips the label lookup; every indexed series
+  // has a head entry, so finding it there validates the ref.
+  head::MemSeries* series = ref != 0 ? db_->FindMemSeries(ref) : nullptr;
+  if (series == nullptr) {
     if (labels.empty()) return Status::InvalidArgument("empty label set");
     auto r = db_->GetOrCreateSeries(labels);
     if (!r.ok()) return r.status();

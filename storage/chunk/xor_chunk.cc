@@ -87,7 +87,8 @@ void XorChunk::Append(int64_t t_ms, double v) {
   t_ = t_ms;
   v_ = v;
   t_delta_ = t_delta;
-  SetCount(&data_, static_cast<uint16_t>(n + 1));
+  num_ = static_cast<uint16_t>(n + 1);
+  SetCount(&data_, num_);
 }
 
 void XorChunk::WriteValue(double v) {
@@ -132,6 +133,7 @@ Result<XorChunk> XorChunk::FromBytes(std::string_view data) {
   }
   c.data_.assign(data.data(), data.size());
   c.free_bits_ = static_cast<uint8_t>(data.size() * 8 - used_bits);
+  c.num_ = XorNumSamples(data);
   c.t_ = it.t_;
   c.v_ = it.v_;
   c.t_delta_ = it.t_delta_;

@@ -41,8 +41,8 @@ class XorChunk {
   // int64 round-trips.
   void Append(int64_t t_ms, double v);
 
-  uint16_t num_samples() const { return XorNumSamples(data_); }
-  bool empty() const { return num_samples() == 0; }
+  uint16_t num_samples() const { return num_; }
+  bool empty() const { return num_ == 0; }
   // The encoded chunk, header included. Valid until the next Append.
   std::string_view bytes() const { return data_; }
   int64_t min_t_ms() const { return min_t_; }
@@ -62,6 +62,7 @@ class XorChunk {
   uint64_t t_delta_ = 0;
   uint8_t leading_ = 0xff;  // 0xff: no leading/trailing window yet
   uint8_t trailing_ = 0;
+  uint16_t num_ = 0;        // samples encoded (mirrors the header)
   uint8_t free_bits_ = 0;   // unused low bits of the last byte (0..8, see BitWriter)
 };
 

@@ -78,8 +78,9 @@ bool MemSeries::FindLocked(int64_t t_ms, uint64_t* bits) const {
 }
 
 bool MemSeries::Conflicts(int64_t t_ms, double v) const {
+  if (t_ms > max_t_.load(std::memory_order_relaxed)) return false;
   std::lock_guard<std::mutex> lock(mu_);
-  if (t_ms > max_t_) return false;
+  if (t_ms > max_t_.load(std::memory_order_relaxed)) return false;
   uint64_t bits;
   return FindLocked(t_ms, &bits) && bits != std::bit_cast<uint64_t>(v);
 }
@@ -87,13 +88,13 @@ bool MemSeries::Conflicts(int64_t t_ms, double v) const {
 AppendOutcome MemSeries::Append(int64_t t_ms, double v, std::atomic<uint64_t>& next_ooo_id,
                                 std::vector<ClosedChunk>* closed) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (t_ms > max_t_) {
+  if (t_ms > max_t_.load(std::memory_order_relaxed)) {
     if (!head_.empty() &&
         (head_.num_samples() >= samples_per_chunk_ || t_ms >= WindowEnd(head_.min_t_ms()))) {
       CloseHead(closed);
     }
     head_.Append(t_ms, v);
-    max_t_ = t_ms;
+    max_t_.store(t_ms, std::memory_order_relaxed);
     dirty_ = true;
     return AppendOutcome::kAppended;
   }
@@ -179,7 +180,7 @@ bool MemSeries::EncodeCheckpoint(std::string* out, std::vector<ClosedChunk>* unf
   std::lock_guard<std::mutex> lock(mu_);
   if (!dirty_ && unflushed_.empty()) return false;
   PutUvarint(out, kCheckpointVersion);
-  PutVarint(out, max_t_);
+  PutVarint(out, max_t_.load(std::memory_order_relaxed));
   PutUvarint(out, head_.bytes().size());
   out->append(head_.bytes());
   PutUvarint(out, ooo_.size());
@@ -218,7 +219,7 @@ Status MemSeries::RestoreCheckpoint(std::string_view in) {
   std::lock_guard<std::mutex> lock(mu_);
   head_ = std::move(chunk).value();
   ooo_ = std::move(ooo);
-  max_t_ = max_t;
+  max_t_.store(max_t, std::memory_order_relaxed);
   dirty_ = false;
   return Status::OK();
 }

@@ -98,7 +98,9 @@ class MemSeries {
   chunk::XorChunk head_;                 // guarded by mu_
   std::vector<Sample> ooo_;              // guarded by mu_; sorted by t
   std::vector<ClosedChunk> unflushed_;   // guarded by mu_
-  int64_t max_t_ = INT64_MIN;            // guarded by mu_; newest in-order timestamp
+  // Newest in-order timestamp; written under mu_, read without it by
+  // Conflicts() to skip locking for the usual in-order append.
+  std::atomic<int64_t> max_t_{INT64_MIN};
   bool dirty_ = false;                   // guarded by mu_; changed since checkpoint
 };
 
