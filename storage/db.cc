@@ -85,13 +85,14 @@ std::vector<head::MemSeries*> DB::AllMemSeries() const {
 }
 
 Result<std::pair<SeriesRef, head::MemSeries*>> DB::GetOrCreateSeries(const Labels& labels) {
-  const auto e = index_.GetOrCreate(labels);
+  // The series record is queued before anyone else can find the new ref, so
+  // it reaches the WAL ahead of every sample record that uses the ref.
+  const auto e = index_.GetOrCreate(labels, [&](SeriesRef ref) {
+    wal_->Enqueue({{static_cast<uint8_t>(wal::RecordType::kSeries), wal::EncodeSeries({{ref, labels}})}});
+  });
   head::MemSeries* s = GetOrCreateMemSeries(e.ref);
   if (e.created) {
     series_created_total_.fetch_add(1, std::memory_order_relaxed);
-    // Logged before any sample can use the ref: the WAL writes enqueued
-    // records ahead of every later commit.
-    wal_->Enqueue({{static_cast<uint8_t>(wal::RecordType::kSeries), wal::EncodeSeries({{e.ref, labels}})}});
     WriteSet ws;
     ws.series.emplace_back(e.ref, labels);
     CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));

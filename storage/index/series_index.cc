@@ -4,13 +4,14 @@
 
 namespace cairn::storage::index {
 
-SeriesIndex::Entry SeriesIndex::GetOrCreate(const Labels& labels) {
+SeriesIndex::Entry SeriesIndex::GetOrCreate(const Labels& labels, const std::function<void(SeriesRef)>& on_create) {
   const size_t h = LabelsHash()(labels);
   LabelShard& shard = label_shards_[h % kShards];
   std::lock_guard<std::mutex> lock(shard.mu);
   auto it = shard.by_labels.find(labels);
   if (it != shard.by_labels.end()) return {it->second, false};
   const SeriesRef ref = next_ref_.fetch_add(1, std::memory_order_relaxed);
+  if (on_create) on_create(ref);
   auto [pos, inserted] = shard.by_labels.emplace(labels, ref);
   {
     RefShard& rs = ref_shards_[ref % kShards];

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,8 +42,10 @@ class SeriesIndex {
     bool created = false;  // true when this call created the series
   };
   // The ref for `labels`, creating the series with the next ref if new.
-  // Precondition: labels are non-empty and valid.
-  Entry GetOrCreate(const Labels& labels);
+  // `on_create` (optional) runs for a new series before any other caller
+  // can look it up by labels (under the shard lock: keep it short, and do not
+  // call back into the index). Precondition: labels are non-empty and valid.
+  Entry GetOrCreate(const Labels& labels, const std::function<void(SeriesRef)>& on_create = {});
 
   // Registers a series with a known ref (recovery). Returns false, changing
   // nothing, when the ref or the labels are already registered.
