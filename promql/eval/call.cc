@@ -58,6 +58,8 @@ StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
     }
   }
 
+  if (name == "info") return functions::InfoCall(*this, call, e);
+
   for (const auto& arg : call.args) {
     const VectorSelector* vs = RangeSelectorOf(*arg);
     if (vs == nullptr) continue;
@@ -67,6 +69,9 @@ StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
     if (vs->anchored && name != "rate" && name != "increase" && name != "delta" && name != "changes" &&
         name != "resets") {
       FailExec("anchored modifier can only be used with: changes, delta, increase, rate, resets - not with " + name);
+    }
+    if (vs->smoothed || vs->anchored) {
+      return EvalExtendedRange(call, *Unwrap(*arg).As<MatrixSelector>(), vs->smoothed);
     }
   }
 

@@ -80,6 +80,9 @@ class Evaluator {
   StepValue EvalVectorSelector(const VectorSelector& vs, const Expr& e, bool sample_timestamps = false);
   StepValue EvalMatrixSelector(const MatrixSelector& ms, const Expr& e);
   StepValue EvalSubquery(const SubqueryExpr& sq, const Expr& e);
+  // `x[r] anchored|smoothed` as the argument of `call` (extended_range.cc).
+  StepValue EvalExtendedRange(const Call& call, const MatrixSelector& ms, bool smoothed);
+  StepValue EvalSmoothedSelector(const VectorSelector& vs);
   StepValue EvalBinary(const BinaryExpr& be, const Expr& e);
   StepValue EvalAggregate(const AggregateExpr& ae, const Expr& e);
   StepValue EvalCall(const Call& call, const Expr& e);

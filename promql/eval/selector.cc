@@ -39,6 +39,7 @@ Matrix Evaluator::Fetch(const storage::Matchers& matchers, int64_t mint, int64_t
 }
 
 StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e, bool sample_timestamps) {
+  if (vs.smoothed && !sample_timestamps) return EvalSmoothedSelector(vs);
   StepValue out;
   out.type = ValueType::kVector;
   int64_t offset = ResolveDuration(vs.offset);

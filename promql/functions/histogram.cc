@@ -1,7 +1,7 @@
-// Classic-histogram functions over `le` bucket series: histogram_quantile.
-// Native histograms are out of Cairn's scope, so the histogram_* functions
-// that only read native histograms (count, sum, avg, stddev, stdvar,
-// fraction) return nothing for float input, as Prometheus does.
+// Classic-histogram functions over `le` bucket series: histogram_quantile and
+// histogram_fraction. Native histograms are out of Cairn's scope, so the
+// histogram_* functions that only read native histograms (count, sum, avg,
+// stddev, stdvar) return nothing for float input, as Prometheus does.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -87,10 +87,10 @@ bool ParseLe(std::string_view s, double& out) {
   return end != nullptr && *end == '\0';
 }
 
-StepValue HistogramQuantile(std::vector<StepValue>& args, FuncContext& ctx) {
-  const std::vector<double>& qs = args[0].scalars;
-  const Matrix& m = args[1].series;
-  // Group the bucket series by their labels without `le`.
+// Groups the `le` bucket series of `m` by their other labels and calls
+// f(step, group labels, buckets) for every step where a group has buckets.
+template <typename F>
+StepValue OverBuckets(const Matrix& m, const Expr& arg, FuncContext& ctx, F f) {
   std::unordered_map<storage::Labels, size_t, storage::LabelsHash> index;
   std::vector<storage::Labels> group_labels;
   std::vector<std::vector<std::pair<size_t, double>>> members;  // (series, upper bound)
@@ -98,9 +98,9 @@ StepValue HistogramQuantile(std::vector<StepValue>& args, FuncContext& ctx) {
     double le;
     std::string_view le_text = m[s].metric.Get("le");
     if (!ParseLe(le_text, le)) {
-      ctx.ev.Warn(*ctx.call.args[1], "bucket label \"le\" is missing or has a malformed value of " +
-                                         GoQuote(std::string(le_text)) + " for metric name " +
-                                         GoQuote(std::string(m[s].metric.MetricName())));
+      ctx.ev.Warn(arg, "bucket label \"le\" is missing or has a malformed value of " +
+                           GoQuote(std::string(le_text)) + " for metric name " +
+                           GoQuote(std::string(m[s].metric.MetricName())));
       continue;
     }
     storage::Labels gl = m[s].metric.Without("le");
@@ -121,8 +121,6 @@ StepValue HistogramQuantile(std::vector<StepValue>& args, FuncContext& ctx) {
   std::vector<size_t> cursor(m.size(), 0);
   for (size_t i = 0; i < ctx.ev.num_steps(); ++i) {
     int64_t t = ctx.ev.StepTime(i);
-    double q = qs[i];
-    bool warned = false;
     for (size_t g = 0; g < members.size(); ++g) {
       std::vector<Bucket> buckets;
       for (const auto& [s, le] : members[g]) {
@@ -132,23 +130,91 @@ StepValue HistogramQuantile(std::vector<StepValue>& args, FuncContext& ctx) {
         if (c < pts.size() && pts[c].t_ms == t) buckets.push_back({le, pts[c].f});
       }
       if (buckets.empty()) continue;
-      if (!warned && (std::isnan(q) || q < 0 || q > 1)) {
-        ctx.ev.Warn(*ctx.call.args[0], "quantile value should be between 0 and 1, got " + FormatGoG(q));
-        warned = true;
-      }
-      bool forced = false;
-      double v = BucketQuantile(q, std::move(buckets), forced);
-      if (forced) {
-        ctx.ev.Info(*ctx.call.args[1],
-                    "input to histogram_quantile needed to be fixed for monotonicity (see "
-                    "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) "
-                    "for metric name " + GoQuote(std::string(group_labels[g].MetricName())));
-      }
-      out.series[g].floats.push_back({t, v});
+      out.series[g].floats.push_back({t, f(i, group_labels[g], std::move(buckets))});
     }
   }
   std::erase_if(out.series, [](const Series& s) { return s.floats.empty(); });
   return out;
+}
+
+StepValue HistogramQuantile(std::vector<StepValue>& args, FuncContext& ctx) {
+  const std::vector<double>& qs = args[0].scalars;
+  return OverBuckets(args[1].series, *ctx.call.args[1], ctx,
+                     [&](size_t i, const storage::Labels& labels, std::vector<Bucket> buckets) {
+                       double q = qs[i];
+                       if (std::isnan(q) || q < 0 || q > 1) {
+                         ctx.ev.Warn(*ctx.call.args[0], "quantile value should be between 0 and 1, got " + FormatGoG(q));
+                       }
+                       bool forced = false;
+                       double v = BucketQuantile(q, std::move(buckets), forced);
+                       if (forced) {
+                         ctx.ev.Info(*ctx.call.args[1],
+                                     "input to histogram_quantile needed to be fixed for monotonicity (see "
+                                     "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) "
+                                     "for metric name " + GoQuote(std::string(labels.MetricName())));
+                       }
+                       return v;
+                     });
+}
+
+// Prometheus' BucketFraction: the share of observations in [lower, upper],
+// interpolating linearly inside buckets (the first bucket starts at 0 when its
+// bound is positive; an infinitely wide bucket is not interpolated).
+double BucketFraction(double lower, double upper, std::vector<Bucket> b) {
+  std::sort(b.begin(), b.end(), [](const Bucket& x, const Bucket& y) { return x.upper < y.upper; });
+  if (b.empty() || !std::isinf(b.back().upper) || b.back().upper < 0) return NAN;
+  std::vector<Bucket> c;
+  for (const auto& x : b) {
+    if (!c.empty() && c.back().upper == x.upper) {
+      c.back().count += x.count;
+    } else {
+      c.push_back(x);
+    }
+  }
+  double count = c.back().count;
+  if (count == 0 || std::isnan(lower) || std::isnan(upper)) return NAN;
+  if (lower >= upper) return 0;
+  double rank = 0, lower_rank = 0, upper_rank = 0;
+  bool lower_set = false, upper_set = false;
+  for (size_t i = 0; i < c.size(); ++i) {
+    double lb = i > 0 ? c[i - 1].upper : (c[i].upper > 0 ? 0 : -INFINITY);
+    double ub = c[i].upper;
+    auto interpolate = [&](double v) {
+      if (std::isinf(lb) || std::isinf(ub)) return std::isinf(lb) ? c[i].count : rank;
+      return rank + (c[i].count - rank) * (v - lb) / (ub - lb);
+    };
+    if (!lower_set && lb >= lower) {
+      lower_rank = rank;
+      lower_set = true;
+    }
+    if (!upper_set && lb >= upper) {
+      upper_rank = rank;
+      upper_set = true;
+    }
+    if (lower_set && upper_set) break;
+    if (!lower_set && lb < lower && ub > lower) {
+      lower_rank = interpolate(lower);
+      lower_set = true;
+    }
+    if (!upper_set && lb < upper && ub > upper) {
+      upper_rank = interpolate(upper);
+      upper_set = true;
+    }
+    if (lower_set && upper_set) break;
+    rank = c[i].count;
+  }
+  if (!lower_set || lower_rank > count) lower_rank = count;
+  if (!upper_set || upper_rank > count) upper_rank = count;
+  return (upper_rank - lower_rank) / count;
+}
+
+StepValue HistogramFraction(std::vector<StepValue>& args, FuncContext& ctx) {
+  const std::vector<double>& lo = args[0].scalars;
+  const std::vector<double>& hi = args[1].scalars;
+  return OverBuckets(args[2].series, *ctx.call.args[2], ctx,
+                     [&](size_t i, const storage::Labels&, std::vector<Bucket> buckets) {
+                       return BucketFraction(lo[i], hi[i], std::move(buckets));
+                     });
 }
 
 // Functions defined only on native histograms: no output for float input.
@@ -165,7 +231,7 @@ VectorTable HistogramFunctions() {
       {"histogram_quantile", HistogramQuantile}, {"histogram_count", NativeOnly},
       {"histogram_sum", NativeOnly},             {"histogram_avg", NativeOnly},
       {"histogram_stddev", NativeOnly},          {"histogram_stdvar", NativeOnly},
-      {"histogram_fraction", NativeOnly},
+      {"histogram_fraction", HistogramFraction},
   };
 }
 

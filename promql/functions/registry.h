@@ -68,6 +68,10 @@ VectorTable HistogramFunctions();
 VectorTable SortFunctions();
 VectorTable MiscFunctions();
 
+// info(): evaluated from the call's syntax (its second argument is a
+// selector naming info series, not a value).
+eval::StepValue InfoCall(eval::Evaluator& ev, const Call& call, const Expr& e);
+
 // Applies `f` to every point of a vector argument; the result drops __name__.
 eval::StepValue MapVector(eval::StepValue v, double (*f)(double));
 
