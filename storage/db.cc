@@ -26,8 +26,7 @@ Result<std::unique_ptr<DB>> DB::Open(const DBOptions& opts, Clock& clock) {
 }
 
 Status DB::Close() {
-  if (closed_) return Status::OK();
-  closed_ = true;
+  if (closed_.exchange(true)) return Status::OK();
   if (!wal_ || !store_) return Status::OK();  // Open failed part-way
   {
     std::lock_guard<std::mutex> lock(bg_mu_);
@@ -39,6 +38,10 @@ Status DB::Close() {
   if (st.ok()) st = Checkpoint();
   if (st.ok()) st = store_->Flush();
   // Release files and locks now, so the directory can be reopened at once.
+  // Commits and series creation check closed_ under commit_mu_.
+  std::unique_lock<std::shared_mutex> lock(commit_mu_);
+  final_fsyncs_ = wal_->fsyncs_total();
+  final_fsync_seconds_ = wal_->fsync_seconds_total();
   wal_.reset();
   store_.reset();
   return st;
@@ -85,6 +88,8 @@ std::vector<head::MemSeries*> DB::AllMemSeries() const {
 }
 
 Result<std::pair<SeriesRef, head::MemSeries*>> DB::GetOrCreateSeries(const Labels& labels) {
+  std::shared_lock<std::shared_mutex> lock(commit_mu_);
+  if (closed_) return Status::Unavailable("storage is closed");
   // The series record is queued before anyone else can find the new ref, so
   // it reaches the WAL ahead of every sample record that uses the ref.
   const auto e = index_.GetOrCreate(labels, [&](SeriesRef ref) {
@@ -234,6 +239,16 @@ DBStats DB::Stats() const {
   s.series_created_total = series_created_total_.load();
   s.out_of_order_samples_total = out_of_order_samples_total_.load();
   s.duplicate_samples_total = duplicate_samples_total_.load();
+  s.time_retentions_total = time_retentions_total_.load();
+  s.size_retentions_total = size_retentions_total_.load();
+  s.checkpoints_total = checkpoints_total_.load();
+  s.wal_replayed_records = wal_replayed_records_.load();
+  std::shared_lock<std::shared_mutex> lock(commit_mu_);
+  if (!wal_ || !store_) {  // closed
+    s.wal_fsyncs_total = final_fsyncs_;
+    s.wal_fsync_seconds_total = final_fsync_seconds_;
+    return s;
+  }
   s.wal_fsyncs_total = wal_->fsyncs_total();
   s.wal_fsync_seconds_total = wal_->fsync_seconds_total();
   // Disk data is bounded by the partitions still present (retention drops
@@ -251,10 +266,6 @@ DBStats DB::Stats() const {
     s.max_time_ms = any ? std::max(s.max_time_ms, head_max) : head_max;
   }
   s.disk_bytes = store_->DiskBytes() + wal_->DiskBytes();
-  s.time_retentions_total = time_retentions_total_.load();
-  s.size_retentions_total = size_retentions_total_.load();
-  s.checkpoints_total = checkpoints_total_.load();
-  s.wal_replayed_records = wal_replayed_records_.load();
   return s;
 }
 
@@ -302,6 +313,7 @@ std::map<std::string, Metadata> DB::GetMetadata() const {
 std::unique_ptr<Appender> DB::NewAppender() { return std::make_unique<DBAppender>(this); }
 
 Result<std::unique_ptr<Querier>> DB::NewQuerier(int64_t min_t_ms, int64_t max_t_ms) {
+  if (closed_) return Status::Unavailable("storage is closed");
   return std::unique_ptr<Querier>(new DBQuerier(this, min_t_ms, max_t_ms));
 }
 

@@ -19,7 +19,7 @@
 //
 // Thread-safety: every method is safe from any thread. Appenders, Queriers
 // and ChunkSeriesSets it hands out must not outlive it and belong to one
-// thread at a time. After Close() only the destructor may be called.
+// thread at a time. Stats() stays valid after Close(); see Close() for the rest.
 #pragma once
 
 #include <array>
@@ -59,8 +59,10 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   Result<std::unique_ptr<ChunkSeriesSet>> SelectChunks(int64_t min_t_ms, int64_t max_t_ms,
                                                        const Matchers& matchers) override;
 
-  // Stops background work, checkpoints the head and flushes RocksDB. Later
-  // calls return OK and do nothing.
+  // Stops background work, checkpoints the head, flushes RocksDB and releases
+  // the directory (it may be reopened at once). Later calls return OK and do
+  // nothing; appends and commits then fail with Unavailable, and queriers
+  // must already be gone.
   Status Close();
   // Counters and gauges (see DBStats). Walks the head series: O(series).
   DBStats Stats() const;
@@ -140,7 +142,7 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
 
   // Commits hold it shared from WAL write to head apply; Checkpoint takes it
   // exclusively to rotate the WAL between commits.
-  std::shared_mutex commit_mu_;
+  mutable std::shared_mutex commit_mu_;
   std::mutex checkpoint_mu_;  // one checkpoint at a time
   std::atomic<uint64_t> next_ooo_id_{1};
 
@@ -168,7 +170,9 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   std::condition_variable bg_cv_;
   bool stop_ = false;  // guarded by bg_mu_
   std::thread bg_;
-  bool closed_ = false;
+  std::atomic<bool> closed_{false};
+  uint64_t final_fsyncs_ = 0;         // WAL counters kept for Stats() after Close
+  double final_fsync_seconds_ = 0;
 };
 
 }  // namespace cairn::storage

@@ -39,6 +39,10 @@ Status DBAppender::Commit() {
   Status st;
   {
     std::shared_lock<std::shared_mutex> lock(db_->commit_mu_);
+    if (db_->closed_) {
+      Rollback();
+      return Status::Unavailable("storage is closed");
+    }
     st = db_->wal_->Log({{static_cast<uint8_t>(wal::RecordType::kSamples), std::move(payload)}});
     if (st.ok()) st = db_->ApplySamples(pending_);
   }

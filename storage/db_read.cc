@@ -64,6 +64,7 @@ bool DB::HasData(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms, ChunkStore::
 
 Result<std::unique_ptr<ChunkSeriesSet>> DB::SelectChunks(int64_t min_t_ms, int64_t max_t_ms,
                                                          const Matchers& matchers) {
+  if (closed_) return Status::Unavailable("storage is closed");
   return std::unique_ptr<ChunkSeriesSet>(new DBChunkSeriesSet(this, min_t_ms, max_t_ms, matchers));
 }
 

@@ -180,6 +180,21 @@ TEST_F(DBTest, ReopenAfterCloseKeepsHeadAndClosedChunks) {
   EXPECT_EQ(Read(Series("r")).size(), 1010u);
 }
 
+TEST_F(DBTest, AfterCloseStatsWorkAndWritesAreRefused) {
+  Open();
+  Add(Series("z"), {{kT0, 1}});
+  auto app = db_->NewAppender();
+  ASSERT_TRUE(app->Append(0, Series("z"), kT0 + 1, 2).ok());
+  ASSERT_TRUE(db_->Close().ok());
+  EXPECT_EQ(app->Commit().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(app->Append(0, Series("new"), kT0, 1).status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(db_->NewQuerier(0, 1).status().code(), StatusCode::kUnavailable);
+  const auto st = db_->Stats();
+  EXPECT_EQ(st.samples_appended_total, 1u);
+  EXPECT_GE(st.wal_fsyncs_total, 1u);
+  EXPECT_TRUE(db_->Close().ok());
+}
+
 TEST_F(DBTest, CrashWithoutCloseRecoversEveryCommittedSample) {
   InCrashingChild([&] {
     Add(Series("c"), Range(kT0, 1000, 500));
