@@ -167,6 +167,13 @@ bool DurationEq(const Duration& a, const Duration& b) {
   return a.is_expr() ? ExprEqual(*a.expr, *b.expr) : a.ms == b.ms;
 }
 
+// `offset 0` and no offset mean the same; Prometheus prints neither.
+bool OffsetEq(bool has_a, const Duration& a, bool has_b, const Duration& b) {
+  bool set_a = has_a && (a.is_expr() || a.ms != 0);
+  bool set_b = has_b && (b.is_expr() || b.ms != 0);
+  return set_a == set_b && (!set_a || DurationEq(a, b));
+}
+
 bool AtEq(const AtModifier& a, const AtModifier& b) {
   return a.kind == b.kind && (a.kind != AtKind::kTimestamp || a.t_ms == b.t_ms);
 }
@@ -191,8 +198,8 @@ bool MatchersEq(const storage::Matchers& a, const storage::Matchers& b) {
 }
 
 bool SelectorEq(const VectorSelector& a, const VectorSelector& b) {
-  return a.name == b.name && MatchersEq(a.matchers, b.matchers) && a.has_offset == b.has_offset &&
-         DurationEq(a.offset, b.offset) && AtEq(a.at, b.at) && a.anchored == b.anchored &&
+  return a.name == b.name && MatchersEq(a.matchers, b.matchers) &&
+         OffsetEq(a.has_offset, a.offset, b.has_offset, b.offset) && AtEq(a.at, b.at) && a.anchored == b.anchored &&
          a.smoothed == b.smoothed;
 }
 
@@ -221,7 +228,7 @@ struct EqualVisitor {
   bool operator()(const SubqueryExpr& s) const {
     const auto& o = O<SubqueryExpr>();
     return PtrEq(s.expr, o.expr) && DurationEq(s.range, o.range) && s.has_step == o.has_step &&
-           DurationEq(s.step, o.step) && s.has_offset == o.has_offset && DurationEq(s.offset, o.offset) &&
+           DurationEq(s.step, o.step) && OffsetEq(s.has_offset, s.offset, o.has_offset, o.offset) &&
            AtEq(s.at, o.at);
   }
   bool operator()(const ParenExpr& p) const { return PtrEq(p.expr, O<ParenExpr>().expr); }

@@ -208,7 +208,7 @@ ExprPtr MakeExpr(T node, PosRange pos = {}) {
 ExprPtr CloneExpr(const Expr& e);
 Duration CloneDuration(const Duration& d);
 // Structural equality, ignoring positions and VectorSelector::text; a
-// selector's matchers compare as a set. NaN literals compare equal to NaN.
+// selector's matchers compare as a set and `offset 0` equals no offset. NaN literals compare equal to NaN.
 bool ExprEqual(const Expr& a, const Expr& b);
 
 }  // namespace cairn::promql

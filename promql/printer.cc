@@ -130,8 +130,11 @@ struct Printer {
     return std::string(u.op == UnaryOp::kSub ? "-" : "+") + Format(*u.expr);
   }
   std::string operator()(const BinaryExpr& b) const {
-    return Format(*b.lhs) + " " + std::string(BinaryOpString(b.op)) + (b.return_bool ? " bool" : "") +
-           MatchingString(b) + " " + Format(*b.rhs);
+    std::string lhs = Format(*b.lhs);
+    // "+Inf ^ 2" would re-parse as +(Inf ^ 2): unary binds looser than ^.
+    if (b.op == BinaryOp::kPow && lhs.rfind("+Inf", 0) == 0) lhs.erase(0, 1);
+    return lhs + " " + std::string(BinaryOpString(b.op)) + (b.return_bool ? " bool" : "") + MatchingString(b) +
+           " " + Format(*b.rhs);
   }
   std::string operator()(const AggregateExpr& a) const {
     std::string out(AggregateOpString(a.op));

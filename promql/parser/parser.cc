@@ -614,7 +614,7 @@ class Parser {
             "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery");
       return nullptr;
     }
-    if (*has) {
+    if (*has && (target->is_expr() || target->ms != 0)) {
       Error(e->pos.start, "offset may not be set multiple times");
       return nullptr;
     }
@@ -709,7 +709,8 @@ class Parser {
   bool ParsePositiveDuration(Duration& out) {
     ExprPtr e = ParseDurationExpr(1);
     if (failed()) return false;
-    if (const auto* n = e->As<NumberLiteral>(); n != nullptr && n->value <= 0) {
+    // Cairn resolves time to milliseconds, so a positive duration below 1ms is 0.
+    if (const auto* n = e->As<NumberLiteral>(); n != nullptr && !(std::llround(n->value * 1000.0) > 0)) {
       Error(e->pos.start, "duration must be greater than 0");
       return false;
     }

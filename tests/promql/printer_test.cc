@@ -71,7 +71,7 @@ TEST(PrinterExpr, RoundTripsTrickyTrees) {
       "x offset (-2 ^ 2)", "x offset (1m) + 1m", "1e-7 * x", "a / on(x) group_left b",
       "a * ignoring() group_left(z) b", "sum by (\"a.b\", c) (x)", "x{\"a b\"=\"\\\"q\\\"\"}",
       "limitk by (g) (2, x)", "count_values without () (\"v\", x)", "a + fill(NaN) b",
-      "a + fill_left(-Inf) b", "0x10 + 1h", "foo:bar{a!~\"b\"}[5m] @ end() offset 1h anchored",
+      "a + fill_left(-Inf) b", "0x10 + 1h", "v - - Inf ^ 2", "Inf ^ 2", "foo:bar{a!~\"b\"}[5m] @ end() offset 1h anchored",
   };
   for (const char* q : queries) {
     auto a = parser::ParseExpr(q);
