@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <cmath>
+#include <thread>
 
 #include "storage/memory_storage.h"
 #include "storage/sample.h"
@@ -372,6 +373,28 @@ TEST(RemoteWriteTest, ApplyWriteRequestTakesUncompressedProtobuf) {
   EXPECT_EQ(out.http_status, 204) << out.message;
   EXPECT_TRUE(out.v2);
   EXPECT_EQ(out.samples_written, 2);
+}
+
+TEST(RemoteWriteTest, ConcurrentRequestsAllLand) {
+  storage::MemoryStorage db;
+  constexpr int kThreads = 4, kRequests = 25, kSeries = 10;
+  std::vector<std::thread> threads;
+  std::vector<int> ok(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&db, &ok, t] {
+      for (int r = 0; r < kRequests; ++r) {
+        prometheus::WriteRequest req;
+        for (int s = 0; s < kSeries; ++s)
+          AddSeries(&req, {{"__name__", "c"}, {"s", std::to_string(s)}, {"t", std::to_string(t)}}, {{r * 1000, r}});
+        ok[t] += WriteV1(req, db).http_status == 204;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(ok[t], kRequests);
+  auto got = ReadAll(db, "c");
+  ASSERT_EQ(got.size(), static_cast<size_t>(kThreads * kSeries));
+  for (const auto& [name, samples] : got) EXPECT_EQ(samples.size(), static_cast<size_t>(kRequests)) << name;
 }
 
 }  // namespace
