@@ -54,4 +54,15 @@ std::string GoQuote(const std::string& s) {
   return text.substr(3, text.size() - 4);
 }
 
+std::string GoLabelsString(const storage::Labels& ls) {
+  std::string out = "{";
+  for (size_t i = 0; i < ls.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += ls[i].name;
+    out += "=";
+    out += GoQuote(ls[i].value);
+  }
+  return out + "}";
+}
+
 }  // namespace cairn::promql

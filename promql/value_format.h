@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "storage/labels.h"
+
 namespace cairn::promql {
 
 // Go's strconv.FormatFloat(v, 'g', -1, 64) / fmt "%g": shortest round-trip
@@ -18,5 +20,9 @@ std::string FormatGoF(double v);
 
 // Go's %q of a string: double-quoted, escapes as Go prints them.
 std::string GoQuote(const std::string& s);
+
+// Prometheus' labels.String(): {a="b", c="d"} with every label, __name__
+// included, values quoted as Go's %q.
+std::string GoLabelsString(const storage::Labels& ls);
 
 }  // namespace cairn::promql

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "promql/eval/evaluator.h"
+#include "promql/value_format.h"
 
 namespace cairn::promql::eval {
 
@@ -174,17 +175,20 @@ StepValue Evaluator::EvalBinary(const BinaryExpr& be, const Expr& e) {
     const Vector* one = &r;
     bool swapped = m.card == Cardinality::kOneToMany;
     if (swapped) std::swap(many, one);
-    std::optional<double> fill_many = swapped ? m.fill_right : m.fill_left;
-    std::optional<double> fill_one = swapped ? m.fill_left : m.fill_right;
+    // As in Prometheus, fill_left/fill_right apply to the sides after
+    // group_right swapped them: fill_left fills the "many" side.
+    std::optional<double> fill_many = m.fill_left;
+    std::optional<double> fill_one = m.fill_right;
 
     std::unordered_map<std::string, const Sample*> one_sigs;
     for (const auto& s : *one) {
       std::string sig = Signature(s.metric, m);
       auto [it, inserted] = one_sigs.emplace(sig, &s);
       if (!inserted) {
-        FailExec("found duplicate series for the match group " + MatchedLabels(s.metric, m).ToString() +
-                 " on the " + (swapped ? "left" : "right") + " hand-side of the operation: [" +
-                 s.metric.ToString() + ", " + it->second->metric.ToString() +
+        std::string a = GoLabelsString(s.metric), b = GoLabelsString(it->second->metric);
+        if (b < a) std::swap(a, b);
+        FailExec("found duplicate series for the match group " + GoLabelsString(MatchedLabels(s.metric, m)) +
+                 " on the " + (swapped ? "left" : "right") + " hand-side of the operation: [" + a + ", " + b +
                  "];many-to-many matching not allowed: matching labels must be unique on one side");
       }
     }
@@ -225,7 +229,6 @@ StepValue Evaluator::EvalBinary(const BinaryExpr& be, const Expr& e) {
       for (const auto& s : *one) {
         std::string sig = Signature(s.metric, m);
         if (many_sigs.count(sig)) continue;
-        Sample filled{s.metric, t, *fill_many, true};
         double fl = *fill_many, fr = s.f;
         if (swapped) std::swap(fl, fr);
         bool keep;
@@ -235,8 +238,7 @@ StepValue Evaluator::EvalBinary(const BinaryExpr& be, const Expr& e) {
         } else if (!keep) {
           continue;
         }
-        storage::Labels metric = ResultMetric(s.metric, nullptr, m);
-        emit(i, t, Sample{std::move(metric), t, v, true});
+        emit(i, t, Sample{MatchedLabels(s.metric, m), t, v, true});
       }
     }
   }

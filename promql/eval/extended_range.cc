@@ -3,11 +3,11 @@
 // smoothed instant selectors.
 //
 // anchored: the window also holds the last sample at or before its start
-// (within the lookback delta); the change is last - first with counter-reset
+// (within the lookback delta), and needs one sample of its own; the change is last - first with counter-reset
 // correction, never extrapolated.
 // smoothed: the window's edges take values interpolated linearly between the
 // samples around them (or the nearest sample when only one side has one);
-// a window with no sample of its own yields nothing.
+// nothing when all samples lie before or after the window.
 #include <algorithm>
 
 #include "promql/eval/evaluator.h"
@@ -18,8 +18,9 @@ namespace cairn::promql::eval {
 namespace {
 
 // Value of a series at time b by linear interpolation, searching samples
-// within `lookback` on either side. False when there is none.
-bool Interpolate(const std::vector<FPoint>& pts, int64_t b, int64_t lookback, double& out) {
+// within `lookback` on either side. False when there is none. For counters a
+// drop between the two samples is a reset: the value rises from 0 instead.
+bool Interpolate(const std::vector<FPoint>& pts, int64_t b, int64_t lookback, bool counter, double& out) {
   auto it = std::lower_bound(pts.begin(), pts.end(), b, [](const FPoint& p, int64_t t) { return p.t_ms < t; });
   if (it != pts.end() && it->t_ms == b) {
     out = it->f;
@@ -29,7 +30,8 @@ bool Interpolate(const std::vector<FPoint>& pts, int64_t b, int64_t lookback, do
   const FPoint* prev = (it != pts.begin() && b - (it - 1)->t_ms < lookback) ? &*(it - 1) : nullptr;
   if (prev && next) {
     double frac = static_cast<double>(b - prev->t_ms) / static_cast<double>(next->t_ms - prev->t_ms);
-    out = prev->f + (next->f - prev->f) * frac;
+    double from = (counter && next->f < prev->f) ? 0 : prev->f;
+    out = from + (next->f - from) * frac;
     return true;
   }
   if (prev || next) {
@@ -76,15 +78,18 @@ StepValue Evaluator::EvalExtendedRange(const Call& call, const MatrixSelector& m
       auto last = std::upper_bound(pts.begin(), pts.end(), hi, [](int64_t t, const FPoint& p) { return t < p.t_ms; });
       vals.clear();
       if (smoothed) {
-        if (first == last) continue;
+        // Nothing when all data lies before or after the window.
+        if (last == pts.begin() || first == pts.end()) continue;
+        bool counter = name == "increase" || name == "rate";
         double left, right;
-        if (!Interpolate(pts, lo, lookback, left) || !Interpolate(pts, hi, lookback, right)) continue;
+        if (!Interpolate(pts, lo, lookback, counter, left) || !Interpolate(pts, hi, lookback, counter, right)) continue;
         vals.push_back(left);
         for (auto it = first; it != last; ++it) {
           if (it->t_ms != hi) vals.push_back(it->f);
         }
         vals.push_back(right);
       } else {
+        if (first == last) continue;
         if (first != pts.begin() && lo - (first - 1)->t_ms < lookback) vals.push_back((first - 1)->f);
         for (auto it = first; it != last; ++it) vals.push_back(it->f);
         if (vals.empty()) continue;
@@ -129,7 +134,7 @@ StepValue Evaluator::EvalSmoothedSelector(const VectorSelector& vs) {
                                  [](int64_t t, const FPoint& p) { return t < p.t_ms; });
       if (it == s.floats.begin() || ref - (it - 1)->t_ms >= lookback) continue;  // nothing to look back to
       double v;
-      if (Interpolate(s.floats, ref, lookback, v)) res.floats.push_back({StepTime(i), v});
+      if (Interpolate(s.floats, ref, lookback, false, v)) res.floats.push_back({StepTime(i), v});
     }
     if (!res.floats.empty()) out.series.push_back(std::move(res));
   }

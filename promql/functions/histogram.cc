@@ -137,24 +137,56 @@ StepValue OverBuckets(const Matrix& m, const Expr& arg, FuncContext& ctx, F f) {
   return out;
 }
 
+void MonotonicityInfo(const storage::Labels& labels, FuncContext& ctx) {
+  ctx.ev.Info(*ctx.call.args[ctx.call.name == "histogram_quantile" ? 1 : 0],
+              "input to histogram_quantile needed to be fixed for monotonicity (see "
+              "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) "
+              "for metric name " + GoQuote(std::string(labels.MetricName())));
+}
+
+void WarnQuantile(double q, const Expr& pos, FuncContext& ctx) {
+  if (std::isnan(q) || q < 0 || q > 1) {
+    ctx.ev.Warn(pos, "quantile value should be between 0 and 1, got " + FormatGoG(q));
+  }
+}
+
 StepValue HistogramQuantile(std::vector<StepValue>& args, FuncContext& ctx) {
   const std::vector<double>& qs = args[0].scalars;
+  for (double q : qs) WarnQuantile(q, *ctx.call.args[0], ctx);
   return OverBuckets(args[1].series, *ctx.call.args[1], ctx,
                      [&](size_t i, const storage::Labels& labels, std::vector<Bucket> buckets) {
                        double q = qs[i];
-                       if (std::isnan(q) || q < 0 || q > 1) {
-                         ctx.ev.Warn(*ctx.call.args[0], "quantile value should be between 0 and 1, got " + FormatGoG(q));
-                       }
                        bool forced = false;
                        double v = BucketQuantile(q, std::move(buckets), forced);
-                       if (forced) {
-                         ctx.ev.Info(*ctx.call.args[1],
-                                     "input to histogram_quantile needed to be fixed for monotonicity (see "
-                                     "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) "
-                                     "for metric name " + GoQuote(std::string(labels.MetricName())));
-                       }
+                       if (forced) MonotonicityInfo(labels, ctx);
                        return v;
                      });
+}
+
+// histogram_quantiles(v, "label", q1, q2, ...): one output series per
+// quantile, told apart by `label` (the quantile as a decimal, "0.0", "0.25").
+StepValue HistogramQuantiles(std::vector<StepValue>& args, FuncContext& ctx) {
+  const std::string& label = args[1].str;
+  StepValue out;
+  out.type = ValueType::kVector;
+  for (size_t a = 2; a < args.size(); ++a) {
+    const std::vector<double>& qs = args[a].scalars;
+    for (double q : qs) WarnQuantile(q, *ctx.call.args[a], ctx);
+    StepValue one = OverBuckets(args[0].series, *ctx.call.args[0], ctx,
+                                [&](size_t i, const storage::Labels& labels, std::vector<Bucket> buckets) {
+                                  bool forced = false;
+                                  double v = BucketQuantile(qs[i], std::move(buckets), forced);
+                                  if (forced) MonotonicityInfo(labels, ctx);
+                                  return v;
+                                });
+    std::string text = FormatGoF(qs.empty() ? 0 : qs[0]);
+    if (text.find_first_of(".eIN") == std::string::npos) text += ".0";
+    for (auto& s : one.series) {
+      s.metric = s.metric.With(label, text);
+      out.series.push_back(std::move(s));
+    }
+  }
+  return out;
 }
 
 // Prometheus' BucketFraction: the share of observations in [lower, upper],
@@ -232,6 +264,7 @@ VectorTable HistogramFunctions() {
       {"histogram_sum", NativeOnly},             {"histogram_avg", NativeOnly},
       {"histogram_stddev", NativeOnly},          {"histogram_stdvar", NativeOnly},
       {"histogram_fraction", HistogramFraction},
+      {"histogram_quantiles", HistogramQuantiles},
   };
 }
 

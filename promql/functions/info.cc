@@ -7,6 +7,7 @@
 #include <set>
 
 #include "promql/functions/registry.h"
+#include "promql/value_format.h"
 #include "storage/sample.h"
 
 namespace cairn::promql::functions {
@@ -77,8 +78,16 @@ eval::StepValue InfoCall(Evaluator& ev, const Call& call, const Expr& e) {
       for (const auto& m : vs->matchers) (m.name() == storage::kMetricName ? name_matchers : data_matchers).push_back(m);
     }
   }
+  bool positive_name = false;
+  for (const auto& m : name_matchers) {
+    positive_name = positive_name || m.type() == storage::MatchType::kEqual || m.type() == storage::MatchType::kRegexMatch;
+  }
   if (name_matchers.empty()) {
     auto m = storage::Matcher::Make(storage::MatchType::kEqual, std::string(storage::kMetricName), "target_info");
+    name_matchers.push_back(*m);
+  } else if (!positive_name) {
+    // Only negative name matchers: info series are still the *_info ones.
+    auto m = storage::Matcher::Make(storage::MatchType::kRegexMatch, std::string(storage::kMetricName), ".+_info");
     name_matchers.push_back(*m);
   }
   bool data_must_match = false;
@@ -132,11 +141,17 @@ eval::StepValue InfoCall(Evaluator& ev, const Call& call, const Expr& e) {
         continue;
       }
       storage::Labels enriched = s.metric;
+      std::map<std::string, std::string> added;
       for (const auto& [name, is] : chosen) {
         for (const auto& l : is.series->metric) {
           if (l.name == storage::kMetricName || l.name == "instance" || l.name == "job") continue;
           if (!wanted.empty() && !wanted.count(l.name)) continue;
           if (s.metric.Has(l.name)) continue;
+          auto [it, inserted] = added.emplace(l.name, l.value);
+          if (!inserted && it->second != l.value) {
+            ev.FailExec("conflicting label: " + l.name + " has values " + GoQuote(it->second) + " and " +
+                        GoQuote(l.value) + " in info metrics");
+          }
           enriched = enriched.With(l.name, l.value);
         }
       }
