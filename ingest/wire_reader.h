@@ -25,8 +25,8 @@ class WireReader {
 
   // Reads the next field. Returns false at the end of the message or on
   // malformed input; error() tells which (nullptr at a clean end).
-  // Inline fast path: one-byte keys with one-byte lengths or varints, which is
-  // what label strings and sample timestamps' neighbours mostly are.
+  // Inline fast path: a length-delimited field with a one-byte key and a
+  // one-byte length, which is what labels, their strings and samples are.
   bool Next() {
     if (p_ >= end_) return false;
     const auto key = static_cast<uint8_t>(*p_);
