@@ -143,7 +143,8 @@ void Evaluator::DropNames(Matrix& m) const {
     if (!seen.insert(s.metric).second) dup = true;
   }
   if (!dup) return;
-  // Same labels are fine when the series never share a timestamp.
+  // Same labels are fine when the series never share a timestamp (they are
+  // merged), as Prometheus' operators merge series per step.
   std::unordered_map<storage::Labels, std::vector<int64_t>, storage::LabelsHash> times;
   for (const auto& s : m) {
     auto& ts = times[s.metric];

@@ -84,6 +84,8 @@ class Evaluator {
   StepValue EvalExtendedRange(const Call& call, const MatrixSelector& ms, bool smoothed);
   StepValue EvalSmoothedSelector(const VectorSelector& vs);
   StepValue EvalBinary(const BinaryExpr& be, const Expr& e);
+  // Vector/vector operators with matching `m` (vector_binop.cc).
+  StepValue EvalVectorBinop(const BinaryExpr& be, const VectorMatching& m, const Matrix& lhs, const Matrix& rhs);
   StepValue EvalAggregate(const AggregateExpr& ae, const Expr& e);
   StepValue EvalCall(const Call& call, const Expr& e);
   StepValue EvalUnary(const UnaryExpr& ue, const Expr& e);
