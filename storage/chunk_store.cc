@@ -362,6 +362,12 @@ bool ChunkStore::Reader::HasData(SeriesRef ref) {
   return Read(ref, &chunks).ok() && !chunks.empty();
 }
 
+uint64_t ChunkStore::EstimateSeries() const {
+  uint64_t n = 0;
+  db_->GetIntProperty(series_cf_, "rocksdb.estimate-num-keys", &n);
+  return n;
+}
+
 std::vector<int64_t> ChunkStore::Days() const {
   std::shared_lock<std::shared_mutex> lock(cf_mu_);
   std::vector<int64_t> out;

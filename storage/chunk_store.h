@@ -97,6 +97,9 @@ class ChunkStore {
   };
   std::unique_ptr<Reader> NewReader(int64_t min_t_ms, int64_t max_t_ms) const;
 
+  // RocksDB's estimate of the number of stored series (for pre-sizing).
+  uint64_t EstimateSeries() const;
+
   // Day partitions (days since the epoch, UTC), oldest first.
   std::vector<int64_t> Days() const;
   // Drops a day partition and its data.

@@ -34,6 +34,9 @@ Status DB::Recover() {
     return Status::OK();
   }));
 
+  const uint64_t estimate = store_->EstimateSeries();
+  index_.Reserve(estimate);
+  for (HeadShard& shard : head_shards_) shard.series.reserve(estimate / kShards + 1);
   CAIRN_RETURN_IF_ERROR(store_->ForEachSeries([&](SeriesRef ref, Labels labels) {
     index_.Add(ref, labels);
     return Status::OK();

@@ -53,6 +53,18 @@ void SeriesIndex::AddPostings(SeriesRef ref, const Labels& labels) {
   }
 }
 
+void SeriesIndex::Reserve(size_t n) {
+  const size_t per_shard = n / kShards + 1;
+  for (auto& s : label_shards_) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.by_labels.reserve(per_shard);
+  }
+  for (auto& s : ref_shards_) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.by_ref.reserve(per_shard);
+  }
+}
+
 const Labels* SeriesIndex::GetLabels(SeriesRef ref) const {
   const RefShard& rs = ref_shards_[ref % kShards];
   std::lock_guard<std::mutex> lock(rs.mu);

@@ -51,6 +51,9 @@ class SeriesIndex {
   // nothing, when the ref or the labels are already registered.
   bool Add(SeriesRef ref, const Labels& labels);
 
+  // Pre-sizes the hash maps for about `n` series (recovery).
+  void Reserve(size_t n);
+
   // The labels of `ref`, or nullptr when unknown. Valid for the index's life.
   const Labels* GetLabels(SeriesRef ref) const;
   // The ref for `labels`, or 0.
