@@ -150,6 +150,10 @@ StepValue Evaluator::EvalAggregate(const AggregateExpr& ae, const Expr& e) {
     }
   }
 
+  // One output series per group for the aggregations that yield one value
+  // per group; the builder for those that pass input series through.
+  Matrix group_out(group_labels.size());
+  for (size_t g = 0; g < group_labels.size(); ++g) group_out[g].metric = group_labels[g];
   OutputBuilder builder;
   std::vector<size_t> cursor(m.size(), 0);
   std::vector<Group> groups(group_labels.size());
@@ -248,7 +252,8 @@ StepValue Evaluator::EvalAggregate(const AggregateExpr& ae, const Expr& e) {
         }
         for (size_t g = 0; g < groups.size(); ++g) {
           if (groups[g].values.empty()) continue;
-          emit(Sample{group_labels[g], t, Quantile(q, groups[g].values), groups[g].drop_name});
+          group_out[g].floats.push_back({t, Quantile(q, groups[g].values)});
+          group_out[g].drop_name = group_out[g].drop_name || groups[g].drop_name;
         }
         break;
       }
@@ -259,7 +264,8 @@ StepValue Evaluator::EvalAggregate(const AggregateExpr& ae, const Expr& e) {
         }
         for (size_t g = 0; g < groups.size(); ++g) {
           if (!groups[g].seen) continue;
-          emit(Sample{group_labels[g], t, Finish(op, groups[g]), groups[g].drop_name});
+          group_out[g].floats.push_back({t, Finish(op, groups[g])});
+          group_out[g].drop_name = group_out[g].drop_name || groups[g].drop_name;
         }
       }
     }
@@ -267,6 +273,9 @@ StepValue Evaluator::EvalAggregate(const AggregateExpr& ae, const Expr& e) {
   StepValue out;
   out.type = ValueType::kVector;
   out.series = builder.Take();
+  for (auto& g : group_out) {
+    if (!g.floats.empty()) out.series.push_back(std::move(g));
+  }
   return out;
 }
 
