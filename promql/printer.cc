@@ -179,4 +179,70 @@ std::string FormatFloat(double v) {
 
 std::string Format(const Expr& e) { return std::visit(Printer{}, e.node); }
 
+namespace {
+
+constexpr size_t kMaxCharactersPerLine = 100;
+
+std::string Indent(int level) { return std::string(2 * static_cast<size_t>(level), ' '); }
+
+struct PrettyPrinter {
+  const Expr& self;
+  int level;
+
+  bool NeedsSplit() const { return Format(self).size() > kMaxCharactersPerLine; }
+  std::string Plain() const { return Indent(level) + Format(self); }
+
+  std::string operator()(const NumberLiteral&) const { return Plain(); }
+  std::string operator()(const StringLiteral&) const { return Plain(); }
+  std::string operator()(const VectorSelector&) const { return Plain(); }
+  std::string operator()(const MatrixSelector&) const { return Plain(); }
+  std::string operator()(const SubqueryExpr& s) const {
+    // As upstream: an unsplit subquery carries no indent.
+    if (!NeedsSplit()) return Format(self);
+    std::string suffix = Format(self).substr(Format(*s.expr).size());
+    return Pretty(*s.expr, level) + suffix;
+  }
+  std::string operator()(const ParenExpr& p) const {
+    if (!NeedsSplit()) return Plain();
+    return Indent(level) + "(\n" + Pretty(*p.expr, level + 1) + "\n" + Indent(level) + ")";
+  }
+  std::string operator()(const UnaryExpr& u) const {
+    std::string child = Pretty(*u.expr, level);
+    size_t b = child.find_first_not_of(" \t\n");
+    size_t e = child.find_last_not_of(" \t\n");
+    child = b == std::string::npos ? "" : child.substr(b, e - b + 1);
+    return Indent(level) + (u.op == UnaryOp::kSub ? "-" : "+") + child;
+  }
+  std::string operator()(const BinaryExpr& b) const {
+    if (!NeedsSplit()) return Plain();
+    return Pretty(*b.lhs, level + 1) + "\n" + Indent(level) + std::string(BinaryOpString(b.op)) +
+           (b.return_bool ? " bool" : "") + MatchingString(b) + "\n" + Pretty(*b.rhs, level + 1);
+  }
+  std::string operator()(const AggregateExpr& a) const {
+    if (!NeedsSplit()) return Plain();
+    std::string out = Indent(level) + std::string(AggregateOpString(a.op));
+    if (a.without) {
+      out += " without (" + JoinLabels(a.grouping) + ") ";
+    } else if (!a.grouping.empty()) {
+      out += " by (" + JoinLabels(a.grouping) + ") ";
+    }
+    out += "(\n";
+    if (a.param) out += Pretty(*a.param, level + 1) + ",\n";
+    return out + Pretty(*a.expr, level + 1) + "\n" + Indent(level) + ")";
+  }
+  std::string operator()(const Call& c) const {
+    if (!NeedsSplit()) return Plain();
+    std::string out = Indent(level) + c.name + "(\n";
+    for (size_t i = 0; i < c.args.size(); ++i) {
+      if (i > 0) out += ",\n";
+      out += Pretty(*c.args[i], level + 1);
+    }
+    return out + "\n" + Indent(level) + ")";
+  }
+};
+
+}  // namespace
+
+std::string Pretty(const Expr& e, int level) { return std::visit(PrettyPrinter{e, level}, e.node); }
+
 }  // namespace cairn::promql

@@ -176,11 +176,12 @@ class Lexer {
       case '`': return LexRawString();
       case '(': ++paren_depth_; return single(Tok::kLeftParen);
       case ')':
-        if (paren_depth_ == 0) return Error(start, "unexpected right parenthesis ')'");
+        // Prometheus emits the ')' before it notices, so the error sits after it.
+        if (paren_depth_ == 0) return Error(start + 1, "unexpected right parenthesis ')'");
         --paren_depth_;
         return single(Tok::kRightParen);
       case '{': brace_open_ = true; return single(Tok::kLeftBrace);
-      case '}': return Error(start, "unexpected right brace '}'");
+      case '}': return Error(start, "unexpected character: '}'");
       case '[':
         if (bracket_open_) return Error(start, "unexpected left bracket '['");
         bracket_open_ = true;

@@ -723,7 +723,13 @@ class Parser {
   bool ParseOffsetDuration(Duration& out) {
     Tok sign = Tok::kEof;
     int32_t start = Peek().pos;
-    if (Peek().kind == Tok::kAdd || Peek().kind == Tok::kSub) sign = Take().kind;
+    if (Peek().kind == Tok::kAdd || Peek().kind == Tok::kSub) {
+      sign = Take().kind;
+      if (!CanStartDuration() || Peek().kind == Tok::kAdd || Peek().kind == Tok::kSub) {
+        Unexpected("offset", "number, duration, step(), or range()");
+        return false;
+      }
+    }
     bool bare_paren = sign == Tok::kEof && Peek().kind == Tok::kLeftParen;
     ExprPtr atom = ParseDurationPrimary();
     if (failed()) return false;

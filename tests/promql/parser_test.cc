@@ -370,8 +370,10 @@ TEST(ParserErrors, SyntaxErrorsReadLikePrometheus) {
       {"-=", "1:2: parse error: unexpected \"=\""},
       {"()", "1:2: parse error: unexpected \")\""},
       {"(1", "1:3: parse error: unclosed left parenthesis"},
-      {"1)", "1:2: parse error: unexpected right parenthesis ')'"},
-      {"}", "1:1: parse error: unexpected right brace '}'"},
+      {"1)", "1:3: parse error: unexpected right parenthesis ')'"},
+      {"}", "1:1: parse error: unexpected character: '}'"},
+      {"foo offset -", "1:13: parse error: unexpected end of input in offset, expected number, duration, step(), "
+                       "or range()"},
       {"{", "1:2: parse error: unexpected end of input inside braces"},
       {"1 !~ 1", "1:3: parse error: unexpected character after '!': '~'"},
       {"1 =~ 1", "1:3: parse error: unexpected character after '=': '~'"},

@@ -65,6 +65,33 @@ TEST(PrinterExpr, SelectorsRangesSubqueriesModifiers) {
   EXPECT_EQ(Canon("{\"a.b\"}"), "{__name__=\"a.b\"}");
 }
 
+std::string PrettyOf(std::string_view q) {
+  auto r = parser::ParseExpr(q);
+  EXPECT_TRUE(r.ok()) << q << ": " << r.status().message();
+  return r.ok() ? Pretty(**r) : "";
+}
+
+// Expected texts are what Prometheus' /api/v1/format_query returns.
+TEST(PrinterPretty, SplitsLinesLongerThan100Bytes) {
+  EXPECT_EQ(PrettyOf("sum(x) by (a)"), "sum by (a) (x)");
+  EXPECT_EQ(PrettyOf("http_requests_total{job=\"api-server\", group=\"canary\"} + "
+                     "rate(http_requests_total{job=\"api-server\"}[10m]) * 5 * 60"),
+            "  http_requests_total{group=\"canary\",job=\"api-server\"}\n+\n"
+            "  rate(http_requests_total{job=\"api-server\"}[10m]) * 5 * 60");
+  EXPECT_EQ(PrettyOf("label_replace(sum by (__name__) (rate(metric_total{env=\"2\"}[5m])), "
+                     "\"__name__\", \"$1\", \"__name__\", \"(.+)\")"),
+            "label_replace(\n  sum by (__name__) (rate(metric_total{env=\"2\"}[5m])),\n  \"__name__\",\n"
+            "  \"$1\",\n  \"__name__\",\n  \"(.+)\"\n)");
+  EXPECT_EQ(PrettyOf("sum(sum without (instance)(node_cpu) / ignoring (mode) group_left "
+                     "sum without (instance, mode)(node_cpu))"),
+            "sum(\n    sum without (instance) (node_cpu)\n  / ignoring (mode) group_left ()\n"
+            "    sum without (instance, mode) (node_cpu)\n)");
+  EXPECT_EQ(PrettyOf("sum_over_time(sum_over_time(sum_over_time(metric{job=\"1\"}[10s])[100s:25s] @ 50)"
+                     "[3s:1s] @ 200)"),
+            "sum_over_time(\nsum_over_time(sum_over_time(metric{job=\"1\"}[10s])[1m40s:25s] @ 50.000)"
+            "[3s:1s] @ 200.000\n)");
+}
+
 TEST(PrinterExpr, RoundTripsTrickyTrees) {
   const char* queries[] = {
       "-1 ^ 2", "(-1) ^ 2", "2 ^ 3 ^ 2", "(2 ^ 3) ^ 2", "a - (b - c)", "x offset -2 ^ 2",
