@@ -39,6 +39,7 @@ Status DB::Close() {
   if (st.ok()) st = store_->Flush();
   // Release files and locks now, so the directory can be reopened at once.
   // Commits and series creation check closed_ under commit_mu_.
+  std::lock_guard<std::mutex> gate(commit_gate_);
   std::unique_lock<std::shared_mutex> lock(commit_mu_);
   final_fsyncs_ = wal_->fsyncs_total();
   final_fsync_seconds_ = wal_->fsync_seconds_total();
@@ -61,6 +62,11 @@ void DB::BackgroundLoop() {
     if (now - last_retention_ms_.load() >= opts_.retention_check_interval_ms) ApplyRetention().ok();
     lock.lock();
   }
+}
+
+std::shared_lock<std::shared_mutex> DB::LockForCommit() const {
+  std::lock_guard<std::mutex> gate(commit_gate_);
+  return std::shared_lock<std::shared_mutex>(commit_mu_);
 }
 
 head::MemSeries* DB::GetOrCreateMemSeries(SeriesRef ref) {
@@ -88,7 +94,7 @@ std::vector<head::MemSeries*> DB::AllMemSeries() const {
 }
 
 Result<std::pair<SeriesRef, head::MemSeries*>> DB::GetOrCreateSeries(const Labels& labels) {
-  std::shared_lock<std::shared_mutex> lock(commit_mu_);
+  auto lock = LockForCommit();
   if (closed_) return Status::Unavailable("storage is closed");
   // The series record is queued before anyone else can find the new ref, so
   // it reaches the WAL ahead of every sample record that uses the ref.
@@ -158,6 +164,7 @@ Status DB::Checkpoint() {
   std::lock_guard<std::mutex> ckpt(checkpoint_mu_);
   uint64_t segment;
   {
+    std::lock_guard<std::mutex> gate(commit_gate_);
     std::unique_lock<std::shared_mutex> lock(commit_mu_);
     auto seg = wal_->Rotate();
     if (!seg.ok()) return seg.status();
@@ -298,6 +305,7 @@ Result<std::string> DB::Snapshot(const std::string& dir) {
   CAIRN_RETURN_IF_ERROR(Checkpoint());
   // Commits are paused while the WAL tail is copied so it matches the
   // RocksDB checkpoint taken right after.
+  std::lock_guard<std::mutex> gate(commit_gate_);
   std::unique_lock<std::shared_mutex> lock(commit_mu_);
   std::filesystem::copy(opts_.path + "/wal", dir + "/wal", std::filesystem::copy_options::recursive, ec);
   if (ec) return Status::IOError("copy wal: " + ec.message());

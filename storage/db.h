@@ -141,8 +141,12 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   std::array<HeadShard, kShards> head_shards_;
 
   // Commits hold it shared from WAL write to head apply; Checkpoint takes it
-  // exclusively to rotate the WAL between commits.
+  // exclusively to rotate the WAL between commits. Writers pass commit_gate_
+  // first, so a waiting checkpoint is not starved by back-to-back commits
+  // (the rwlock itself prefers readers).
   mutable std::shared_mutex commit_mu_;
+  mutable std::mutex commit_gate_;
+  std::shared_lock<std::shared_mutex> LockForCommit() const;
   std::mutex checkpoint_mu_;  // one checkpoint at a time
   std::atomic<uint64_t> next_ooo_id_{1};
 

@@ -38,7 +38,7 @@ Status DBAppender::Commit() {
   const size_t bytes = payload.size();
   Status st;
   {
-    std::shared_lock<std::shared_mutex> lock(db_->commit_mu_);
+    auto lock = db_->LockForCommit();
     if (db_->closed_) {
       Rollback();
       return Status::Unavailable("storage is closed");

@@ -257,8 +257,13 @@ TEST_F(DBTest, KillDuringWritesAndCheckpointsLosesNoAcknowledgedSample) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
+  // Background checkpoints ran meanwhile: they deleted the first segments.
+  uint64_t oldest_segment = UINT64_MAX;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ / "wal")) {
+    oldest_segment = std::min<uint64_t>(oldest_segment, std::stoull(e.path().filename().string()));
+  }
+  EXPECT_GT(oldest_segment, 2u);
   Open();
-  EXPECT_GT(db_->Stats().checkpoints_total, 0u);
   for (int w = 0; w < kWriters; ++w) {
     const int64_t n = acked[w].load();
     ASSERT_GE(n, 0) << "writer " << w << " never committed";
