@@ -124,6 +124,7 @@ StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
       if (a != matrix_arg) scalars.push_back(Eval(*call.args[a]));
     }
     RangeArg ra = LoadRange(*call.args[matrix_arg]);
+    int64_t loaded = CountPoints(ra.series);
     StepValue out;
     out.type = ValueType::kVector;
     std::vector<double> params(scalars.size());
@@ -154,6 +155,8 @@ StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
       }
       if (!res.floats.empty()) out.series.push_back(std::move(res));
     }
+    ReleaseSamples(loaded);
+    AddSamples(CountPoints(out.series));
     return out;
   }
 

@@ -58,6 +58,13 @@ class Evaluator {
   void CheckInterrupt();
   // Counts samples now held; throws when over the max_samples limit.
   void AddSamples(int64_t n);
+  // Gives back samples counted by AddSamples once they are no longer held.
+  void ReleaseSamples(int64_t n) { samples_ -= n; }
+  static int64_t CountPoints(const Matrix& m) {
+    int64_t n = 0;
+    for (const auto& s : m) n += static_cast<int64_t>(s.floats.size());
+    return n;
+  }
 
   // "(line:col)" of the start of `e` in the query text.
   std::string PosString(const Expr& e) const;

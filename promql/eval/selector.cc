@@ -48,6 +48,7 @@ StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e,
   int64_t first_ref = (at.present() ? at.t_ms : start_ms_) - offset;
   int64_t last_ref = (at.present() ? at.t_ms : end_ms_) - offset;
   Matrix raw = Fetch(vs.matchers, first_ref - lookback + 1, last_ref);
+  int64_t fetched = CountPoints(raw);
   for (auto& s : raw) {
     Series res;
     res.metric = std::move(s.metric);
@@ -64,6 +65,8 @@ StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e,
     }
     if (!res.floats.empty()) out.series.push_back(std::move(res));
   }
+  ReleaseSamples(fetched);
+  AddSamples(CountPoints(out.series));
   return out;
 }
 

@@ -1,8 +1,9 @@
 // promql-test: runs PromQL test scripts against Cairn's engine.
-//   promql-test [--expected-failures FILE] files...
+//   promql-test [--expected-failures FILE] [--max-samples N] files...
 // Prints per-file counts and one final line `promql: N passed, M failed, K
 // skipped`. Exits non-zero when an eval fails that the expected-failures file
 // does not list, or when a listed eval passes (the list only shrinks).
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -31,10 +32,13 @@ std::set<std::string> ReadExpectedFailures(const std::string& path, bool& ok) {
 int main(int argc, char** argv) {
   std::string expected_path;
   std::vector<std::string> files;
+  int64_t max_samples = 10000;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--expected-failures" && i + 1 < argc) {
       expected_path = argv[++i];
+    } else if (a == "--max-samples" && i + 1 < argc) {
+      max_samples = std::atoll(argv[++i]);
     } else if (a.rfind("--expected-failures=", 0) == 0) {
       expected_path = a.substr(20);
     } else {
@@ -42,7 +46,7 @@ int main(int argc, char** argv) {
     }
   }
   if (files.empty()) {
-    std::cerr << "usage: promql-test [--expected-failures FILE] files...\n";
+    std::cerr << "usage: promql-test [--expected-failures FILE] [--max-samples N] files...\n";
     return 2;
   }
   std::set<std::string> expected;
@@ -54,7 +58,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  cairn::promql_test::Runner runner;
+  cairn::promql_test::Runner runner(max_samples);
   cairn::promql_test::FileCounts total;
   for (const auto& f : files) {
     auto c = runner.RunFile(f, std::cout);

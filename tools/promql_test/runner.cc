@@ -17,10 +17,10 @@ namespace cairn::promql_test {
 
 namespace {
 
-promql::QueryOptions TestOptions(const std::string& query) {
+promql::QueryOptions TestOptions(const std::string& query, int64_t max_samples) {
   promql::QueryOptions o;
   o.lookback_delta_ms = 5 * 60 * 1000;
-  o.max_samples = 10000;
+  o.max_samples = max_samples;
   o.timeout = std::chrono::seconds(100);
   o.default_subquery_step_ms = 60 * 1000;
   o.query_text = query;
@@ -80,7 +80,8 @@ promql::Value AtTime(const promql::Matrix& m, int64_t t, bool as_scalar) {
 
 class EvalRun {
  public:
-  EvalRun(const EvalCommand& cmd, storage::Queryable& q) : cmd_(cmd), q_(q), opts_(TestOptions(cmd.expr)) {}
+  EvalRun(const EvalCommand& cmd, storage::Queryable& q, int64_t max_samples)
+      : cmd_(cmd), q_(q), opts_(TestOptions(cmd.expr, max_samples)) {}
 
   // Returns "" on success, else the failure description.
   std::string Run(const promql::Expr& expr) {
@@ -200,7 +201,7 @@ FileCounts Runner::RunFile(const std::string& path, std::ostream& out) {
     if (!expr.ok()) {
       err = "parse error: " + expr.status().message();
     } else {
-      EvalRun run(cmd, q);
+      EvalRun run(cmd, q, max_samples_);
       err = run.Run(**expr);
     }
     facts.reads_histogram_series = q.touched();

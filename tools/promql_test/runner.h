@@ -22,6 +22,9 @@ struct FileCounts {
 
 class Runner {
  public:
+  // `max_samples` is the engine's sample limit (upstream's suite uses 10000).
+  explicit Runner(int64_t max_samples = 10000) : max_samples_(max_samples) {}
+
   // Runs one script file. Failing evals are printed to `out` as
   // "<file>:<line>: <query>" plus a short diff, and recorded as
   // "<basename>:<line>" in failures().
@@ -33,6 +36,7 @@ class Runner {
  private:
   std::vector<std::string> failures_;
   std::vector<std::string> passes_;
+  int64_t max_samples_;
 };
 
 }  // namespace cairn::promql_test
