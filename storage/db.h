@@ -10,6 +10,12 @@
 //   Queries merge on-disk chunks, head chunks and out-of-order data, drop
 //             duplicates and apply deletion tombstones.
 //
+// Limits (by design, for now): duplicate detection sees head-resident data
+// only (open chunk, OOO buffer); an old sample whose timestamp is already in
+// an on-disk chunk is stored, and reads keep the earlier-written value. Series
+// are never dropped from the index or the head map, so churned series cost
+// memory until their labels leave `series` (they currently never do).
+//
 // Usage:
 //   auto db = DB::Open({.path = dir}, SystemClock::Default());
 //   if (!db.ok()) return db.status();

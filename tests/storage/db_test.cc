@@ -181,6 +181,15 @@ TEST_F(DBTest, ReopenAfterCloseKeepsHeadAndClosedChunks) {
   EXPECT_EQ(Read(Series("r")).size(), 1010u);
 }
 
+TEST_F(DBTest, InvalidLabelsAreRejected) {
+  Open();
+  auto app = db_->NewAppender();
+  EXPECT_EQ(app->Append(0, Labels(), kT0, 1).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(app->Append(0, Labels{{"__name__", "bad\xff"}}, kT0, 1).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(app->Commit().ok());
+  EXPECT_EQ(db_->Stats().series_created_total, 0u);
+}
+
 TEST_F(DBTest, AfterCloseStatsWorkAndWritesAreRefused) {
   Open();
   Add(Series("z"), {{kT0, 1}});
