@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
     total.passed += c.passed;
     total.failed += c.failed;
     total.skipped += c.skipped;
+    for (const auto& [reason, n] : c.skip_reasons) std::cout << "  skipped " << n << ": " << reason << "\n";
   }
   int unexpected = 0;
   for (const auto& id : runner.failures()) {

@@ -191,8 +191,9 @@ FileCounts Runner::RunFile(const std::string& path, std::ostream& out) {
     const auto& cmd = std::get<EvalCommand>(c);
     std::string id = base + ":" + std::to_string(cmd.line);
     facts.reads_histogram_series = false;
-    if (SkipReason(cmd, facts)) {
+    if (auto reason = SkipReason(cmd, facts)) {
       counts.skipped++;
+      counts.skip_reasons[*reason]++;
       continue;
     }
     std::string err;
@@ -205,8 +206,9 @@ FileCounts Runner::RunFile(const std::string& path, std::ostream& out) {
       err = run.Run(**expr);
     }
     facts.reads_histogram_series = q.touched();
-    if (SkipReason(cmd, facts)) {
+    if (auto reason = SkipReason(cmd, facts)) {
       counts.skipped++;
+      counts.skip_reasons[*reason]++;
       continue;
     }
     if (err.empty()) {

@@ -5,6 +5,7 @@
 // Thread-safety: single-threaded.
 #pragma once
 
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ struct FileCounts {
   int passed = 0;
   int failed = 0;
   int skipped = 0;
+  std::map<std::string, int> skip_reasons;  // reason -> evals skipped for it
 };
 
 class Runner {
