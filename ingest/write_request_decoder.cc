@@ -8,15 +8,17 @@
 namespace cairn::ingest {
 namespace {
 
-Status Malformed(std::string_view what, const WireReader& r) {
+Status Malformed(std::string_view what, const char* error) {
   std::string msg = "malformed protobuf in ";
   msg += what;
-  if (r.error() != nullptr) {
+  if (error != nullptr) {
     msg += ": ";
-    msg += r.error();
+    msg += error;
   }
   return Status::InvalidArgument(std::move(msg));
 }
+
+Status Malformed(std::string_view what, const WireReader& r) { return Malformed(what, r.error()); }
 
 // Metric type enums of 1.0 (MetricMetadata.MetricType) and 2.0
 // (Metadata.MetricType) share their numbering with storage::MetricType.
@@ -26,7 +28,8 @@ storage::MetricType ToMetricType(uint64_t v) {
 }
 
 // Sample (1.0 and 2.0 share fields 1 and 2; 2.0 adds start_timestamp = 3).
-bool DecodeSample(std::string_view msg, DecodedSample* s) {
+// Returns the wire error, nullptr when well formed.
+const char* DecodeSample(std::string_view msg, DecodedSample* s) {
   WireReader r(msg);
   while (r.Next()) {
     switch (r.field()) {
@@ -43,17 +46,17 @@ bool DecodeSample(std::string_view msg, DecodedSample* s) {
         break;
     }
   }
-  return r.error() == nullptr;
+  return r.error();
 }
 
-bool DecodeLabel(std::string_view msg, LabelView* l) {
+const char* DecodeLabel(std::string_view msg, LabelView* l) {
   WireReader r(msg);
   while (r.Next()) {
     if (r.wire_type() != WireType::kLen) continue;
     if (r.field() == 1) l->name = r.bytes();
     if (r.field() == 2) l->value = r.bytes();
   }
-  return r.error() == nullptr;
+  return r.error();
 }
 
 Status DecodeSeriesV1(std::string_view msg, SeriesView* s) {
@@ -66,10 +69,10 @@ Status DecodeSeriesV1(std::string_view msg, SeriesView* s) {
     if (r.wire_type() != WireType::kLen) continue;
     switch (r.field()) {
       case 1:
-        if (!DecodeLabel(r.bytes(), &s->labels.emplace_back())) return Malformed("Label", r);
+        if (const char* err = DecodeLabel(r.bytes(), &s->labels.emplace_back())) return Malformed("Label", err);
         break;
       case 2:
-        if (!DecodeSample(r.bytes(), &s->samples.emplace_back())) return Malformed("Sample", r);
+        if (const char* err = DecodeSample(r.bytes(), &s->samples.emplace_back())) return Malformed("Sample", err);
         s->samples.back().start_t_ms = 0;  // not a 1.0 field
         break;
       case 3:
@@ -145,11 +148,12 @@ Status DecodeSeriesV2(std::string_view msg, const SymbolTable& symbols, std::vec
   while (r.Next()) {
     switch (r.field()) {
       case 1:
-        if (!ForEachVarint(r, [refs](uint64_t v) { refs->push_back(v); })) return Malformed("labels_refs", r);
+        if (!ForEachVarint(r, [refs](uint64_t v) { refs->push_back(v); }))
+          return Malformed("labels_refs", "truncated packed varint");
         break;
       case 2:
-        if (r.wire_type() == WireType::kLen && !DecodeSample(r.bytes(), &s->samples.emplace_back()))
-          return Malformed("Sample", r);
+        if (r.wire_type() != WireType::kLen) break;
+        if (const char* err = DecodeSample(r.bytes(), &s->samples.emplace_back())) return Malformed("Sample", err);
         break;
       case 3:
         if (r.wire_type() == WireType::kLen) ++s->histograms;

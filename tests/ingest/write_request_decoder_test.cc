@@ -106,6 +106,17 @@ TEST(WriteRequestDecoderTest, MalformedInputIsAnError) {
   }
 }
 
+TEST(WriteRequestDecoderTest, NestedErrorsNameTheCause) {
+  Collector c;
+  // A Label holding a start-group key.
+  Status st = DecodeWriteRequest(Len(1, Len(1, Key(3, 3))), RemoteWriteVersion::kV1, c);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("Label"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("group"), std::string::npos) << st.message();
+  st = DecodeWriteRequest(Len(5, Len(2, Key(2, 0) + "\x80")), RemoteWriteVersion::kV2, c);
+  EXPECT_NE(st.message().find("Sample: truncated varint"), std::string::npos) << st.message();
+}
+
 TEST(WriteRequestDecoderTest, V2PackedAndUnpackedRefsAndLateSymbols) {
   // labels_refs once packed (field 1, wire type 2) and once unpacked, and the
   // symbols after the series on the wire.
