@@ -3,7 +3,9 @@
 // labels at one step are an error.
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 #include "promql/functions/registry.h"
 #include "promql/value_format.h"
@@ -64,19 +66,36 @@ std::string Expand(const std::string& tmpl, const re2::RE2& re, const std::vecto
 
 bool ValidLabelName(const std::string& name) { return !name.empty() && storage::IsValidUtf8(name); }
 
-// Rebuilds the vector per step so duplicate label sets are detected exactly.
+// Merges series that ended up with the same labels; two of them holding a
+// point at the same step is an error, as in Prometheus.
 StepValue Rebuild(Matrix m, FuncContext& ctx) {
-  eval::StepVectors steps(m, ctx.ev.start_ms(), ctx.ev.step_ms());
-  eval::OutputBuilder out;
-  for (size_t i = 0; i < ctx.ev.num_steps(); ++i) {
-    int64_t t = ctx.ev.StepTime(i);
-    for (const auto& s : steps.At(i)) {
-      if (!out.Add(i, t, s)) ctx.ev.FailExec("vector cannot contain metrics with the same labelset");
+  std::unordered_map<storage::Labels, size_t, storage::LabelsHash> index;
+  Matrix out;
+  bool merged = false;
+  for (auto& s : m) {
+    auto [it, inserted] = index.try_emplace(s.metric, out.size());
+    if (inserted) {
+      out.push_back(std::move(s));
+      continue;
+    }
+    merged = true;
+    Series& dst = out[it->second];
+    dst.drop_name = dst.drop_name || s.drop_name;
+    dst.floats.insert(dst.floats.end(), s.floats.begin(), s.floats.end());
+    std::sort(dst.floats.begin(), dst.floats.end(), [](const FPoint& a, const FPoint& b) { return a.t_ms < b.t_ms; });
+  }
+  if (merged) {
+    for (const auto& s : out) {
+      for (size_t k = 1; k < s.floats.size(); ++k) {
+        if (s.floats[k].t_ms == s.floats[k - 1].t_ms) {
+          ctx.ev.FailExec("vector cannot contain metrics with the same labelset");
+        }
+      }
     }
   }
   StepValue v;
   v.type = ValueType::kVector;
-  v.series = out.Take();
+  v.series = std::move(out);
   return v;
 }
 
