@@ -21,10 +21,10 @@ void Evaluator::Fail(Status st) const { throw EvalAbort{std::move(st)}; }
 
 void Evaluator::CheckInterrupt() {
   if (opts_.cancel != nullptr && opts_.cancel->load(std::memory_order_relaxed)) {
-    Fail(Status::Canceled("query was canceled in query execution"));
+    Fail(Status::Canceled("query was canceled in expression evaluation"));
   }
   if (std::chrono::steady_clock::now() > deadline_) {
-    Fail(Status::Timeout("query timed out in query execution"));
+    Fail(Status::Timeout("query timed out in expression evaluation"));
   }
 }
 
