@@ -32,8 +32,6 @@ const auto kNumberScan =
     x3::raw[(x3::lit('0') >> x3::char_("xX") >> *x3::xdigit >> -(x3::lit('.') >> *x3::xdigit)) |
             (*x3::digit >> -(x3::lit('.') >> *x3::digit) >>
              -(x3::char_("eE") >> -x3::char_("+-") >> *x3::digit))];
-const auto kDurationUnit = (x3::char_("nsumhdwy") >> -x3::lit('s')) | (x3::lit("\xC2\xB5") >> -x3::lit('s'));
-const auto kDurationTail = x3::raw[kDurationUnit >> *(+x3::digit >> kDurationUnit)];
 
 const std::unordered_map<std::string, Tok>& Keywords() {
   static const std::unordered_map<std::string, Tok> kw = {
@@ -103,7 +101,7 @@ class Lexer {
       char c = in_[pos_];
       if (IsSpace(c)) {
         ++pos_;
-      } else if (c == '#' && !brace_open_) {
+      } else if (c == '#') {
         while (pos_ < in_.size() && in_[pos_] != '\n') ++pos_;
       } else {
         break;
@@ -257,30 +255,63 @@ class Lexer {
       std::string text(in_.substr(start, pos_ - start));
       double v = 0;
       std::string err;
-      if (!ConvertNumber(text, v, err)) return Error(start, err);
+      bool ok = ConvertNumber(text, v, err);
       Emit(Tok::kNumber, start, pos_);
       out_.back().number = v;
+      out_.back().value_ok = ok;
+      out_.back().str = std::move(err);
       return true;
     }
-    Iter dit = in_.begin() + pos_;
-    bool tail = x3::parse(dit, in_.end(), kDurationTail);
-    if (tail && !IsAlnum(dit == in_.end() ? '\0' : *dit)) {
-      pos_ = dit - in_.begin();
+    size_t end = pos_;
+    if (ScanDurationTail(pos_, end)) {
+      pos_ = end;
       Emit(Tok::kDuration, start, pos_);
       Token& t = out_.back();
       auto ms = ParseDurationMs(t.text);
       if (ms.ok()) {
         t.number = static_cast<double>(*ms) / 1000.0;
       } else {
-        t.duration_ok = false;
+        t.value_ok = false;
         t.str = ms.status().message();
       }
       return true;
     }
-    // Prometheus reports the text it consumed: the number, and when a unit
-    // followed, everything up to the offending character.
-    size_t bad_end = tail ? std::min(in_.size(), static_cast<size_t>(dit - in_.begin()) + 1) : pos_;
+    size_t bad_end = std::min(end, in_.size());
     return Error(start, "bad number or duration syntax: " + GoQuote(in_.substr(start, bad_end - start)));
+  }
+
+  // The unit part of a duration after its first number, scanned exactly as
+  // Prometheus' lexer does (so that its error text matches): units from
+  // `smhdwy` (y only first), `ms` via a trailing `s`. On failure `end` is
+  // where that lexer stopped.
+  bool ScanDurationTail(size_t p, size_t& end) const {
+    auto accept = [&](std::string_view set) {
+      if (p < in_.size() && set.find(in_[p]) != std::string_view::npos) {
+        ++p;
+        return true;
+      }
+      return false;
+    };
+    if (!accept("smhdwy")) {
+      end = p;
+      return false;
+    }
+    accept("s");
+    while (accept("0123456789")) {
+      while (accept("0123456789")) {
+      }
+      if (!accept("smhdw")) {
+        end = p;
+        return false;
+      }
+      accept("s");
+    }
+    if (p < in_.size() && IsAlnum(in_[p])) {
+      end = p + 1;
+      return false;
+    }
+    end = p;
+    return true;
   }
 
   // Classifies why an escape sequence at in_[p] == '\\' did not parse.
@@ -391,7 +422,7 @@ class Lexer {
     return i < in_.size() ? in_[i] : '\0';
   }
   std::string QuoteRuneAt(size_t i) const {
-    if (i >= in_.size()) return "'\\x00'";
+    if (i >= in_.size()) return GoQuoteRune(0xFFFD);  // Go's lexer reads EOF as utf8.RuneError
     return GoQuoteRune(RuneAt(i));
   }
 
@@ -420,10 +451,6 @@ std::string DescribeToken(const Token& t) {
     case Tok::kDuration:
     case Tok::kString: {
       std::string kind = t.kind == Tok::kNumber ? "number " : (t.kind == Tok::kDuration ? "duration " : "string ");
-      // Number tokens for Inf/NaN are keywords upstream and print like one.
-      if (t.kind == Tok::kNumber && !t.text.empty() && !IsDigit(t.text[0]) && t.text[0] != '.') {
-        return GoQuote(t.text);
-      }
       size_t runes = 0;
       for (size_t i = 0; i < t.text.size();) {
         size_t len = 1;

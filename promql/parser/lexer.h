@@ -42,7 +42,10 @@ struct Token {
   std::string text;    // source text; the message for kError
   std::string str;     // unquoted value for kString
   double number = 0;   // value for kNumber; seconds for kDuration
-  bool duration_ok = true;  // false when a kDuration did not parse (see text/str)
+  // False when a kNumber or kDuration's text is not a valid value; `str` then
+  // holds the message, reported only if the parser uses the token as a value
+  // (as Prometheus converts numbers when it reduces them).
+  bool value_ok = true;
 };
 
 bool IsAggregator(Tok t);

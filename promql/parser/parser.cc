@@ -197,7 +197,10 @@ class Parser {
       return;
     }
     std::string msg = "unexpected " + DescribeToken(t);
-    if (!context.empty()) msg += " in " + context;
+    // Like yacc's error recovery, an error with no production of its own is
+    // reported against the innermost enclosing one that has (aggregations).
+    std::string ctx = context.empty() && !error_contexts_.empty() ? error_contexts_.back() : context;
+    if (!ctx.empty()) msg += " in " + ctx;
     if (!expected.empty()) msg += ", expected " + expected;
     Error(t.pos, msg);
   }
@@ -295,12 +298,11 @@ class Parser {
 
   ExprPtr ParseNumberLiteral() {
     Token t = Take();
-    if (t.kind == Tok::kNumber) return MakeExpr(NumberLiteral{t.number, false}, {t.pos, t.end});
-    if (!t.duration_ok) {
+    if (!t.value_ok) {
       Error(t.pos, t.str);
       return nullptr;
     }
-    return MakeExpr(NumberLiteral{t.number, true}, {t.pos, t.end});
+    return MakeExpr(NumberLiteral{t.number, t.kind == Tok::kDuration}, {t.pos, t.end});
   }
 
   // Arguments of a call or aggregation: `(` [expr {, expr}] `)`.
@@ -364,7 +366,10 @@ class Parser {
       }
     }
     std::vector<ExprPtr> args;
-    if (!ParseArgs(args)) return nullptr;
+    error_contexts_.push_back("aggregation");
+    bool args_ok = ParseArgs(args);
+    error_contexts_.pop_back();
+    if (!args_ok) return nullptr;
     if (!grouped && (Peek().kind == Tok::kBy || Peek().kind == Tok::kWithout)) {
       if (!parse_modifier()) return nullptr;
     }
@@ -441,6 +446,10 @@ class Parser {
       if (Peek().kind == Tok::kAdd || Peek().kind == Tok::kSub) sign = Take().kind == Tok::kSub ? -1 : 1;
       if (Peek().kind != Tok::kNumber) {
         Unexpected("fill modifier", "number");
+        return;
+      }
+      if (!Peek().value_ok) {
+        Error(Peek().pos, Peek().str);
         return;
       }
       double v = sign * Take().number;
@@ -628,10 +637,11 @@ class Parser {
     Take();
     AtModifier at;
     Tok k = Peek().kind;
-    if ((k == Tok::kStart || k == Tok::kEnd) && Peek(1).kind == Tok::kLeftParen) {
+    if (k == Tok::kStart || k == Tok::kEnd) {
       Take();
-      Take();
-      if (!Expect(Tok::kRightParen, "@", "\")\"")) return nullptr;
+      if (!Expect(Tok::kLeftParen, "@", "timestamp") || !Expect(Tok::kRightParen, "@", "timestamp")) {
+        return nullptr;
+      }
       at.kind = k == Tok::kStart ? AtKind::kStart : AtKind::kEnd;
     } else {
       double sign = 1;
@@ -639,8 +649,12 @@ class Parser {
         sign = Take().kind == Tok::kSub ? -1 : 1;
       }
       const Token& t = Peek();
-      if (t.kind != Tok::kNumber && !(t.kind == Tok::kDuration && t.duration_ok)) {
+      if (t.kind != Tok::kNumber && t.kind != Tok::kDuration) {
         Unexpected("@", "timestamp");
+        return nullptr;
+      }
+      if (!t.value_ok) {
+        Error(t.pos, t.str);
         return nullptr;
       }
       double ts = sign * Take().number;
@@ -853,6 +867,7 @@ class Parser {
   std::vector<Token> toks_;
   size_t idx_ = 0;
   Status err_;
+  std::vector<std::string> error_contexts_;
 };
 
 }  // namespace

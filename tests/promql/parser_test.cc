@@ -396,6 +396,13 @@ TEST(ParserErrors, SyntaxErrorsReadLikePrometheus) {
       {"foo @ bar", "1:7: parse error: unexpected identifier \"bar\" in @, expected timestamp"},
       {"foo[1s1m]", "1:5: parse error: not a valid duration string: \"1s1m\""},
       {"1e400", "1:1: parse error: error parsing number: strconv.ParseFloat: parsing \"1e400\": value out of range"},
+      {"1 0x.", "1:3: parse error: unexpected number \"0x.\""},
+      {"0n", "1:1: parse error: bad number or duration syntax: \"0\""},
+      {"{#", "1:3: parse error: unexpected end of input inside braces"},
+      {"t@ end", "1:7: parse error: unexpected end of input in @, expected timestamp"},
+      {"!", "1:1: parse error: unexpected character after '!': '\xEF\xBF\xBD'"},
+      {"sum(rate(x[5m] y))", "1:16: parse error: unexpected identifier \"y\" in aggregation"},
+      {"-I Inf", "1:4: parse error: unexpected number \"Inf\""},
   };
   for (const auto& c : cases) EXPECT_EQ(ParseErr(c.query), c.message) << c.query;
 }
