@@ -40,6 +40,7 @@ Result<QueryResult> Engine::InstantQuery(storage::Queryable& queryable, const Ex
     return abort.status;
   }
   result.annotations = std::move(ev.annotations());
+  result.stats = ev.stats();
   return result;
 }
 
@@ -72,6 +73,7 @@ Result<QueryResult> Engine::RangeQuery(storage::Queryable& queryable, const Expr
     return abort.status;
   }
   result.annotations = std::move(ev.annotations());
+  result.stats = ev.stats();
   return result;
 }
 

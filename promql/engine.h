@@ -54,9 +54,16 @@ struct QueryOptions {
   std::string query_text;
 };
 
+// Sample counts of one query, as the API's `stats=all` reports them.
+struct QueryStats {
+  int64_t total_queryable_samples = 0;  // samples read from storage
+  int64_t peak_samples = 0;             // most samples held at once
+};
+
 struct QueryResult {
   Value value;
   Annotations annotations;
+  QueryStats stats;
 };
 
 class Engine {

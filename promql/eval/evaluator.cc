@@ -30,6 +30,7 @@ void Evaluator::CheckInterrupt() {
 
 void Evaluator::AddSamples(int64_t n) {
   samples_ += n;
+  peak_samples_ = std::max(peak_samples_, samples_);
   if (samples_ > opts_.max_samples) {
     Fail(Status::ResourceExhausted("query processing would load too many samples into memory in query execution"));
   }

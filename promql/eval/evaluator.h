@@ -60,6 +60,7 @@ class Evaluator {
   void AddSamples(int64_t n);
   // Gives back samples counted by AddSamples once they are no longer held.
   void ReleaseSamples(int64_t n) { samples_ -= n; }
+  QueryStats stats() const { return QueryStats{total_samples_, peak_samples_}; }
   static int64_t CountPoints(const Matrix& m) {
     int64_t n = 0;
     for (const auto& s : m) n += static_cast<int64_t>(s.floats.size());
@@ -125,6 +126,8 @@ class Evaluator {
   size_t num_steps_;
   std::chrono::steady_clock::time_point deadline_;
   int64_t samples_ = 0;
+  int64_t peak_samples_ = 0;
+  int64_t total_samples_ = 0;
   uint32_t interrupt_counter_ = 0;
   Annotations annotations_;
 };

@@ -31,6 +31,7 @@ Matrix Evaluator::Fetch(const storage::Matchers& matchers, int64_t mint, int64_t
     }
     if (!it->status().ok()) Fail(it->status());
     AddSamples(static_cast<int64_t>(series.floats.size()));
+    total_samples_ += static_cast<int64_t>(series.floats.size());
     if (!series.floats.empty()) out.push_back(std::move(series));
   }
   if (!set->status().ok()) Fail(set->status());

@@ -32,6 +32,8 @@ RangeArg Evaluator::LoadSubqueryRange(const SubqueryExpr& sq, const Expr& e) {
   StepValue v = inner.Eval(*sq.expr);
   annotations_.Merge(inner.annotations());
   AddSamples(inner.samples_);
+  total_samples_ += inner.total_samples_;
+  peak_samples_ = std::max(peak_samples_, samples_ - inner.samples_ + inner.peak_samples_);
   if (v.type == ValueType::kScalar) {
     Series s;
     for (size_t i = 0; i < v.scalars.size(); ++i) s.floats.push_back({inner.StepTime(i), v.scalars[i]});

@@ -39,6 +39,8 @@ TEST_F(EngineTest, InstantVectorAndScalar) {
   ASSERT_EQ(v->size(), 1u);
   EXPECT_DOUBLE_EQ((*v)[0].f, 15);
   EXPECT_TRUE((*v)[0].metric.empty());
+  EXPECT_EQ(r->stats.total_queryable_samples, 10);  // (0s, 5m] of two series
+  EXPECT_GE(r->stats.peak_samples, 10);
 
   auto s = engine_.InstantQuery(db_, *Parse("1 + 2 * 3"), 0, QueryOptions{});
   ASSERT_TRUE(s.ok());
