@@ -164,6 +164,9 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, con
   dbo.keep_log_file_num = 3;
   dbo.max_background_jobs = 2;
   dbo.max_total_wal_size = 256ull << 20;
+  // One memtable budget for all column families (many day partitions would
+  // otherwise each grow their own write buffers).
+  dbo.db_write_buffer_size = opts.memtable_budget_bytes;
 
   std::vector<std::string> names;
   rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(dbo, dir, &names);

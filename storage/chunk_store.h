@@ -42,6 +42,8 @@ namespace cairn::storage {
 struct ChunkStoreOptions {
   // Shared block cache for all column families.
   size_t block_cache_bytes = 64ull << 20;
+  // Memtable memory across all column families (RocksDB db_write_buffer_size).
+  size_t memtable_budget_bytes = 64ull << 20;
   // RocksDB data block size for chunk partitions; bigger blocks compress better.
   size_t chunk_block_bytes = 64ull << 10;
 };
