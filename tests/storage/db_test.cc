@@ -285,6 +285,32 @@ TEST_F(DBTest, KillDuringWritesAndCheckpointsLosesNoAcknowledgedSample) {
   ::munmap(acked, sizeof(std::atomic<int64_t>) * kWriters);
 }
 
+TEST_F(DBTest, ReplaySpansManySmallWalSegments) {
+  opts_.wal_segment_bytes = 256;
+  InCrashingChild([&] {
+    for (int i = 0; i < 40; ++i) Add(Series("seg", std::to_string(i % 3)), Range(kT0 + i * 10'000, 1000, 10, i * 10));
+  });
+  size_t segments = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_ / "wal")) ++segments;
+  EXPECT_GT(segments, 10u);
+  Open();
+  size_t total = 0;
+  for (int j = 0; j < 3; ++j) total += Read(Series("seg", std::to_string(j))).size();
+  EXPECT_EQ(total, 400u);
+}
+
+TEST_F(DBTest, BackgroundCheckpointFollowsTheInjectedClock) {
+  opts_.background_poll_ms = 2;
+  opts_.checkpoint_interval_ms = 60'000;
+  opts_.checkpoint_wal_bytes = uint64_t{1} << 40;
+  Open();
+  Add(Series("bg"), {{kT0, 1}});
+  const uint64_t before = db_->Stats().checkpoints_total;
+  clock_.Advance(61'000);
+  for (int i = 0; i < 20000 && db_->Stats().checkpoints_total == before; ++i) ::usleep(1000);
+  EXPECT_GT(db_->Stats().checkpoints_total, before);
+}
+
 TEST_F(DBTest, TornLastWalRecordIsDroppedOnRecovery) {
   InCrashingChild([&] {
     Add(Series("t"), Range(kT0, 1000, 10));
