@@ -3,10 +3,13 @@
 
 usage: count_samples.py BASE_URL END_S WINDOW_S
 
-Asks /api/v1/label/__name__/values for the metric names, then, per name,
-sum(count_over_time({__name__="<name>",job="node"}[<WINDOW_S>s])) at END_S
-(one name at a time: count_over_time drops the name, so a single query over all
-names would collide). Prints the total, or "-" when the server cannot answer.
+Asks /api/v1/label/__name__/values for the metric names, then, per name and per
+last digit of the instance number,
+sum(count_over_time({__name__="<name>",job="node",instance=~".*<d>:9100"}[<WINDOW_S>s]))
+at END_S. One name at a time because count_over_time drops the name (a single query
+over all names would collide); split by instance so that no query holds more than
+a tenth of a metric's samples (servers limit samples per query). Prints the total,
+or "-" when the server cannot answer.
 """
 import json
 import sys
@@ -29,10 +32,12 @@ def main():
         names = get(base, "/api/v1/label/__name__/values", {})
         total = 0
         for name in names:
-            query = f'sum(count_over_time({{__name__="{name}",job="node"}}[{window_s}s]))'
-            result = get(base, "/api/v1/query", {"query": query, "time": end_s})["result"]
-            if result:
-                total += int(float(result[0]["value"][1]))
+            for digit in range(10):
+                selector = f'{{__name__="{name}",job="node",instance=~".*{digit}:9100"}}'
+                query = f"sum(count_over_time({selector}[{window_s}s]))"
+                result = get(base, "/api/v1/query", {"query": query, "time": end_s})["result"]
+                if result:
+                    total += int(float(result[0]["value"][1]))
         print(total)
     except Exception as e:  # any failure just means "could not count"
         print(f"count_samples: {e}", file=sys.stderr)
