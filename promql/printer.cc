@@ -215,7 +215,12 @@ struct PrettyPrinter {
   }
   std::string operator()(const BinaryExpr& b) const {
     if (!NeedsSplit()) return Plain();
-    return Pretty(*b.lhs, level + 1) + "\n" + Indent(level) + std::string(BinaryOpString(b.op)) +
+    std::string lhs = Pretty(*b.lhs, level + 1);
+    size_t first = lhs.find_first_not_of(' ');
+    if (b.op == BinaryOp::kPow && first != std::string::npos && lhs.compare(first, 4, "+Inf") == 0) {
+      lhs.erase(first, 1);  // see Printer: "+Inf ^ x" would re-parse as +(Inf ^ x)
+    }
+    return lhs + "\n" + Indent(level) + std::string(BinaryOpString(b.op)) +
            (b.return_bool ? " bool" : "") + MatchingString(b) + "\n" + Pretty(*b.rhs, level + 1);
   }
   std::string operator()(const AggregateExpr& a) const {

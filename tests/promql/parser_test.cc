@@ -509,6 +509,9 @@ TEST(ParserCorpus, EveryEvalExpressionParsesAndRoundTrips) {
       ASSERT_TRUE(again.ok()) << expr << " -> " << printed << ": " << again.status().message();
       EXPECT_TRUE(ExprEqual(**r, **again)) << expr << " -> " << printed;
       EXPECT_EQ(Format(**again), printed) << expr;
+      auto pretty = ParseExpr(Pretty(**r));
+      ASSERT_TRUE(pretty.ok()) << expr << " -> " << Pretty(**r) << ": " << pretty.status().message();
+      EXPECT_TRUE(ExprEqual(**r, **pretty)) << expr << " -> " << Pretty(**r);
     }
   }
   std::printf("promql parser: %d eval expressions parsed and round-tripped from %d files\n", parsed, files);
