@@ -153,13 +153,26 @@ Status DBChunkSeriesSet::Load(SeriesRef ref) {
   std::vector<Sample> ooo;
   CAIRN_RETURN_IF_ERROR(db_->LoadChunks(ref, min_t_ms_, max_t_ms_, reader_.get(), &raw, &ooo));
   std::sort(raw.begin(), raw.end(), [](const auto& a, const auto& b) { return a.min_t_ms < b.min_t_ms; });
-  bool pass_through = ooo.empty() && db_->TombstonesFor(ref).empty();
-  for (size_t i = 0; pass_through && i < raw.size(); ++i) {
-    pass_through = raw[i].min_t_ms >= min_t_ms_ && raw[i].max_t_ms <= max_t_ms_ &&
-                   (i == 0 || raw[i - 1].max_t_ms < raw[i].min_t_ms);
-  }
-  if (pass_through) {
-    for (auto& c : raw) chunks_.push_back({c.min_t_ms, c.max_t_ms, EncodedChunk::Encoding::kXOR, std::move(c.data)});
+  bool disjoint = ooo.empty() && db_->TombstonesFor(ref).empty();
+  for (size_t i = 1; disjoint && i < raw.size(); ++i) disjoint = raw[i - 1].max_t_ms < raw[i].min_t_ms;
+  if (disjoint) {
+    // Whole chunks go out as stored; only chunks the window cuts are re-encoded.
+    for (auto& c : raw) {
+      if (c.min_t_ms >= min_t_ms_ && c.max_t_ms <= max_t_ms_) {
+        chunks_.push_back({c.min_t_ms, c.max_t_ms, EncodedChunk::Encoding::kXOR, std::move(c.data)});
+        continue;
+      }
+      chunk::XorChunk cut;
+      chunk::XorIterator it(c.data);
+      while (it.Next()) {
+        const Sample smp = it.At();
+        if (smp.t_ms >= min_t_ms_ && smp.t_ms <= max_t_ms_) cut.Append(smp.t_ms, smp.v);
+      }
+      if (!it.status().ok()) return it.status();
+      if (!cut.empty()) {
+        chunks_.push_back({cut.min_t_ms(), cut.max_t_ms(), EncodedChunk::Encoding::kXOR, std::string(cut.bytes())});
+      }
+    }
     return Status::OK();
   }
   // Cut to the window or merged with out-of-order data: re-encode.

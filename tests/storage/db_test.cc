@@ -405,6 +405,28 @@ TEST_F(DBTest, SelectChunksPassesPrometheusBytesThrough) {
   ASSERT_TRUE((*cut)->Next());
   ASSERT_EQ((*cut)->chunks().size(), 1u);
   EXPECT_EQ((*cut)->chunks()[0].data, chunk::EncodeXor({samples[1], samples[2]}));
+  // A window cutting only the second chunk passes the first through as is.
+  auto edge = db_->SelectChunks(kT0, kT0 + 121 * 15000, {M(MatchType::kEqual, "__name__", "rr")});
+  ASSERT_TRUE((*edge)->Next());
+  ASSERT_EQ((*edge)->chunks().size(), 2u);
+  EXPECT_EQ((*edge)->chunks()[0].data, chunks[0].data);
+  EXPECT_EQ((*edge)->chunks()[1].data, chunk::EncodeXor({samples[120], samples[121]}));
+  // Out-of-order data is merged in and everything re-encoded in order.
+  Add(Series("rr"), {{kT0 + 7, 0.5}});
+  auto merged = db_->SelectChunks(kT0, kT0 + kDay, {M(MatchType::kEqual, "__name__", "rr")});
+  ASSERT_TRUE((*merged)->Next());
+  size_t n = 0;
+  int64_t prev = INT64_MIN;
+  for (const auto& c : (*merged)->chunks()) {
+    auto decoded = chunk::DecodeXor(c.data);
+    ASSERT_TRUE(decoded.ok());
+    for (const auto& smp : *decoded) {
+      EXPECT_GT(smp.t_ms, prev);
+      prev = smp.t_ms;
+      ++n;
+    }
+  }
+  EXPECT_EQ(n, 131u);
 }
 
 TEST_F(DBTest, DeleteSeriesAppliesTombstonesAcrossReopen) {
