@@ -94,10 +94,11 @@ std::vector<head::MemSeries*> DB::AllMemSeries() const {
 }
 
 Result<std::pair<SeriesRef, head::MemSeries*>> DB::GetOrCreateSeries(const Labels& labels) {
+  // Known series: one hash lookup, no global lock.
+  if (const SeriesRef ref = index_.Lookup(labels); ref != 0) return std::make_pair(ref, GetOrCreateMemSeries(ref));
   auto lock = LockForCommit();
   if (closed_) return Status::Unavailable("storage is closed");
-  // Validated once per series, when it is new; known label sets were valid.
-  if (index_.Lookup(labels) == 0) CAIRN_RETURN_IF_ERROR(Labels::Validate(labels.vec()));
+  CAIRN_RETURN_IF_ERROR(Labels::Validate(labels.vec()));
   // The series record is queued before anyone else can find the new ref, so
   // it reaches the WAL ahead of every sample record that uses the ref.
   const auto e = index_.GetOrCreate(labels, [&](SeriesRef ref) {
