@@ -1,7 +1,8 @@
 // Evaluator: evaluates one query's AST over all of its steps. Created per
 // query by Engine; one node is evaluated once for every step (see
 // step_value.h). Node kinds are implemented one per file (selector.cc,
-// binary.cc, aggregate.cc, call.cc, subquery.cc).
+// binary.cc, vector_binop.cc, aggregate.cc, call.cc, subquery.cc,
+// extended_range.cc); functions live in promql/functions/.
 //
 // Errors unwind as EvalAbort (private to the evaluator; Engine catches it and
 // returns its Status): execution errors, the sample limit, timeout and

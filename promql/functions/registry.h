@@ -2,7 +2,7 @@
 // signature table the parser checks lives in promql/functions_table.h; this is
 // the other half: what each function computes. Families live one per file
 // (rate.cc, over_time.cc, math.cc, label.cc, time.cc, histogram.cc, sort.cc,
-// misc.cc).
+// misc.cc, info.cc).
 //
 // Two shapes:
 //   - RangeFunction: a function of one range-vector argument, called once per

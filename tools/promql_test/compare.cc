@@ -54,7 +54,12 @@ const char* TypeName(const promql::Value& v) {
   }
 }
 
-std::string CheckMatrix(const EvalCommand& cmd, const promql::Matrix& m, int64_t start, int64_t step) {
+std::string CheckMatrix(const EvalCommand& cmd, const promql::Matrix& m, int64_t start, int64_t step, int64_t end) {
+  if (cmd.ordered) return "expect ordered is invalid for a range result";
+  size_t steps = step > 0 ? static_cast<size_t>((end - start) / step) + 1 : 0;
+  for (const auto& e : cmd.expected) {
+    if (e.values.size() > steps) return "series " + e.labels.ToString() + " lists more values than the query has steps";
+  }
   for (size_t i = 1; i < m.size(); ++i) {
     if (!(m[i - 1].metric < m[i].metric)) return "matrix is not sorted by labels";
   }
@@ -119,7 +124,9 @@ std::string CheckVector(const EvalCommand& cmd, const promql::Vector& v, bool ch
     }
     if (e == nullptr) return "unexpected sample " + v[i].metric.ToString() + " " + Num(v[i].f);
     if (check_order && pos != i) return "sample " + v[i].metric.ToString() + " out of order";
-    if (e->values.empty() || e->values[0].kind != SeriesValue::Kind::kFloat) return "bad expectation";
+    if (e->values.size() != 1 || e->values[0].kind != SeriesValue::Kind::kFloat) {
+      return "an instant expectation needs exactly one float value per series";
+    }
     if (!AlmostEqual(e->values[0].f, v[i].f)) {
       return v[i].metric.ToString() + ": expected " + Num(e->values[0].f) + ", got " + Num(v[i].f);
     }
@@ -147,7 +154,7 @@ std::string CheckAnnotations(const EvalCommand& cmd, const promql::Annotations& 
 }
 
 std::string CheckValue(const EvalCommand& cmd, const promql::Value& value, bool expect_matrix,
-                       int64_t range_start_ms, int64_t range_step_ms, bool check_order) {
+                       int64_t range_start_ms, int64_t range_step_ms, int64_t range_end_ms, bool check_order) {
   if (cmd.expect_string) {
     const auto* s = std::get_if<promql::String>(&value);
     if (s == nullptr) return std::string("expected a string, got a ") + TypeName(value);
@@ -163,7 +170,7 @@ std::string CheckValue(const EvalCommand& cmd, const promql::Value& value, bool 
   if (expect_matrix) {
     const auto* m = std::get_if<promql::Matrix>(&value);
     if (m == nullptr) return std::string("expected a matrix, got a ") + TypeName(value);
-    return CheckMatrix(cmd, *m, range_start_ms, range_step_ms);
+    return CheckMatrix(cmd, *m, range_start_ms, range_step_ms, range_end_ms);
   }
   const auto* v = std::get_if<promql::Vector>(&value);
   if (v == nullptr) return std::string("expected a vector, got a ") + TypeName(value);

@@ -18,9 +18,10 @@ bool AlmostEqual(double a, double b);
 // match, else a short description of the difference.
 std::string CheckAnnotations(const EvalCommand& cmd, const promql::Annotations& annos);
 
-// Checks a successful result's value. `range_start_ms`/`range_step_ms` place
-// expected matrix values (range evals and `expect range vector`).
+// Checks a successful result's value. `range_start_ms`/`range_step_ms`/
+// `range_end_ms` place expected matrix values (range evals and `expect range
+// vector`).
 std::string CheckValue(const EvalCommand& cmd, const promql::Value& value, bool expect_matrix,
-                       int64_t range_start_ms, int64_t range_step_ms, bool check_order);
+                       int64_t range_start_ms, int64_t range_step_ms, int64_t range_end_ms, bool check_order);
 
 }  // namespace cairn::promql_test

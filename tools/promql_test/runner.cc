@@ -87,7 +87,7 @@ class EvalRun {
   std::string Run(const promql::Expr& expr) {
     if (cmd_.range) {
       auto r = engine_.RangeQuery(q_, expr, cmd_.start_ms, cmd_.end_ms, cmd_.step_ms, opts_);
-      return Check(r, true, cmd_.start_ms, cmd_.step_ms, true);
+      return Check(r, true, cmd_.start_ms, cmd_.step_ms, cmd_.end_ms);
     }
     int64_t t = cmd_.expect_range_vector ? cmd_.rv_end_ms : cmd_.at_ms;
     if (std::string err = RunInstant(expr, t, "instant"); !err.empty()) return err;
@@ -116,7 +116,7 @@ class EvalRun {
   std::string RunInstant(const promql::Expr& expr, int64_t t, const std::string& what) {
     auto r = engine_.InstantQuery(q_, expr, t, opts_);
     if (r.ok()) instant_scalar_ = std::holds_alternative<promql::Scalar>(r->value);
-    std::string err = Check(r, cmd_.expect_range_vector, cmd_.rv_start_ms, cmd_.rv_step_ms, true);
+    std::string err = Check(r, cmd_.expect_range_vector, cmd_.rv_start_ms, cmd_.rv_step_ms, cmd_.rv_end_ms);
     return err.empty() ? err : what + ": " + err;
   }
 
@@ -130,11 +130,11 @@ class EvalRun {
       if (!((*m)[i - 1].metric < (*m)[i].metric)) return what + ": matrix not sorted";
     }
     bool as_scalar = instant_scalar_ || cmd_.expect_scalar.has_value();
-    std::string err = CheckValue(cmd_, AtTime(*m, t, as_scalar), false, 0, 0, false);
+    std::string err = CheckValue(cmd_, AtTime(*m, t, as_scalar), false, 0, 0, 0, false);
     return err.empty() ? err : what + ": " + err;
   }
 
-  std::string Check(const Result<promql::QueryResult>& r, bool matrix, int64_t start, int64_t step, bool annos) {
+  std::string Check(const Result<promql::QueryResult>& r, bool matrix, int64_t start, int64_t step, int64_t end) {
     if (cmd_.fail) {
       if (r.ok()) return "expected the query to fail, it succeeded";
       std::string msg = r.status().message();
@@ -146,10 +146,8 @@ class EvalRun {
       return "";
     }
     if (!r.ok()) return "unexpected error: " + r.status().ToString();
-    if (annos) {
-      if (std::string err = CheckAnnotations(cmd_, r->annotations); !err.empty()) return err;
-    }
-    return CheckValue(cmd_, r->value, matrix || cmd_.range, start, step, cmd_.ordered);
+    if (std::string err = CheckAnnotations(cmd_, r->annotations); !err.empty()) return err;
+    return CheckValue(cmd_, r->value, matrix || cmd_.range, start, step, end, cmd_.ordered);
   }
 
   const EvalCommand& cmd_;
