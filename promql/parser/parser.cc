@@ -14,6 +14,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
+#include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "promql/functions_table.h"
@@ -26,6 +29,11 @@ namespace cairn::promql::parser {
 namespace {
 
 constexpr int kPowPrec = 6;
+// Limits that keep recursion (here, in the checker and printer, and in the
+// engine) far from the end of a thread's stack, whatever the input. Real
+// queries stay far below them; Prometheus has none because Go stacks grow.
+constexpr int kMaxNesting = 256;      // nested parse levels (parens, unary, ^ chains, args)
+constexpr int kMaxTreeHeight = 1000;   // height of the resulting tree (long operator chains)
 constexpr double kMaxDurationSeconds = 9223372036.854775807;  // 2^63 ns
 
 int BinaryPrecedence(Tok t) {
@@ -216,9 +224,79 @@ class Parser {
 
   int32_t LastEnd() const { return idx_ == 0 ? 0 : toks_[idx_ - 1].end; }
 
+  // --- tree size limits -----------------------------------------------------
+
+  int Height(const ExprPtr& e) const {
+    if (!e) return 0;
+    auto it = heights_.find(e.get());
+    return it == heights_.end() ? 1 : it->second;
+  }
+  int Height(const Duration& d) const { return Height(d.expr); }
+
+  int ChildHeight(const Expr& e) const {
+    int h = 0;
+    auto take = [&](int v) { h = std::max(h, v); };
+    if (const auto* vs = e.As<VectorSelector>()) take(Height(vs->offset));
+    if (const auto* ms = e.As<MatrixSelector>()) {
+      take(Height(ms->range));
+      take(Height(ms->selector.offset));
+    }
+    if (const auto* sq = e.As<SubqueryExpr>()) {
+      take(Height(sq->expr));
+      take(Height(sq->range));
+      take(Height(sq->step));
+      take(Height(sq->offset));
+    }
+    if (const auto* p = e.As<ParenExpr>()) take(Height(p->expr));
+    if (const auto* u = e.As<UnaryExpr>()) take(Height(u->expr));
+    if (const auto* b = e.As<BinaryExpr>()) {
+      take(Height(b->lhs));
+      take(Height(b->rhs));
+    }
+    if (const auto* a = e.As<AggregateExpr>()) {
+      take(Height(a->expr));
+      take(Height(a->param));
+    }
+    if (const auto* c = e.As<Call>()) {
+      for (const auto& arg : c->args) take(Height(arg));
+    }
+    return h;
+  }
+
+  // MakeExpr plus the height bookkeeping behind kMaxTreeHeight.
+  template <typename T>
+  ExprPtr Node(T node, PosRange pos) {
+    ExprPtr e = MakeExpr(std::move(node), pos);
+    int h = ChildHeight(*e) + 1;
+    heights_[e.get()] = h;
+    if (h > kMaxTreeHeight) {
+      Error(pos.start, "expression is nested too deeply (more than " + std::to_string(kMaxTreeHeight) + " levels)");
+    }
+    return e;
+  }
+
+  // Counts one parse level for the life of the guard; fails past kMaxNesting.
+  class NestingGuard {
+   public:
+    explicit NestingGuard(Parser& p) : p_(p) {
+      if (++p_.nesting_ > kMaxNesting) {
+        p_.Error(p_.Peek().pos, "expression is nested too deeply (more than " + std::to_string(kMaxNesting) +
+                                    " levels)");
+      }
+    }
+    ~NestingGuard() { --p_.nesting_; }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+
+   private:
+    Parser& p_;
+  };
+
   // --- expressions ----------------------------------------------------------
 
   ExprPtr ParseExpr(int min_prec) {
+    NestingGuard guard(*this);
+    if (failed()) return nullptr;
     ExprPtr lhs = ParseUnary();
     while (!failed()) {
       Tok k = Peek().kind;
@@ -234,7 +312,7 @@ class Parser {
       PosRange pos{lhs->pos.start, rhs->pos.end};
       bin.lhs = std::move(lhs);
       bin.rhs = std::move(rhs);
-      lhs = MakeExpr(std::move(bin), pos);
+      lhs = Node(std::move(bin), pos);
     }
     return failed() ? nullptr : std::move(lhs);
   }
@@ -251,7 +329,7 @@ class Parser {
         return operand;
       }
       PosRange pos{start, operand->pos.end};
-      return MakeExpr(UnaryExpr{k == Tok::kSub ? UnaryOp::kSub : UnaryOp::kAdd, std::move(operand)}, pos);
+      return Node(UnaryExpr{k == Tok::kSub ? UnaryOp::kSub : UnaryOp::kAdd, std::move(operand)}, pos);
     }
     ExprPtr e = ParsePrimary();
     if (failed()) return nullptr;
@@ -266,14 +344,14 @@ class Parser {
         return ParseNumberLiteral();
       case Tok::kString: {
         Token s = Take();
-        return MakeExpr(StringLiteral{s.str}, {s.pos, s.end});
+        return Node(StringLiteral{s.str}, {s.pos, s.end});
       }
       case Tok::kLeftParen: {
         int32_t start = Take().pos;
         ExprPtr inner = ParseExpr(1);
         if (failed()) return nullptr;
         if (!Expect(Tok::kRightParen, "", "")) return nullptr;
-        return MakeExpr(ParenExpr{std::move(inner)}, {start, LastEnd()});
+        return Node(ParenExpr{std::move(inner)}, {start, LastEnd()});
       }
       case Tok::kLeftBrace:
         return ParseVectorSelector();
@@ -302,7 +380,7 @@ class Parser {
       Error(t.pos, t.str);
       return nullptr;
     }
-    return MakeExpr(NumberLiteral{t.number, t.kind == Tok::kDuration}, {t.pos, t.end});
+    return Node(NumberLiteral{t.number, t.kind == Tok::kDuration}, {t.pos, t.end});
   }
 
   // Arguments of a call or aggregation: `(` [expr {, expr}] `)`.
@@ -345,7 +423,7 @@ class Parser {
     }
     call.func = fn;
     call.return_type = fn->return_type;
-    return MakeExpr(std::move(call), {name.pos, LastEnd()});
+    return Node(std::move(call), {name.pos, LastEnd()});
   }
 
   ExprPtr ParseAggregate() {
@@ -386,7 +464,7 @@ class Parser {
     }
     if (want == 2) agg.param = std::move(args[0]);
     agg.expr = std::move(args[want - 1]);
-    return MakeExpr(std::move(agg), pos);
+    return Node(std::move(agg), pos);
   }
 
   bool ParseGroupingLabels(std::vector<std::string>& out) {
@@ -492,7 +570,7 @@ class Parser {
     }
     int32_t end = LastEnd();
     vs.text = std::string(in_.substr(start, end - start));
-    return MakeExpr(std::move(vs), {start, end});
+    return Node(std::move(vs), {start, end});
   }
 
   bool ParseLabelMatcher(storage::Matchers& out) {
@@ -579,7 +657,7 @@ class Parser {
         return nullptr;
       }
       PosRange pos{e->pos.start, rbracket.end};
-      return MakeExpr(MatrixSelector{std::move(*vs), std::move(range)}, pos);
+      return Node(MatrixSelector{std::move(*vs), std::move(range)}, pos);
     }
     if (Peek().kind != Tok::kColon) {
       Unexpected("subquery or range", "\":\" or \"]\"");
@@ -603,7 +681,7 @@ class Parser {
     Token rbracket = Take();
     PosRange pos{e->pos.start, rbracket.end};
     sq.expr = std::move(e);
-    return MakeExpr(std::move(sq), pos);
+    return Node(std::move(sq), pos);
   }
 
   ExprPtr ParseOffset(ExprPtr e) {
@@ -757,7 +835,7 @@ class Parser {
       // prints back as `offset (...)` and re-parses to the same tree.
       if (idx_ != before) {
         PosRange pos = atom->pos;
-        atom = MakeExpr(ParenExpr{std::move(atom)}, pos);
+        atom = Node(ParenExpr{std::move(atom)}, pos);
       }
     }
     out = ToDuration(std::move(atom));
@@ -773,7 +851,7 @@ class Parser {
     }
     if (sign == Tok::kAdd) return operand;
     PosRange pos{start, operand->pos.end};
-    return MakeExpr(UnaryExpr{UnaryOp::kSub, std::move(operand)}, pos);
+    return Node(UnaryExpr{UnaryOp::kSub, std::move(operand)}, pos);
   }
 
   bool CheckDurationRange(const Expr& e) {
@@ -786,6 +864,8 @@ class Parser {
   }
 
   ExprPtr ParseDurationExpr(int min_prec) {
+    NestingGuard guard(*this);
+    if (failed()) return nullptr;
     ExprPtr lhs;
     Tok k = Peek().kind;
     if (k == Tok::kAdd || k == Tok::kSub) {
@@ -816,7 +896,7 @@ class Parser {
         return nullptr;
       }
       PosRange pos{lhs->pos.start, rhs->pos.end};
-      lhs = MakeExpr(BinaryExpr{ToBinaryOp(k), std::move(lhs), std::move(rhs), false, std::nullopt}, pos);
+      lhs = Node(BinaryExpr{ToBinaryOp(k), std::move(lhs), std::move(rhs), false, std::nullopt}, pos);
     }
     return failed() ? nullptr : std::move(lhs);
   }
@@ -846,7 +926,7 @@ class Parser {
         call.args.push_back(ParseDurationExpr(1));
         if (failed()) return nullptr;
         if (!Expect(Tok::kRightParen, "duration expression", "\")\"")) return nullptr;
-        return MakeExpr(std::move(call), {name.pos, LastEnd()});
+        return Node(std::move(call), {name.pos, LastEnd()});
       }
       case Tok::kLeftParen: {
         int32_t start = Take().pos;
@@ -854,7 +934,7 @@ class Parser {
         if (failed()) return nullptr;
         if (!Expect(Tok::kRightParen, "duration expression", "\")\"")) return nullptr;
         if (inner->As<NumberLiteral>() != nullptr) return inner;
-        return MakeExpr(ParenExpr{std::move(inner)}, {start, LastEnd()});
+        return Node(ParenExpr{std::move(inner)}, {start, LastEnd()});
       }
       default:
         break;
@@ -868,6 +948,8 @@ class Parser {
   size_t idx_ = 0;
   Status err_;
   std::vector<std::string> error_contexts_;
+  std::unordered_map<const Expr*, int> heights_;
+  int nesting_ = 0;
 };
 
 }  // namespace

@@ -452,6 +452,24 @@ TEST(ParserErrors, TypeErrorsReadLikePrometheus) {
   EXPECT_EQ(ParseErr("foo{a=~\"(\"}").rfind("1:5: parse error: error parsing regexp: ", 0), 0u);
 }
 
+TEST(ParserErrors, HugeInputsFailCleanlyInsteadOfOverflowingTheStack) {
+  EXPECT_NE(ParseErr(std::string(100000, '(') + "1" + std::string(100000, ')')).find("nested too deeply"),
+            std::string::npos);
+  EXPECT_NE(ParseErr(std::string(100000, '-') + "1").find("nested too deeply"), std::string::npos);
+  std::string chain = "x";
+  for (int i = 0; i < 100000; ++i) chain += " + x";
+  EXPECT_NE(ParseErr(chain).find("nested too deeply"), std::string::npos);
+  std::string pow = "2";
+  for (int i = 0; i < 5000; ++i) pow += "^2";
+  EXPECT_NE(ParseErr(pow).find("nested too deeply"), std::string::npos);
+  std::string ok = "x";
+  for (int i = 0; i < 900; ++i) ok += " or x";
+  ExprPtr long_chain = MustParse(ok);
+  EXPECT_EQ(Format(*MustParse(Format(*long_chain))), Format(*long_chain));
+  std::string nested = std::string(200, '(') + "x" + std::string(200, ')');
+  EXPECT_TRUE(ExprEqual(*MustParse(nested), *MustParse(Pretty(*MustParse(nested)))));
+}
+
 TEST(ParserErrors, MultiLinePositions) {
   EXPECT_EQ(ParseErr("sum(\n  rate(x)\n)"),
             "2:8: parse error: expected type range vector in call to function \"rate\", got instant vector");
