@@ -53,6 +53,9 @@ Result<QueryResult> Engine::RangeQuery(storage::Queryable& queryable, const Expr
     return Status::InvalidArgument("invalid expression type \"" + std::string(ValueTypeName(type)) +
                                    "\" for range query, must be Scalar or instant Vector");
   }
+  if ((end_ms - start_ms) / step_ms + 1 > opts.max_samples) {
+    return Status::ResourceExhausted("query processing would load too many samples into memory in query execution");
+  }
   eval::Evaluator ev(queryable, opts, start_ms, end_ms, step_ms);
   QueryResult result;
   try {

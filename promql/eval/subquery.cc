@@ -27,6 +27,10 @@ RangeArg Evaluator::LoadSubqueryRange(const SubqueryExpr& sq, const Expr& e) {
   if (inner_start <= lo) inner_start += step;
   if (inner_start > hi2) return arg;
   int64_t inner_end = inner_start + FloorDiv(hi2 - inner_start, step) * step;
+  // Every inner step holds at least one value; refuse before allocating.
+  if ((inner_end - inner_start) / step + 1 > opts_.max_samples) {
+    Fail(Status::ResourceExhausted("query processing would load too many samples into memory in query execution"));
+  }
   Evaluator inner(queryable_, opts_, inner_start, inner_end, step);
   inner.SetQueryBounds(query_start_ms_, query_end_ms_, query_step_ms_);
   StepValue v = inner.Eval(*sq.expr);

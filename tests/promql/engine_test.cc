@@ -81,6 +81,15 @@ TEST_F(EngineTest, MaxSamplesLimit) {
   EXPECT_EQ(r.status().message(), "query processing would load too many samples into memory in query execution");
 }
 
+TEST_F(EngineTest, TooManyStepsFailBeforeAllocating) {
+  QueryOptions opts;
+  opts.max_samples = 1000;
+  auto r = engine_.RangeQuery(db_, *Parse("up"), 0, 10'000'000, 1000, opts);
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  auto sq = engine_.InstantQuery(db_, *Parse("max_over_time(up[100d:1s])"), 0, opts);
+  EXPECT_EQ(sq.status().code(), StatusCode::kResourceExhausted);
+}
+
 TEST_F(EngineTest, Timeout) {
   QueryOptions opts;
   opts.timeout = std::chrono::milliseconds(1);
