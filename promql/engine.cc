@@ -1,5 +1,8 @@
 #include "promql/engine.h"
 
+#include <new>
+#include <stdexcept>
+
 #include "promql/eval/evaluator.h"
 
 namespace cairn::promql {
@@ -38,6 +41,10 @@ Result<QueryResult> Engine::InstantQuery(storage::Queryable& queryable, const Ex
     }
   } catch (const eval::EvalAbort& abort) {
     return abort.status;
+  } catch (const std::bad_alloc&) {
+    return Status::ResourceExhausted("out of memory in query execution");
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("query execution failed: ") + e.what());
   }
   result.annotations = std::move(ev.annotations());
   result.stats = ev.stats();
@@ -74,6 +81,10 @@ Result<QueryResult> Engine::RangeQuery(storage::Queryable& queryable, const Expr
     result.value = std::move(m);
   } catch (const eval::EvalAbort& abort) {
     return abort.status;
+  } catch (const std::bad_alloc&) {
+    return Status::ResourceExhausted("out of memory in query execution");
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("query execution failed: ") + e.what());
   }
   result.annotations = std::move(ev.annotations());
   result.stats = ev.stats();
