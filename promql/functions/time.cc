@@ -47,6 +47,7 @@ enum class Part { kMinute, kHour, kDayOfMonth, kDayOfWeek, kDayOfYear, kDaysInMo
 template <Part P>
 double DatePart(double secs) {
   if (std::isnan(secs) || std::isinf(secs)) return secs;
+  if (std::fabs(secs) > 1e15) return NAN;  // beyond any calendar date we can represent
   int64_t s = static_cast<int64_t>(std::floor(secs));
   int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
   int64_t sod = s - days * 86400;
