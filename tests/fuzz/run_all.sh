@@ -11,6 +11,8 @@ if [ $# -ne 2 ]; then
 fi
 build_dir=$1
 seconds=$2
+# UBSan findings are recoverable in the fuzz build; make them fail the run.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 here=$(cd "$(dirname "$0")" && pwd)
 shopt -s nullglob
 targets=("$build_dir"/tests/fuzz/*_fuzz)
