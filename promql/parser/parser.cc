@@ -33,7 +33,7 @@ constexpr int kPowPrec = 6;
 // engine) far from the end of a thread's stack, whatever the input. Real
 // queries stay far below them; Prometheus has none because Go stacks grow.
 constexpr int kMaxNesting = 256;      // nested parse levels (parens, unary, ^ chains, args)
-constexpr int kMaxTreeHeight = 1000;   // height of the resulting tree (long operator chains)
+constexpr int kMaxTreeHeight = 1000;  // height of the resulting tree (long operator chains)
 constexpr double kMaxDurationSeconds = 9223372036.854775807;  // 2^63 ns
 
 int BinaryPrecedence(Tok t) {
