@@ -49,9 +49,50 @@ std::string FormatGoF(double v) {
 }
 
 std::string GoQuote(const std::string& s) {
-  // Labels::ToString quotes values exactly as Go's %q does: {x="..."}.
-  std::string text = storage::Labels{{"x", s}}.ToString();
-  return text.substr(3, text.size() - 4);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  auto hex_byte = [&](unsigned char c) {
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  };
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '\a': out += "\\a"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\v': out += "\\v"; break;
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        default:
+          if (c < 0x20 || c == 0x7f) {
+            hex_byte(c);
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    // A multi-byte UTF-8 sequence is copied when valid; each byte of an
+    // invalid one is escaped as \xNN, as Go's %q does.
+    size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    bool valid = len > 0 && i + len <= s.size();
+    for (size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+    if (valid && storage::IsValidUtf8(std::string_view(s).substr(i, len))) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      hex_byte(c);
+      ++i;
+    }
+  }
+  return out + "\"";
 }
 
 std::string GoLabelsString(const storage::Labels& ls) {

@@ -27,6 +27,12 @@ TEST(ValueFormatTest, GoFNeverUsesExponent) {
   EXPECT_EQ(FormatGoF(INFINITY), "+Inf");
 }
 
+TEST(ValueFormatTest, GoQuoteEscapesLikeGo) {
+  EXPECT_EQ(GoQuote("a\xc5z"), "\"a\\xc5z\"");
+  EXPECT_EQ(GoQuote("tab\there"), "\"tab\\there\"");
+  EXPECT_EQ(GoQuote("h\xc3\xa9"), "\"h\xc3\xa9\"");  // valid UTF-8 stays
+}
+
 TEST(ValueFormatTest, LabelsStringIncludesName) {
   storage::Labels ls{{"__name__", "up"}, {"job", "a\"b"}};
   EXPECT_EQ(GoLabelsString(ls), "{__name__=\"up\", job=\"a\\\"b\"}");
