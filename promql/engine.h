@@ -10,9 +10,10 @@
 // delayed __name__ removal.
 //
 // Errors: Status codes kExecution (evaluation failed, e.g. many-to-many
-// matching), kTimeout, kCanceled, kResourceExhausted (the max_samples limit;
-// message exactly as Prometheus'), kInvalidArgument (bad query parameters,
-// e.g. step <= 0).
+// matching), kTimeout, kCanceled, kResourceExhausted (the max_samples limit,
+// also hit up front by a range query or subquery with more steps than the
+// limit; message exactly as Prometheus'), kInvalidArgument (bad query
+// parameters, e.g. step <= 0). Nothing throws.
 //
 // Thread-safety: an Engine is immutable after construction and safe to share;
 // queries may run concurrently from any threads. The Expr and Queryable must
