@@ -13,7 +13,7 @@ build_pkgs=(
   clang libclang-rt-14-dev curl python3
 )
 peer_pkgs=(
-  prometheus victoria-metrics python3-snappy python3-protobuf
+  prometheus victoria-metrics python3-snappy python3-protobuf prometheus-node-exporter
 )
 
 want=()
