@@ -23,7 +23,9 @@ namespace cairn::promql::parser {
 
 // Parses and type-checks a PromQL expression (every experimental feature on:
 // duration expressions, anchored/smoothed, fill modifiers, experimental
-// functions and aggregators).
+// functions and aggregators). Unlike Prometheus it rejects trees nested more
+// than 256 levels or higher than 1000 nodes ("expression is nested too
+// deeply"), so that no input can exhaust a thread's stack.
 Result<ExprPtr> ParseExpr(std::string_view query);
 
 // Parses a series descriptor `name{a="b", ...}` (or `{__name__="name", ...}`,
