@@ -16,7 +16,8 @@
 #   SERVERS="cairn prometheus victoriametrics"
 #   CONCURRENCY=4 SEED=1 BATCH=4000   driver settings
 #   SETTLE=15                 seconds a data dir must keep its size before querying starts
-#   KEEP=1                    keep the temp dir (data dirs, logs, runs.tsv)
+#   PROFILE=name,name         afterwards, perf-profile Cairn answering these queries
+#   KEEP=1                    keep the temp dir (data dirs, logs, runs.tsv, perf data)
 set -euo pipefail
 {  # read whole before running: editing the file cannot change a running script
 
@@ -151,10 +152,27 @@ for name in $SERVERS; do
   echo "   loaded and settled in $(( $(date +%s) - t0 )) s; RSS $(awk '$1 == "VmRSS:" { print int($2 / 1024) }' \
     "/proc/$pid/status") MiB"
   ARGS+=("--server=$name,$url,$pid")
+  PID_OF[$name]=$pid
+  URL_OF[$name]=$url
 done
 
 echo "== querying (load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs)"
 python3 "$HERE/query/query_bench.py" "${ARGS[@]}" --end="$END_S" --ranges="$RANGES" --step="$STEP" \
   --reps="$REPS" --warmup="$WARMUP" --only="$ONLY" --tsv="$WORK/runs.tsv"
+
+# PROFILE=name,...: sample Cairn's CPU (perf, cpu-clock, flat by symbol) while it
+# answers those queries 3 more times over the longest range.
+if [ -n "${PROFILE:-}" ] && [ -n "${PID_OF[cairn]:-}" ] && command -v perf > /dev/null; then
+  longest=${RANGES##*,}
+  for q in ${PROFILE//,/ }; do
+    echo
+    echo "== perf profile of Cairn answering '$q' over $longest (3 runs; top symbols by self time)"
+    perf record -q -e cpu-clock -F 999 -p "${PID_OF[cairn]}" -o "$WORK/perf-$q.data" -- \
+      python3 "$HERE/query/query_bench.py" "--server=cairn,${URL_OF[cairn]},${PID_OF[cairn]}" \
+      --end="$END_S" --ranges="$longest" --step="$STEP" --reps=3 --warmup=0 --only="$q" > /dev/null 2>&1 || true
+    perf report -q -i "$WORK/perf-$q.data" --no-children --sort dso,symbol --percent-limit 1.5 --stdio \
+      2> /dev/null | grep -v '^$' | head -25 || true
+  done
+fi
 exit
 }
