@@ -13,6 +13,9 @@ void PutUvarint(std::string* out, uint64_t x) {
   out->push_back(static_cast<char>(x));
 }
 
+uint64_t ZigZag(int64_t x) { return (static_cast<uint64_t>(x) << 1) ^ static_cast<uint64_t>(x >> 63); }
+int64_t UnZigZag(uint64_t z) { return static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1); }
+
 void PutString(std::string* out, std::string_view s) {
   PutUvarint(out, s.size());
   out->append(s);
@@ -72,11 +75,15 @@ std::string EncodeSeries(const std::vector<RefSeries>& series) {
 
 std::string EncodeSamples(const std::vector<RefSample>& samples) {
   std::string out;
-  out.reserve(samples.size() * 16);
+  if (samples.empty()) return out;
+  out.reserve(samples.size() * 14 + 10);
+  // Timestamps are stored relative to the first one: a batch is usually one
+  // scrape, so the deltas take a byte or two instead of six.
+  const int64_t base = samples.front().t_ms;
+  PutUvarint(&out, ZigZag(base));
   for (const RefSample& s : samples) {
     PutUvarint(&out, s.ref);
-    // Zig-zag so negative timestamps stay short.
-    PutUvarint(&out, (static_cast<uint64_t>(s.t_ms) << 1) ^ static_cast<uint64_t>(s.t_ms >> 63));
+    PutUvarint(&out, ZigZag(static_cast<int64_t>(static_cast<uint64_t>(s.t_ms) - static_cast<uint64_t>(base))));
     const uint64_t bits = std::bit_cast<uint64_t>(s.v);
     for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
   }
@@ -103,13 +110,17 @@ Status DecodeSeries(std::string_view payload, std::vector<RefSeries>* out) {
 
 Status DecodeSamples(std::string_view payload, std::vector<RefSample>* out) {
   Decoder d(payload);
+  if (d.done()) return Status::OK();
+  uint64_t zbase;
+  if (!d.Uvarint(&zbase)) return Status::Corruption("wal: bad samples record");
+  const int64_t base = UnZigZag(zbase);
   while (!d.done()) {
     RefSample s;
     uint64_t zz, bits;
     if (!d.Uvarint(&s.ref) || !d.Uvarint(&zz) || !d.Fixed64(&bits)) {
       return Status::Corruption("wal: bad samples record");
     }
-    s.t_ms = static_cast<int64_t>(zz >> 1) ^ -static_cast<int64_t>(zz & 1);
+    s.t_ms = static_cast<int64_t>(static_cast<uint64_t>(base) + static_cast<uint64_t>(UnZigZag(zz)));
     s.v = std::bit_cast<double>(bits);
     out->push_back(s);
   }

@@ -160,13 +160,22 @@ TEST(WalRecordsTest, SeriesAndSamplesRoundTrip) {
   ASSERT_EQ(got_series.size(), 2u);
   EXPECT_EQ(got_series[0].ref, 7u);
   EXPECT_EQ(got_series[0].labels, series[0].labels);
-  std::vector<RefSample> samples{{7, -5, StaleNaN()}, {9, 1'764'000'000'000, 2.5}};
+  std::vector<RefSample> samples{{7, -5, StaleNaN()}, {9, 1'764'000'000'000, 2.5},
+                                 {9, INT64_MIN, 1}, {3, INT64_MAX, 2}};
   std::vector<RefSample> got;
   ASSERT_TRUE(DecodeSamples(EncodeSamples(samples), &got).ok());
-  ASSERT_EQ(got.size(), 2u);
+  ASSERT_EQ(got.size(), 4u);
   EXPECT_EQ(got[0].t_ms, -5);
   EXPECT_TRUE(IsStaleNaN(got[0].v));
   EXPECT_EQ(got[1].t_ms, 1'764'000'000'000);
+  EXPECT_EQ(got[2].t_ms, INT64_MIN);
+  EXPECT_EQ(got[3].t_ms, INT64_MAX);
+  EXPECT_EQ(got[3].ref, 3u);
+  // A one-scrape batch costs ~11 bytes per sample (ref, small delta, value).
+  std::vector<RefSample> scrape;
+  for (SeriesRef r = 1; r <= 100; ++r) scrape.push_back({r, 1'764'000'000'000 + static_cast<int64_t>(r), 1.0});
+  EXPECT_LE(EncodeSamples(scrape).size(), 100u * 11 + 10);
+  got.clear();
   EXPECT_FALSE(DecodeSamples("\x07\x01", &got).ok());
 }
 
