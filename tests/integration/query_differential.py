@@ -73,7 +73,8 @@ def build_queries(t_at, subquery_ranges_safe):
         q.append("%s by (mode) (rate(%s[5s]))" % (a, C_NODE))
         q.append("%s without (handler) (%s)" % (a, C_PROM))
     q += ["topk(3, %s)" % C_NODE, "bottomk(3, %s{mode=~\"idle|user|system\"})" % C_NODE,
-          "topk by (mode) (1, %s)" % C_NODE, "topk(2, process_resident_memory_bytes)",
+          "topk by (mode) (1, %s{mode=~\"idle|user|system\"})" % C_NODE,  # no ties (steal: 0 everywhere)
+          "topk(2, process_resident_memory_bytes)",
           "bottomk(1, go_goroutines)",
           "quantile(0.5, %s)" % C_NODE, "quantile by (mode) (0.9, %s)" % C_NODE,
           "quantile(0.25, go_goroutines)",
@@ -154,6 +155,41 @@ def build_queries(t_at, subquery_ranges_safe):
           "go_goroutines offset -2s", "delta(go_goroutines[10s] offset 3s)",
           "go_goroutines @ %.3f" % t_at, "rate(%s[5s] @ %.3f)" % (C_NODE, t_at),
           "go_goroutines @ end()", "max_over_time(go_goroutines[10s] @ start())"]
+    # Edge cases: NaN/Inf arithmetic, odd parameters, matching errors, name handling.
+    q += ["topk(0, go_goroutines)", "topk(-1, go_goroutines)", "bottomk(2.7, %s{mode=\"idle\"})" % C_NODE,
+          "topk(scalar(count(up)), %s{mode=\"user\"})" % C_NODE, "quantile(NaN, go_goroutines)",
+          "quantile(-0.5, go_goroutines)", "quantile(2, go_goroutines)",
+          "quantile_over_time(NaN, go_goroutines[10s])", "quantile_over_time(-1, go_goroutines[10s])",
+          "count_values(\"job\", up)", "count_values(\"le\", %s)" % HIST,
+          "count_values(\"v\", scrape_duration_seconds * 1e9)",
+          "count_values(\"v\", node_load1 / 3)", "count_values(\"v\", go_goroutines / 0)",
+          "sum by (__name__) ({__name__=~\"go_.*\"})", "count without () (up)", "max by (le) (%s)" % HIST,
+          "group by (job) ({job=~\".+\"})", "stddev(go_goroutines)", "stdvar by (job) (scrape_duration_seconds)",
+          "avg(go_goroutines / 0)", "sum(-go_goroutines / 0)", "max(go_goroutines * 0 / 0)",
+          "min(go_goroutines * 0 / 0 or up)", "%s * on (job) %s" % (C_NODE, C_NODE),
+          "up * on (job) group_left up", "up + on () group_left sum(up)",
+          "go_goroutines == bool on (job) go_threads", "go_goroutines > on (job, instance) go_threads",
+          "up / on (job) group_left () count by (job) (up)",
+          "timestamp(rate(%s[10s]))" % C_NODE, "timestamp(sum(up))", "timestamp(vector(1))",
+          "round(-node_load1, 0.3)", "round(go_goroutines, -10)", "round(node_load1, 0)",
+          "-0 * go_goroutines", "sgn(go_goroutines - go_goroutines)", "sqrt(0 * go_goroutines)",
+          "ln(0 * go_goroutines)", "clamp_min(go_goroutines / 0, 5)", "clamp_max(-go_goroutines / 0, 5)",
+          "scalar(up)", "scalar(vector(2)) ^ 0.5", "absent(up{job=\"nope\"}) * 2",
+          "sort(node_load1 * 0 / 0 or %s{mode=\"idle\"})" % C_NODE,
+          "label_replace(up, \"__name__\", \"renamed\", \"job\", \"node\")",
+          "label_replace(rate(%s[5s]), \"__name__\", \"x_$1\", \"mode\", \"(.*)\")" % C_NODE,
+          "label_join(up, \"__name__\", \"_\", \"job\")",
+          # (counters that start near zero only with windows inside the data: when a window reaches
+          # before the first sample, 2.42 extrapolates to the counter's zero point up to 1.1 intervals,
+          # 3.x only up to half an interval)
+          "increase(%s[8s])" % C_PROM, "increase(%s[30s])" % C_NODE, "rate(%s[20s])" % C_NODE,
+          "irate(go_goroutines[10s])",
+          "delta(%s[10s])" % C_NODE, "deriv(up[10s])", "rate(up[10s])",
+          "predict_linear(up[10s], 100)", "changes(up[20s])", "resets(up[20s])",
+          "stddev_over_time(%s[10s])" % C_NODE, "avg_over_time(%s[10s])" % C_NODE,
+          "sum_over_time(go_goroutines[1s])", "count_over_time(go_goroutines[500ms])",
+          "last_over_time(node_load1[2s])", "min_over_time(up[10s]) offset 1m",
+          "max_over_time(go_goroutines[10s:])", "min_over_time(go_goroutines[10s:3s] @ end())"]
     if subquery_ranges_safe:
         q += ["max_over_time(rate(%s[5s])[20s:2s])" % C_NODE,
               "avg_over_time(irate(%s[5s])[10s:1s])" % C_PROM,
