@@ -11,12 +11,16 @@ and never on a sample timestamp (the millisecond phase is chosen as far as
 possible from every scrape's phase), so that 2.42's closed and 3.x's left-open
 range windows select the same samples. Results are compared by label set and
 value (1e-9 relative, NaN == NaN); errors must have the same errorType.
-Prints every differing query and `differential: N agree, M differ`; fails on any
-difference not in ALLOWED_DIFFERENCES.
+Every expression also goes through /api/v1/format_query on both (same text), and
+the series/labels/label-values endpoints are compared on series present from the
+first scrape on. Prints every differing query and `differential: N agree, M
+differ`; fails on any difference not in ALLOWED_DIFFERENCES.
 """
+import json
 import os
 import sys
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import harness  # noqa: E402
@@ -222,6 +226,66 @@ def best_phase(phases):
     return max(range(1000), key=lambda f: (min(dist(f, p) for p in phases), -f))
 
 
+def post_form(url, params):
+    r = harness.http_request("POST", url, urllib.parse.urlencode(params).encode(),
+                             {"Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        env = json.loads(r.body)
+    except ValueError:
+        env = {"unparsable": r.body[:200]}
+    return r.status, env
+
+
+def compare_formatting(prom_url, cairn_url, queries):
+    """/api/v1/format_query must print every expression as Prometheus does. Returns #differences."""
+    agree, differ = 0, 0
+    for expr in queries:
+        want = post_form(prom_url + "/api/v1/format_query", [("query", expr)])
+        got = post_form(cairn_url + "/api/v1/format_query", [("query", expr)])
+        same = want[0] == got[0] and want[1].get("status") == got[1].get("status")
+        same = same and want[1].get("data") == got[1].get("data") and want[1].get("errorType") == got[1].get(
+            "errorType")
+        if same:
+            agree += 1
+            continue
+        differ += 1
+        print("DIFF format_query %s\n    want HTTP %d %r\n    got  HTTP %d %r" % (expr, want[0], want[1],
+                                                                                   got[0], got[1]))
+    print("format_query: %d agree, %d differ" % (agree, differ))
+    return differ
+
+
+def compare_metadata(prom_url, cairn_url, start, end):
+    """Series/label endpoints on series present from the first scrape on. Returns #differences."""
+    window = [("start", "%.3f" % start), ("end", "%.3f" % end)]
+    calls = [("/api/v1/series", [("match[]", "up")]),
+             ("/api/v1/series", [("match[]", '{job="node"}')]),
+             ("/api/v1/series", [("match[]", C_NODE), ("match[]", "go_goroutines")]),
+             ("/api/v1/labels", [("match[]", '{job="node"}')]),
+             ("/api/v1/labels", [("match[]", C_NODE)]),
+             ("/api/v1/label/__name__/values", [("match[]", '{job="node"}')]),
+             ("/api/v1/label/mode/values", [("match[]", C_NODE)]),
+             ("/api/v1/label/job/values", [("match[]", "up")]),
+             ("/api/v1/label/le/values", [("match[]", HIST)])]
+    differ = 0
+    for path, params in calls:
+        results = []
+        for base in (prom_url, cairn_url):
+            q = urllib.parse.urlencode(params + window)
+            r = harness.http_get(base + path + "?" + q)
+            data = json.loads(r.body).get("data") if r.status == 200 else None
+            if path == "/api/v1/series" and isinstance(data, list):
+                data = sorted(json.dumps(d, sort_keys=True) for d in data)
+            results.append((r.status, data))
+        check(results[0][0] == 200 and results[0][1], "prometheus %s %s: %r" % (path, params, results[0]))
+        if results[0] != results[1]:
+            differ += 1
+            print("DIFF %s %s\n    want %s\n    got  %s" % (path, params, promql_diff._short(results[0][1]),
+                                                              promql_diff._short(results[1][1])))
+    print("metadata endpoints: %d agree, %d differ" % (len(calls) - differ, differ))
+    return differ
+
+
 def main(env):
     prom_bin = env.binary("prometheus")
     node_bin = env.binary("prometheus-node-exporter") if not env.args.node_exporter else env.args.node_exporter
@@ -329,13 +393,15 @@ remote_write:
                 differ += 1
     print("differential: %d agree, %d differ (%d more allowed) over %d expressions in %.1fs" %
           (agree, differ, allowed, len(queries), time.time() - t0), flush=True)
+    differ += compare_formatting(reader.url, cairn.url, queries)
+    differ += compare_metadata(reader.url, cairn.url, first_ms / 1e3, t_late)
     print("prometheus answers: %d with data, %d empty, %d errors; empty: %s" %
           (len(kinds["data"]), len(kinds["empty"]), len(kinds["error"]), sorted(set(kinds["empty"]))))
     check(len(kinds["data"]) >= 0.85 * (agree + differ + allowed),
           "too few evaluations return data; are the scraped metric names right?")
     check(reader.stop() == 0, "prometheus (reader) did not stop cleanly")
     cairn.stop()
-    check(differ == 0, "%d query evaluations differ from Prometheus 2.42" % differ)
+    check(differ == 0, "%d answers differ from Prometheus 2.42" % differ)
 
 
 if __name__ == "__main__":
