@@ -12,6 +12,7 @@ seconds start/end/step aligned to step, instant queries) with exact values, erro
 (bad PromQL -> 400 bad_data JSON envelope, >11,000 points -> 400, end < start -> 400),
 and X-Grafana-* / X-Dashboard-UID / X-Panel-Id headers plus unknown params tolerated.
 """
+import gzip
 import json
 import os
 import re
@@ -41,6 +42,7 @@ GRAFANA_HEADERS = {
     "X-Grafana-To-Expr": "now",
     "X-Datasource-Uid": "cairn-ds",
     "User-Agent": "Grafana/10.4.0",
+    "Accept-Encoding": "gzip",  # Go's transport adds it and inflates transparently
 }
 TS_RE = re.compile(r"-?\d+(\.\d{3})?$")
 
@@ -49,6 +51,7 @@ class Client:
     def __init__(self, base):
         self.base = base
         self.calls = 0
+        self.gzipped = 0
 
     def send(self, method, path, params, want_status=200, headers=None):
         """Sends like Grafana (POST = form body) and returns the checked envelope."""
@@ -63,12 +66,22 @@ class Client:
             r = harness.http_request("POST", self.base + path, q.encode(), h)
         what = "%s %s %s" % (method, path, params)
         check(r.status == want_status, "%s: HTTP %d, want %d: %s" % (what, r.status, want_status, r.text()[:300]))
+        body = r.body
+        if r.headers.get("content-encoding", "") == "gzip":
+            self.gzipped += 1
+            try:
+                body = gzip.decompress(body)
+            except OSError as e:
+                raise harness.Failure("%s: bad gzip body: %s" % (what, e))
+        else:
+            check(not r.headers.get("content-encoding"), "%s: content encoding %r" % (
+                what, r.headers.get("content-encoding")))
         ctype = r.headers.get("content-type", "")
         check(ctype.startswith("application/json"), "%s: content type %r" % (what, ctype))
         try:
-            env = json.loads(r.body)
+            env = json.loads(body)
         except ValueError:
-            raise harness.Failure("%s: body is not JSON: %r" % (what, r.body[:200]))
+            raise harness.Failure("%s: body is not JSON: %r" % (what, body[:200]))
         check(isinstance(env, dict), "%s: envelope is not an object" % what)
         for k in ("warnings", "infos"):
             if k in env:
@@ -221,7 +234,8 @@ def main(env):
         e = c.send(method, "/api/v1/query_range", [("query", "up"), ("start", str(t0)),
                                                    ("end", str(t0 + 10)), ("step", "0")], want_status=400)
         check(e["errorType"] == "bad_data", "zero step: %r" % e)
-    log("%d Grafana requests answered with the expected shapes; panel returned %d points" % (c.calls, n_points))
+    log("%d Grafana requests answered with the expected shapes (%d gzipped); panel returned %d points" %
+        (c.calls, c.gzipped, n_points))
     cairn.stop()
 
 
