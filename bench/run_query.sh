@@ -115,6 +115,7 @@ echo "query bench: SERIES=$SERIES HOURS=$HOURS RANGES=$RANGES STEP=$STEP REPS=$R
   "start_ms=$START_MS end_s=$END_S work=$WORK"
 
 ARGS=()
+NAMES=()
 for name in $SERVERS; do
   case $name in
     cairn) bin=$CAIRN ;;
@@ -123,22 +124,28 @@ for name in $SERVERS; do
     *) echo "unknown server $name" >&2; exit 2 ;;
   esac
   if [ -z "$bin" ] || [ ! -x "$bin" ]; then echo "== $name: no binary, skipped"; continue; fi
-  data=$WORK/$name-data
-  mkdir -p "$data"
+  mkdir -p "$WORK/$name-data"
   port=$(pick_port)
-  url=http://127.0.0.1:$port
-  cmd=$(launch "$name" "$data" "$port")
+  cmd=$(launch "$name" "$WORK/$name-data" "$port")
   echo "== $name: $cmd"
   $cmd >> "$WORK/$name.log" 2>&1 &
-  pid=$!
-  STARTED+=("$pid")
+  PID_OF[$name]=$!
+  URL_OF[$name]=http://127.0.0.1:$port
+  STARTED+=("$!")
+  NAMES+=("$name")
   ready=/-/ready; [ "$name" = victoriametrics ] && ready=/health
-  await_200 "$url$ready" "$pid" || { tail -20 "$WORK/$name.log" >&2; exit 1; }
+  await_200 "${URL_OF[$name]}$ready" "$!" || { tail -20 "$WORK/$name.log" >&2; exit 1; }
+done
+
+# Loads one server (driver, flush, settle); runs in the background, one per server.
+# Ingest speed is not measured here, so the servers load at the same time.
+load_one() {
+  local name=$1 url=${URL_OF[$1]} t0 i
   t0=$(date +%s)
   "$DRIVER" --url="$url/api/v1/write" --series="$SERIES" --hours="$HOURS" --concurrency="$CONCURRENCY" \
     --seed="$SEED" --batch="$BATCH" --start-ms="$START_MS" --quiet > "$WORK/$name.driver" || \
     echo "   WARNING: not every sample was acknowledged by $name"
-  echo "   driver: $(cat "$WORK/$name.driver")"
+  echo "   $name driver: $(cat "$WORK/$name.driver")"
   [ "$name" = victoriametrics ] && curl -s -o /dev/null --max-time 300 "$url/internal/force_flush"
   # Prometheus cuts its head into 2 h blocks on a 1-minute timer once the head spans
   # more than 3 h; let that happen before timing queries, not during them.
@@ -148,12 +155,20 @@ for name in $SERVERS; do
       sleep 1
     done
   fi
-  await_quiet_dir "$data"
-  echo "   loaded and settled in $(( $(date +%s) - t0 )) s; RSS $(awk '$1 == "VmRSS:" { print int($2 / 1024) }' \
-    "/proc/$pid/status") MiB"
-  ARGS+=("--server=$name,$url,$pid")
-  PID_OF[$name]=$pid
-  URL_OF[$name]=$url
+  await_quiet_dir "$WORK/$name-data"
+  echo "   $name loaded and settled in $(( $(date +%s) - t0 )) s"
+}
+LOADERS=()
+for name in "${NAMES[@]}"; do
+  load_one "$name" &
+  LOADERS+=("$!")
+done
+for p in "${LOADERS[@]}"; do wait "$p"; done
+for name in "${NAMES[@]}"; do
+  # The others may still have been busy when one settled: settle all once more.
+  await_quiet_dir "$WORK/$name-data"
+  echo "   $name RSS $(awk '$1 == "VmRSS:" { print int($2 / 1024) }' "/proc/${PID_OF[$name]}/status") MiB"
+  ARGS+=("--server=$name,${URL_OF[$name]},${PID_OF[$name]}")
 done
 
 echo "== querying (load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs)"
