@@ -200,7 +200,13 @@ def build_queries(t_at, subquery_ranges_safe):
               "rate(sum(%s)[15s:1s])" % C_NODE]
     # Errors must be errors on both sides (bad_data), whatever the evaluation time.
     q += ["rate(go_goroutines)", "sum(", "up[5s]", "foo{", "histogram_quantile(0.5)",
-          "label_replace(up, \"x\", \"y\", \"job\", \"(\")"]
+          "label_replace(up, \"x\", \"y\", \"job\", \"(\")",
+          "sum(up) by (job) without (x)", "topk(up, up)", "count_values(1, up)", "quantile(\"a\", up)",
+          "label_replace(up, \"a\", \"b\", \"c\")", "absent(1)", "vector(\"a\")", "time(1)", "1 and 1",
+          "up and bool up", "{}", "{__name__=\"\"}", "1 < 2", "up + on (job) group_left 1",
+          "rate(sum(up))", "up[5s] offset 1s", "up @ 1 offset 1s", "up offset 1s @ 1", "-{__name__=\"up\"}",
+          "sum(up offset 1h30m)", "up{job=\"node\"} > bool 0 unless up{job=\"x\"}", "up[5s:1s] offset -1s",
+          "rate(up[5s:1s])", "sum by (job) (rate(up[1x]))", "max_over_time((up)[10s:])"]
     # (not "1bad" as a label_replace target: 2.42 rejects it, 3.x accepts UTF-8 label names)
     return q
 
