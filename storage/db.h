@@ -10,9 +10,14 @@
 //   Queries merge on-disk chunks, head chunks and out-of-order data, drop
 //             duplicates and apply deletion tombstones.
 //
-// Limits (by design, for now): duplicate detection sees head-resident data
-// only (open chunk, OOO buffer); an old sample whose timestamp is already in
-// an on-disk chunk is stored, and reads keep the earlier-written value. Series
+// Duplicates: a sample whose timestamp is already stored, in the head or in
+// a chunk in RocksDB, fails Append with DuplicateSample when its value bits
+// differ and is dropped silently when they match. Only samples at or before
+// the newest timestamp a series has persisted read RocksDB for this (the
+// in-order path does not). Two appenders racing to write the same new
+// out-of-order timestamp can both pass Append; the later one is then dropped
+// at Commit (counted in duplicate_samples_total), and reads always show one
+// sample per timestamp (the earlier-written). Series
 // are never dropped from the index or the head map, so churned series cost
 // memory until their labels leave `series` (they currently never do).
 //
@@ -34,6 +39,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -130,6 +136,9 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   Status LoadChunks(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms, ChunkStore::Reader* reader,
                     std::vector<head::ChunkData>* chunks, std::vector<Sample>* ooo) const;
   bool HasData(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms, ChunkStore::Reader* reader) const;
+  // Value bits of the sample of `ref` at `t_ms` in RocksDB chunks, or nullopt
+  // when none holds one. Unavailable after Close.
+  Result<std::optional<uint64_t>> FindOnDisk(SeriesRef ref, int64_t t_ms) const;
   std::vector<Interval> TombstonesFor(SeriesRef ref) const;
   void NoteTimeRange(int64_t min_t_ms, int64_t max_t_ms);
 

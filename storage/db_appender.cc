@@ -21,6 +21,17 @@ Result<SeriesRef> DBAppender::Append(SeriesRef ref, const Labels& labels, int64_
     return Status::DuplicateSample("duplicate sample for timestamp " + std::to_string(t_ms) +
                                    " with a different value");
   }
+  if (series->MayBeOnDisk(t_ms)) {
+    // Out-of-order path only: the timestamp may be in a persisted chunk.
+    auto bits = db_->FindOnDisk(ref, t_ms);
+    if (!bits.ok()) return bits.status();
+    if (bits->has_value()) {
+      if (**bits == std::bit_cast<uint64_t>(v)) return ref;  // identical resend: already stored
+      db_->duplicate_samples_total_.fetch_add(1, std::memory_order_relaxed);
+      return Status::DuplicateSample("duplicate sample for timestamp " + std::to_string(t_ms) +
+                                     " with a different value");
+    }
+  }
   pending_.push_back({series, t_ms, v});
   records_.push_back({ref, t_ms, v});
   return ref;

@@ -1,6 +1,7 @@
 // DB's read path: gathering a series' chunks from head and disk, merging
 // them into one sample sequence, and remote read's chunk selection.
 #include <algorithm>
+#include <bit>
 
 #include "storage/chunk/xor_chunk.h"
 #include "storage/db.h"
@@ -60,6 +61,25 @@ bool DB::HasData(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms, ChunkStore::
   if (TombstonesFor(ref).empty()) return reader->HasData(ref);
   std::vector<Sample> samples;
   return LoadSamples(ref, min_t_ms, max_t_ms, reader, &samples).ok() && !samples.empty();
+}
+
+Result<std::optional<uint64_t>> DB::FindOnDisk(SeriesRef ref, int64_t t_ms) const {
+  // Held shared so Close cannot release store_ underneath.
+  auto lock = LockForCommit();
+  if (closed_ || !store_) return Status::Unavailable("storage is closed");
+  std::vector<head::ChunkData> chunks;
+  CAIRN_RETURN_IF_ERROR(store_->NewReader(t_ms, t_ms)->Read(ref, &chunks));
+  for (const head::ChunkData& c : chunks) {
+    if (t_ms < c.min_t_ms || t_ms > c.max_t_ms) continue;
+    chunk::XorIterator it(c.data);
+    while (it.Next()) {
+      const Sample s = it.At();
+      if (s.t_ms == t_ms) return std::optional<uint64_t>(std::bit_cast<uint64_t>(s.v));
+      if (s.t_ms > t_ms) break;
+    }
+    if (!it.status().ok()) return it.status().WithContext("series " + std::to_string(ref));
+  }
+  return std::optional<uint64_t>();
 }
 
 Result<std::unique_ptr<ChunkSeriesSet>> DB::SelectChunks(int64_t min_t_ms, int64_t max_t_ms,

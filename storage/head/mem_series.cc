@@ -74,6 +74,20 @@ bool MemSeries::FindLocked(int64_t t_ms, uint64_t* bits) const {
     *bits = std::bit_cast<uint64_t>(it->v);
     return true;
   }
+  // Closed chunks on their way to RocksDB (usually none: ApplySamples writes
+  // them before it returns).
+  for (const ClosedChunk& c : unflushed_) {
+    if (t_ms < c.min_t_ms || t_ms > c.max_t_ms) continue;
+    chunk::XorIterator ci(c.data);
+    while (ci.Next()) {
+      const Sample s = ci.At();
+      if (s.t_ms == t_ms) {
+        *bits = std::bit_cast<uint64_t>(s.v);
+        return true;
+      }
+      if (s.t_ms > t_ms) break;
+    }
+  }
   return false;
 }
 
@@ -138,7 +152,12 @@ void MemSeries::ForgetFlushed(int64_t min_t_ms, uint64_t id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = std::find_if(unflushed_.begin(), unflushed_.end(),
                          [&](const ClosedChunk& c) { return c.min_t_ms == min_t_ms && c.id == id; });
-  if (it != unflushed_.end()) unflushed_.erase(it);
+  if (it != unflushed_.end()) {
+    if (it->max_t_ms > disk_max_t_.load(std::memory_order_relaxed)) {
+      disk_max_t_.store(it->max_t_ms, std::memory_order_relaxed);
+    }
+    unflushed_.erase(it);
+  }
   if (unflushed_.empty()) unflushed_.shrink_to_fit();
 }
 
@@ -220,6 +239,9 @@ Status MemSeries::RestoreCheckpoint(std::string_view in) {
   head_ = std::move(chunk).value();
   ooo_ = std::move(ooo);
   max_t_.store(max_t, std::memory_order_relaxed);
+  // Chunks closed before the checkpoint are in RocksDB, all at or before the
+  // newest in-order timestamp or inside closed OOO chunks below it.
+  if (max_t > disk_max_t_.load(std::memory_order_relaxed)) disk_max_t_.store(max_t, std::memory_order_relaxed);
   dirty_ = false;
   return Status::OK();
 }

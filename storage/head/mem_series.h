@@ -9,8 +9,10 @@
 // as Prometheus' head blocks are). Older samples go to the OOO buffer, kept
 // sorted, and leave as their own chunks (split at 2 h boundaries) once it holds
 // `samples_per_chunk` samples. A sample whose timestamp is already in the head
-// (open chunk or OOO buffer) is a duplicate: identical bits are ignored,
-// different bits are a conflict. Older on-disk chunks are not consulted.
+// (open chunk, OOO buffer or a closed chunk not yet on disk) is a duplicate:
+// identical bits are ignored, different bits are a conflict. Chunks already
+// in RocksDB are not consulted here; MayBeOnDisk() tells the DB when it must
+// look there (see DB and DBAppender::Append).
 // Thread-safety: all methods lock the series' mutex; safe from any thread.
 #pragma once
 
@@ -69,6 +71,10 @@ class MemSeries {
 
   // Drops a closed chunk once RocksDB holds it.
   void ForgetFlushed(int64_t min_t_ms, uint64_t id);
+  // False when no chunk this series wrote to RocksDB can hold `t_ms` (it is
+  // newer than every persisted chunk); lock-free. After RestoreCheckpoint it
+  // conservatively covers everything up to the restored newest timestamp.
+  bool MayBeOnDisk(int64_t t_ms) const { return t_ms <= disk_max_t_.load(std::memory_order_relaxed); }
 
   // Head data overlapping [min_t_ms, max_t_ms].
   HeadSnapshot Snapshot(int64_t min_t_ms, int64_t max_t_ms) const;
@@ -102,6 +108,9 @@ class MemSeries {
   // Conflicts() to skip locking for the usual in-order append.
   std::atomic<int64_t> max_t_{INT64_MIN};
   bool dirty_ = false;                   // guarded by mu_; changed since checkpoint
+  // Upper bound of the timestamps in this series' chunks in RocksDB (never
+  // lowered); written under mu_, read without it by MayBeOnDisk().
+  std::atomic<int64_t> disk_max_t_{INT64_MIN};
 };
 
 }  // namespace cairn::storage::head

@@ -170,6 +170,70 @@ TEST_F(DBTest, DuplicateTimestampRejectedOnlyWhenValueDiffers) {
   EXPECT_EQ(db_->Stats().duplicate_samples_total, 1u);
 }
 
+// Appends one sample in its own appender; returns Append's status (Commit
+// must succeed whenever Append did).
+Status AppendOne(DB& db, const Labels& ls, int64_t t, double v) {
+  auto app = db.NewAppender();
+  auto r = app->Append(0, ls, t, v);
+  if (!r.ok()) return r.status();
+  return app->Commit();
+}
+
+TEST_F(DBTest, ConflictWithFlushedChunkIsRejectedAndIdenticalResendAccepted) {
+  opts_.samples_per_chunk = 10;
+  Open();
+  Add(Series("f"), Range(kT0, 1000, 35));  // three chunks closed and written to RocksDB
+  // kT0 + 5 s lives only in a persisted chunk now.
+  const Status conflict = AppendOne(*db_, Series("f"), kT0 + 5000, 1234);
+  EXPECT_EQ(conflict.code(), StatusCode::kDuplicateSample) << conflict.ToString();
+  EXPECT_TRUE(AppendOne(*db_, Series("f"), kT0 + 5000, 5).ok());  // same value bits
+  // A new out-of-order timestamp between stored ones is still accepted.
+  EXPECT_TRUE(AppendOne(*db_, Series("f"), kT0 + 5500, 77).ok());
+  const auto got = Read(Series("f"));
+  ASSERT_EQ(got.size(), 36u);
+  EXPECT_EQ(got[5].t_ms, kT0 + 5000);
+  EXPECT_EQ(got[5].v, 5);
+  EXPECT_EQ(got[6].v, 77);
+  EXPECT_EQ(db_->Stats().duplicate_samples_total, 1u);
+}
+
+TEST_F(DBTest, ConflictAfterReopenIsRejectedAndStoredValueStays) {
+  opts_.samples_per_chunk = 10;
+  Open();
+  Add(Series("o"), Range(kT0, 1000, 25));  // two closed chunks on disk, five in the open chunk
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  for (int64_t i : {3, 12, 22}) {  // closed chunk, closed chunk, checkpointed open chunk
+    const Status st = AppendOne(*db_, Series("o"), kT0 + i * 1000, -1);
+    EXPECT_EQ(st.code(), StatusCode::kDuplicateSample) << i << " " << st.ToString();
+    EXPECT_TRUE(AppendOne(*db_, Series("o"), kT0 + i * 1000, static_cast<double>(i)).ok()) << i;
+  }
+  // Conflicts are also caught when the value differs only in NaN payload bits.
+  const double odd_nan = std::bit_cast<double>(uint64_t{0x7ff8000000000123});
+  EXPECT_EQ(AppendOne(*db_, Series("o"), kT0 + 1000, odd_nan).code(), StatusCode::kDuplicateSample);
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  const auto got = Read(Series("o"));
+  ASSERT_EQ(got.size(), 25u);
+  for (int i = 0; i < 25; ++i) {
+    EXPECT_EQ(got[i].t_ms, kT0 + i * 1000);
+    EXPECT_EQ(got[i].v, i);
+  }
+}
+
+TEST_F(DBTest, ConflictWithOutOfOrderChunkOnDiskIsRejected) {
+  opts_.samples_per_chunk = 4;
+  Open();
+  Add(Series("q"), {{kT0 + 100'000, 1}});
+  Add(Series("q"), Range(kT0, 1000, 8, 10));  // two OOO chunks, written to RocksDB
+  ASSERT_TRUE(db_->Checkpoint().ok());
+  EXPECT_EQ(AppendOne(*db_, Series("q"), kT0 + 2000, 0).code(), StatusCode::kDuplicateSample);
+  EXPECT_TRUE(AppendOne(*db_, Series("q"), kT0 + 2000, 12).ok());
+  const auto got = Read(Series("q"));
+  ASSERT_EQ(got.size(), 9u);
+  EXPECT_EQ(got[2].v, 12);
+}
+
 TEST_F(DBTest, ReopenAfterCloseKeepsHeadAndClosedChunks) {
   Open();
   Add(Series("r"), Range(kT0, 15000, 1000));  // spans 4h+: several closed chunks and an open one
