@@ -73,7 +73,10 @@ head::MemSeries* DB::GetOrCreateMemSeries(SeriesRef ref) {
   HeadShard& shard = head_shards_[ref % kShards];
   std::lock_guard<std::mutex> lock(shard.mu);
   auto& slot = shard.series[ref];
-  if (!slot) slot = std::make_unique<head::MemSeries>(ref, opts_.samples_per_chunk);
+  if (!slot) {
+    slot = std::make_unique<head::MemSeries>(ref, opts_.samples_per_chunk, &head_chunks_);
+    head_series_.fetch_add(1, std::memory_order_relaxed);
+  }
   return slot.get();
 }
 
@@ -210,7 +213,10 @@ Status DB::ApplyRetention() {
       CAIRN_RETURN_IF_ERROR(store_->DropDay(day));
       dropped = true;
     }
-    if (dropped) time_retentions_total_.fetch_add(1, std::memory_order_relaxed);
+    if (dropped) {
+      time_retentions_total_.fetch_add(1, std::memory_order_relaxed);
+      RecomputeMinTime();
+    }
   }
   if (opts_.retention_bytes > 0) {
     uint64_t total = store_->DiskBytes() + wal_->DiskBytes();
@@ -223,28 +229,32 @@ Status DB::ApplyRetention() {
       total = b > total ? 0 : total - b;
       dropped = true;
     }
-    if (dropped) size_retentions_total_.fetch_add(1, std::memory_order_relaxed);
+    if (dropped) {
+      size_retentions_total_.fetch_add(1, std::memory_order_relaxed);
+      RecomputeMinTime();
+    }
   }
   return Status::OK();
 }
 
+void DB::RecomputeMinTime() {
+  // Commits paused, so no sample lands between the walk and the store. This
+  // walks every series, but only after retention dropped a partition.
+  std::lock_guard<std::mutex> gate(commit_gate_);
+  std::unique_lock<std::shared_mutex> lock(commit_mu_);
+  int64_t oldest = INT64_MAX;
+  if (const auto days = store_->Days(); !days.empty()) oldest = days.front() * 86'400'000;
+  for (const head::MemSeries* m : AllMemSeries()) {
+    int64_t lo, hi;
+    if (m->Bounds(&lo, &hi)) oldest = std::min(oldest, lo);
+  }
+  if (oldest != INT64_MAX) min_time_ms_.store(oldest);
+}
+
 DBStats DB::Stats() const {
   DBStats s;
-  uint64_t chunks = 0;
-  bool head_any = false;
-  int64_t head_min = INT64_MAX, head_max = INT64_MIN;
-  const auto all = AllMemSeries();
-  for (const head::MemSeries* m : all) {
-    chunks += m->NumChunks();
-    int64_t lo, hi;
-    if (m->Bounds(&lo, &hi)) {
-      head_any = true;
-      head_min = std::min(head_min, lo);
-      head_max = std::max(head_max, hi);
-    }
-  }
-  s.head_series = all.size();
-  s.chunks_in_head = chunks;
+  s.head_series = head_series_.load(std::memory_order_relaxed);
+  s.chunks_in_head = static_cast<uint64_t>(std::max<int64_t>(0, head_chunks_.load(std::memory_order_relaxed)));
   s.samples_appended_total = samples_appended_total_.load();
   s.series_created_total = series_created_total_.load();
   s.out_of_order_samples_total = out_of_order_samples_total_.load();
@@ -261,19 +271,14 @@ DBStats DB::Stats() const {
   }
   s.wal_fsyncs_total = wal_->fsyncs_total();
   s.wal_fsync_seconds_total = wal_->fsync_seconds_total();
-  // Disk data is bounded by the partitions still present (retention drops
-  // whole ones) and by the oldest/newest sample ever stored.
-  const auto days = store_->Days();
+  // [lo, hi] spans every sample appended or recovered (and the start of every
+  // partition found at open); retention raises lo (RecomputeMinTime). The
+  // newest sample is always in the head (a series' open chunk holds its
+  // newest sample), so hi is the newest time.
   const int64_t lo = min_time_ms_.load(), hi = max_time_ms_.load();
-  bool any = false;
-  if (!days.empty() && lo <= hi) {
-    s.min_time_ms = std::min(std::max(lo, days.front() * 86'400'000), hi);
-    s.max_time_ms = std::max(std::min(hi, (days.back() + 1) * 86'400'000 - 1), s.min_time_ms);
-    any = true;
-  }
-  if (head_any) {
-    s.min_time_ms = any ? std::min(s.min_time_ms, head_min) : head_min;
-    s.max_time_ms = any ? std::max(s.max_time_ms, head_max) : head_max;
+  if (lo <= hi) {
+    s.min_time_ms = lo;
+    s.max_time_ms = hi;
   }
   s.disk_bytes = store_->DiskBytes() + wal_->DiskBytes();
   return s;

@@ -76,7 +76,8 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   // nothing; appends and commits then fail with Unavailable, and queriers
   // must already be gone.
   Status Close();
-  // Counters and gauges (see DBStats). Walks the head series: O(series).
+  // Counters and gauges (see DBStats), read from running counters: O(1) in
+  // the number of series (it lists the data directory for disk_bytes).
   DBStats Stats() const;
 
   // Deletes the samples of matching series in [min_t_ms, max_t_ms] (a
@@ -141,6 +142,9 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   Result<std::optional<uint64_t>> FindOnDisk(SeriesRef ref, int64_t t_ms) const;
   std::vector<Interval> TombstonesFor(SeriesRef ref) const;
   void NoteTimeRange(int64_t min_t_ms, int64_t max_t_ms);
+  // Resets min_time_ms_ to the oldest data left after retention dropped
+  // partitions (oldest partition start, or oldest head sample if older).
+  void RecomputeMinTime();
 
   const DBOptions opts_;
   Clock& clock_;
@@ -171,6 +175,8 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   mutable std::mutex meta_mu_;
   std::map<std::string, Metadata> metadata_;  // guarded by meta_mu_
 
+  std::atomic<uint64_t> head_series_{0};   // entries in head_shards_
+  std::atomic<int64_t> head_chunks_{0};    // sum of MemSeries::NumChunks, kept by the series
   std::atomic<uint64_t> samples_appended_total_{0};
   std::atomic<uint64_t> series_created_total_{0};
   std::atomic<uint64_t> out_of_order_samples_total_{0};

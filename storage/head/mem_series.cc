@@ -102,6 +102,7 @@ bool MemSeries::Conflicts(int64_t t_ms, double v) const {
 AppendOutcome MemSeries::Append(int64_t t_ms, double v, std::atomic<uint64_t>& next_ooo_id,
                                 std::vector<ClosedChunk>* closed) {
   std::lock_guard<std::mutex> lock(mu_);
+  GaugeUpdate gauge(*this);
   if (t_ms > max_t_.load(std::memory_order_relaxed)) {
     if (!head_.empty() &&
         (head_.num_samples() >= samples_per_chunk_ || t_ms >= WindowEnd(head_.min_t_ms()))) {
@@ -150,6 +151,7 @@ void MemSeries::CloseOoo(std::atomic<uint64_t>& next_ooo_id, std::vector<ClosedC
 
 void MemSeries::ForgetFlushed(int64_t min_t_ms, uint64_t id) {
   std::lock_guard<std::mutex> lock(mu_);
+  GaugeUpdate gauge(*this);
   auto it = std::find_if(unflushed_.begin(), unflushed_.end(),
                          [&](const ClosedChunk& c) { return c.min_t_ms == min_t_ms && c.id == id; });
   if (it != unflushed_.end()) {
@@ -192,7 +194,20 @@ bool MemSeries::Bounds(int64_t* min_t_ms, int64_t* max_t_ms) const {
 
 size_t MemSeries::NumChunks() const {
   std::lock_guard<std::mutex> lock(mu_);
+  return NumChunksLocked();
+}
+
+size_t MemSeries::NumChunksLocked() const {
   return (head_.empty() ? 0 : 1) + (ooo_.empty() ? 0 : 1) + unflushed_.size();
+}
+
+MemSeries::GaugeUpdate::~GaugeUpdate() {
+  if (s_.chunk_gauge_ == nullptr) return;
+  const size_t after = s_.NumChunksLocked();
+  if (after != before_) {
+    s_.chunk_gauge_->fetch_add(static_cast<int64_t>(after) - static_cast<int64_t>(before_),
+                               std::memory_order_relaxed);
+  }
 }
 
 bool MemSeries::EncodeCheckpoint(std::string* out, std::vector<ClosedChunk>* unflushed) {
@@ -236,6 +251,7 @@ Status MemSeries::RestoreCheckpoint(std::string_view in) {
     ooo.push_back({t, std::bit_cast<double>(bits)});
   }
   std::lock_guard<std::mutex> lock(mu_);
+  GaugeUpdate gauge(*this);
   head_ = std::move(chunk).value();
   ooo_ = std::move(ooo);
   max_t_.store(max_t, std::memory_order_relaxed);

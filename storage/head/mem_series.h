@@ -58,7 +58,12 @@ enum class AppendOutcome { kAppended, kOutOfOrder, kDuplicate, kConflict };
 
 class MemSeries {
  public:
-  MemSeries(SeriesRef ref, int samples_per_chunk) : ref_(ref), samples_per_chunk_(samples_per_chunk) {}
+  // `chunk_gauge`, when given, must outlive the series; it is kept equal to
+  // the sum of NumChunks() over every series sharing it (a DB-wide gauge), so
+  // nobody has to walk the series to learn it. The series adds its changes,
+  // so the gauge must start at 0 with the first series.
+  MemSeries(SeriesRef ref, int samples_per_chunk, std::atomic<int64_t>* chunk_gauge = nullptr)
+      : ref_(ref), samples_per_chunk_(samples_per_chunk), chunk_gauge_(chunk_gauge) {}
 
   SeriesRef ref() const { return ref_; }
 
@@ -98,8 +103,24 @@ class MemSeries {
   // Looks `t_ms` up in the head; returns true and its value bits when found.
   bool FindLocked(int64_t t_ms, uint64_t* bits) const;
 
+  size_t NumChunksLocked() const;  // requires mu_
+  // Adds the change of NumChunksLocked() over its lifetime to chunk_gauge_.
+  // Create it after locking mu_, so it is destroyed before the unlock.
+  class GaugeUpdate {
+   public:
+    explicit GaugeUpdate(const MemSeries& s) : s_(s), before_(s.NumChunksLocked()) {}
+    ~GaugeUpdate();
+    GaugeUpdate(const GaugeUpdate&) = delete;
+    GaugeUpdate& operator=(const GaugeUpdate&) = delete;
+
+   private:
+    const MemSeries& s_;
+    const size_t before_;
+  };
+
   const SeriesRef ref_;
   const int samples_per_chunk_;
+  std::atomic<int64_t>* const chunk_gauge_;
   mutable std::mutex mu_;
   chunk::XorChunk head_;                 // guarded by mu_
   std::vector<Sample> ooo_;              // guarded by mu_; sorted by t

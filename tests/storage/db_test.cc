@@ -125,6 +125,29 @@ TEST_F(DBTest, AppendThenSelectSortedWithSeek) {
   EXPECT_EQ(st.max_time_ms, kT0 + 299 * 15000);
 }
 
+TEST_F(DBTest, StatsGaugesTrackHeadWithoutWalking) {
+  opts_.samples_per_chunk = 10;
+  Open();
+  EXPECT_EQ(db_->Stats().head_series, 0u);
+  EXPECT_EQ(db_->Stats().chunks_in_head, 0u);
+  EXPECT_EQ(db_->Stats().min_time_ms, 0);
+  Add(Series("s1"), Range(kT0, 1000, 25));  // two chunks flushed, one open
+  Add(Series("s2"), Range(kT0 + 5000, 1000, 3));
+  Add(Series("s2"), {{kT0 + 1000, 9}});     // out-of-order buffer
+  auto st = db_->Stats();
+  EXPECT_EQ(st.head_series, 2u);
+  EXPECT_EQ(st.chunks_in_head, 3u);  // s1 open, s2 open, s2 OOO buffer
+  EXPECT_EQ(st.min_time_ms, kT0);
+  EXPECT_EQ(st.max_time_ms, kT0 + 24 * 1000);
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  st = db_->Stats();
+  EXPECT_EQ(st.head_series, 2u);
+  EXPECT_EQ(st.chunks_in_head, 3u);
+  EXPECT_EQ(st.min_time_ms, kT0);
+  EXPECT_EQ(st.max_time_ms, kT0 + 24 * 1000);
+}
+
 TEST_F(DBTest, SpecialValuesSurviveDiskBitExact) {
   Open();
   const std::vector<Sample> in{{kT0, StaleNaN()}, {kT0 + 1, std::bit_cast<double>(kNormalNaNBits)},

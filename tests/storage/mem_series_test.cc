@@ -30,6 +30,27 @@ TEST_F(MemSeriesTest, CutsAt120Samples) {
   EXPECT_EQ(s_.NumChunks(), 1u);
 }
 
+TEST_F(MemSeriesTest, ChunkGaugeFollowsNumChunksAcrossSeries) {
+  std::atomic<int64_t> gauge{0};
+  MemSeries a(1, 4, &gauge), b(2, 4, &gauge);
+  const auto sum = [&] { return static_cast<int64_t>(a.NumChunks() + b.NumChunks()); };
+  for (int i = 0; i < 10; ++i) {
+    a.Append(kT0 + 100 + i, i, ids_, &closed_);
+    EXPECT_EQ(gauge.load(), sum()) << i;
+  }
+  for (int i = 0; i < 5; ++i) b.Append(kT0 + 50 - i, i, ids_, &closed_);  // out of order after the first
+  EXPECT_EQ(gauge.load(), sum());
+  EXPECT_GT(gauge.load(), 2);
+  for (const ClosedChunk& c : closed_) (c.ref == 1 ? a : b).ForgetFlushed(c.min_t_ms, c.id);
+  EXPECT_EQ(gauge.load(), sum());
+  std::string state;
+  std::vector<ClosedChunk> unflushed;
+  ASSERT_TRUE(a.EncodeCheckpoint(&state, &unflushed));
+  MemSeries c(3, 4, &gauge);
+  ASSERT_TRUE(c.RestoreCheckpoint(state).ok());
+  EXPECT_EQ(gauge.load(), sum() + static_cast<int64_t>(c.NumChunks()));
+}
+
 TEST_F(MemSeriesTest, CutsAtTwoHourBoundary) {
   const int64_t h = 3600 * 1000;
   s_.Append(kT0 + h, 1, ids_, &closed_);
