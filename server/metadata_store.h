@@ -9,13 +9,14 @@
 #include <string>
 #include <string_view>
 
+#include "ingest/metadata_sink.h"
 #include "storage/appender.h"
 
 namespace cairn::server {
 
-class MetadataStore {
+class MetadataStore final : public ingest::MetadataSink {
  public:
-  void Record(std::string_view family, const storage::Metadata& md) {
+  void Record(std::string_view family, const storage::Metadata& md) override {
     std::lock_guard<std::mutex> lock(mu_);
     entries_[std::string(family)] = md;
   }

@@ -3,8 +3,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
+
+#include "server/admin_ops.h"
 #include "server/config.h"
-#include "storage/memory_storage.h"
+#include "promql/parser/parser.h"
 
 namespace cairn::server {
 
@@ -22,12 +25,23 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   if (s->options_.queryable != nullptr) {
     s->queryable_ = s->options_.queryable;
     s->appendable_ = s->options_.appendable;
+    s->chunk_queryable_ = s->options_.chunk_queryable;
   } else {
-    auto mem = std::make_unique<storage::MemoryStorage>();
-    s->queryable_ = mem.get();
-    s->appendable_ = mem.get();
-    s->owned_storage_ = std::move(mem);
+    const Config cfg = s->state_->config();
+    storage::DBOptions db_opts;
+    db_opts.path = s->options_.flags.tsdb_path;
+    // storage.tsdb.retention in the file takes precedence over the flags.
+    db_opts.retention_ms = cfg.retention_time_ms.value_or(s->options_.flags.retention_time_ms);
+    db_opts.retention_bytes = cfg.retention_size_bytes.value_or(s->options_.flags.retention_size_bytes);
+    auto db = storage::DB::Open(db_opts, *s->options_.clock);
+    if (!db.ok()) return db.status().WithContext("opening storage at " + db_opts.path);
+    s->db_ = std::move(db).value();
+    s->queryable_ = s->db_.get();
+    s->appendable_ = s->db_.get();
+    s->chunk_queryable_ = s->db_.get();
   }
+  s->query_runner_ =
+      std::make_unique<QueryRunner>(s->engine_, *s->queryable_, s->options_.flags.query_max_samples);
 
   Server* raw = s.get();
   s->metrics_ = std::make_unique<SelfMetrics>(*s->state_, [raw] { return raw->CollectStorageStats(); });
@@ -36,7 +50,11 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   deps.clock = s->options_.clock;
   deps.state = s->state_.get();
   deps.metadata = &s->metadata_;
-  deps.parse_selector = s->options_.parse_selector;
+  deps.parse_selector = s->options_.parse_selector ? s->options_.parse_selector
+                                                  : api::SelectorParser(promql::parser::ParseMetricSelector);
+  if (s->db_) deps.head_stats = [raw] { return raw->CollectHeadStats(); };
+  deps.run_query = [raw](const api::QueryRequest& q) { return raw->query_runner_->Run(q); };
+  deps.format_query = &QueryRunner::Format;
   deps.query_timeout_ms = s->options_.flags.query_timeout_ms;
   deps.lookback_delta_ms = s->options_.flags.lookback_delta_ms;
   s->api_ = std::make_unique<api::ApiV1>(std::move(deps));
@@ -46,10 +64,37 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
 
 StorageStats Server::CollectStorageStats() const {
   StorageStats st;
-  if (auto* mem = dynamic_cast<storage::MemoryStorage*>(queryable_)) {
-    st.head_series = static_cast<int64_t>(mem->NumSeries());
+  if (db_) {
+    storage::DBStats d = db_->Stats();
+    st.head_series = static_cast<int64_t>(d.head_series);
+    st.head_chunks = static_cast<int64_t>(d.chunks_in_head);
+    st.samples_appended_total = static_cast<int64_t>(d.samples_appended_total);
+    st.series_created_total = static_cast<int64_t>(d.series_created_total);
+    st.out_of_order_samples_total = static_cast<int64_t>(d.out_of_order_samples_total);
+    st.duplicate_samples_total = static_cast<int64_t>(d.duplicate_samples_total);
+    st.wal_fsyncs_total = static_cast<int64_t>(d.wal_fsyncs_total);
+    st.wal_fsync_seconds_total = d.wal_fsync_seconds_total;
+    st.min_time_ms = d.min_time_ms;
+    st.max_time_ms = d.max_time_ms;
+    st.disk_bytes = static_cast<int64_t>(d.disk_bytes);
+    return st;
   }
+  // Injected storage: count what a full scan sees.
+  api::HeadStats h = api_->ComputeHeadStats();
+  st.head_series = h.num_series;
+  st.min_time_ms = h.min_time_ms;
+  st.max_time_ms = h.max_time_ms;
   return st;
+}
+
+api::HeadStats Server::CollectHeadStats() const {
+  storage::DBStats d = db_->Stats();
+  api::HeadStats h;
+  h.num_series = static_cast<int64_t>(d.head_series);
+  h.chunk_count = static_cast<int64_t>(d.chunks_in_head);
+  h.min_time_ms = d.min_time_ms;
+  h.max_time_ms = d.max_time_ms;
+  return h;
 }
 
 void Server::RegisterRoutes() {
@@ -80,6 +125,8 @@ void Server::RegisterRoutes() {
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return r;
   });
+  RegisterRemoteRoutes();
+  RegisterAdminRoutes();
   api_->Register(router_);
 }
 
@@ -90,6 +137,26 @@ Status Server::Start() {
   http_ = std::make_unique<http::HttpServer>(ho, router_);
   CAIRN_RETURN_IF_ERROR(http_->Start());
   started_ = true;
+  if (!options_.flags.grpc_listen_address.empty()) {
+    grpc::GrpcDeps gd;
+    gd.appendable = appendable_;
+    gd.chunk_queryable = chunk_queryable_;
+    gd.db = db_.get();
+    gd.metadata = &metadata_;
+    gd.clock = options_.clock;
+    gd.parse_selector = options_.parse_selector ? options_.parse_selector
+                                                : api::SelectorParser(promql::parser::ParseMetricSelector);
+    gd.external_labels = [this] { return state_->config().external_labels; };
+    gd.data_dir = options_.flags.tsdb_path;
+    gd.max_bytes_in_frame = static_cast<size_t>(options_.flags.remote_read_max_bytes_in_frame);
+    grpc_ = std::make_unique<grpc::GrpcServer>(std::move(gd));
+    Status st = grpc_->Start(options_.flags.grpc_listen_address);
+    if (!st.ok()) {
+      grpc_.reset();
+      Stop();
+      return st;
+    }
+  }
   state_->set_ready(true);
   return Status::OK();
 }
@@ -99,6 +166,58 @@ void Server::Stop() {
   started_ = false;
   state_->set_ready(false);
   http_->Stop();
+  if (grpc_) grpc_->Stop();
+  if (db_) {
+    Status st = db_->Close();
+    if (!st.ok()) std::fprintf(stderr, "cairn: closing storage: %s\n", st.ToString().c_str());
+  }
+}
+
+void Server::RegisterAdminRoutes() {
+  // Admin endpoints exist upstream only with --web.enable-admin-api; without
+  // it they answer the `unavailable` error type.
+  auto admin = [this](std::function<http::HttpResponse(const http::HttpRequest&)> fn) {
+    return [this, fn = std::move(fn)](const http::HttpRequest& req) {
+      if (!options_.flags.enable_admin_api) return api::ApiFailure(Status::Unavailable("admin APIs disabled"));
+      if (!state_->ready()) return http::HttpResponse::Text(503, "Service Unavailable");
+      if (!db_) return api::ApiFailure(Status::Unavailable("admin operations need the storage engine"));
+      return fn(req);
+    };
+  };
+  router_.Add("/api/v1/admin/tsdb/snapshot", {"POST", "PUT"}, admin([this](const http::HttpRequest&) {
+                auto name = TakeSnapshot(*db_, options_.flags.tsdb_path, options_.clock->NowMs());
+                if (!name.ok()) return api::ApiFailure(name.status());
+                return api::ApiSuccess([&](api::JsonWriter& w) {
+                  w.BeginObject();
+                  w.Key("name");
+                  w.String(*name);
+                  w.EndObject();
+                });
+              }));
+  router_.Add("/api/v1/admin/tsdb/delete_series", {"POST", "PUT"}, admin([this](const http::HttpRequest& req) {
+                api::Form form = api::ApiV1::ParseForm(req);
+                int64_t start = api::kMinTimeMs, end = api::kMaxTimeMs;
+                for (auto [key, target] : {std::pair<const char*, int64_t*>{"start", &start}, {"end", &end}}) {
+                  if (auto v = form.Get(key); v && !v->empty()) {
+                    auto t = api::ParseTime(*v);
+                    if (!t.ok()) {
+                      return api::ApiFailure(Status::InvalidArgument(std::string("invalid parameter \"") + key +
+                                                                     "\": " + t.status().message()));
+                    }
+                    *target = *t;
+                  }
+                }
+                auto parse = options_.parse_selector ? options_.parse_selector
+                                                     : api::SelectorParser(promql::parser::ParseMetricSelector);
+                Status st = DeleteSeries(*db_, parse, form.GetAll("match[]"), start, end);
+                if (!st.ok()) return api::ApiFailure(st);
+                return api::ApiNoContent();
+              }));
+  router_.Add("/api/v1/admin/tsdb/clean_tombstones", {"POST", "PUT"}, admin([](const http::HttpRequest&) {
+                // Tombstones are applied on read and folded in by the storage
+                // engine's own compaction; nothing to force here.
+                return api::ApiNoContent();
+              }));
 }
 
 Status Server::Reload() {

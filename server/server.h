@@ -16,14 +16,18 @@
 #include <memory>
 #include <mutex>
 
+#include "promql/engine.h"
 #include "server/api/api_v1.h"
 #include "server/flags.h"
+#include "server/grpc/grpc_server.h"
 #include "server/http/http_server.h"
 #include "server/http/router.h"
 #include "server/metadata_store.h"
+#include "server/query_runner.h"
 #include "server/self_metrics.h"
 #include "server/server_state.h"
 #include "storage/appender.h"
+#include "storage/db.h"
 #include "storage/queryable.h"
 #include "util/clock.h"
 
@@ -32,10 +36,12 @@ namespace cairn::server {
 struct ServerOptions {
   ServerFlags flags;
   Clock* clock = &SystemClock::Default();
-  // Storage to serve instead of the one the server opens itself (tests).
-  // Both or neither; they must outlive the Server.
+  // Storage to serve instead of the storage::DB the server opens at
+  // --storage.tsdb.path (tests). They must outlive the Server.
   storage::Queryable* queryable = nullptr;
   storage::Appendable* appendable = nullptr;
+  // For remote read's STREAMED_XOR_CHUNKS; /api/v1/read answers 501 without it.
+  storage::ChunkQueryable* chunk_queryable = nullptr;
   // Replaces the PromQL selector parser for match[] (tests).
   api::SelectorParser parse_selector;
   int http_threads = 4;
@@ -47,36 +53,51 @@ class Server {
 
   // Starts serving HTTP, opens storage, then reports ready.
   Status Start();
-  // Graceful: not ready, stop accepting, finish requests in flight, close storage.
+  // Graceful: not ready, stop accepting, finish requests in flight, close
+  // storage (DB::Close: WAL synced, head checkpointed).
   void Stop();
   // Re-reads --config.file. On error the old configuration stays in force.
   Status Reload();
 
   uint16_t http_port() const { return http_ ? http_->port() : 0; }
+  // 0 when gRPC is off (--grpc.listen-address empty).
+  int grpc_port() const { return grpc_ ? grpc_->port() : 0; }
   const ServerState& state() const { return *state_; }
 
  private:
   friend Result<std::unique_ptr<Server>> BuildServer(ServerOptions options);
   explicit Server(ServerOptions options);
   void RegisterRoutes();
+  // POST /api/v1/write, /api/v1/push and /api/v1/read (server_remote.cc).
+  void RegisterRemoteRoutes();
+  // /api/v1/admin/tsdb/{snapshot,delete_series,clean_tombstones}.
+  void RegisterAdminRoutes();
+  http::HttpResponse RemoteWrite(const http::HttpRequest& req);
+  http::HttpResponse RemoteRead(const http::HttpRequest& req);
   StorageStats CollectStorageStats() const;
+  api::HeadStats CollectHeadStats() const;
 
   ServerOptions options_;
-  std::unique_ptr<storage::Queryable> owned_storage_;
+  std::unique_ptr<storage::DB> db_;  // when no storage was injected
   storage::Queryable* queryable_ = nullptr;
   storage::Appendable* appendable_ = nullptr;
+  storage::ChunkQueryable* chunk_queryable_ = nullptr;
   std::unique_ptr<ServerState> state_;
   std::unique_ptr<SelfMetrics> metrics_;
   MetadataStore metadata_;
+  promql::Engine engine_;
+  std::unique_ptr<QueryRunner> query_runner_;
   std::unique_ptr<api::ApiV1> api_;
   http::Router router_;
   std::unique_ptr<http::HttpServer> http_;
+  std::unique_ptr<grpc::GrpcServer> grpc_;
   std::mutex reload_mu_;
   bool started_ = false;
 };
 
-// Loads the configuration named by the flags and builds (but does not start)
-// the server. Errors: the config file cannot be read or parsed.
+// Loads the configuration named by the flags, opens storage (unless injected)
+// and builds, but does not start, the server. Errors: the config file cannot
+// be read or parsed (InvalidArgument/IOError); storage fails to open.
 Result<std::unique_ptr<Server>> BuildServer(ServerOptions options);
 
 }  // namespace cairn::server

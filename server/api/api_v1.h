@@ -84,6 +84,9 @@ class ApiV1 {
   // values win). Exposed for tests.
   static Form ParseForm(const http::HttpRequest& req);
 
+  // head_stats() when set, else a full scan of the queryable.
+  HeadStats ComputeHeadStats() const;
+
  private:
   http::HttpResponse Series(const http::HttpRequest& req);
   http::HttpResponse Labels(const http::HttpRequest& req);
@@ -103,7 +106,6 @@ class ApiV1 {
   Result<std::vector<storage::Matchers>> ParseMatchSets(const Form& form) const;
   // start/end with Prometheus' min/max defaults.
   static Result<std::pair<int64_t, int64_t>> ParseRange(const Form& form);
-  HeadStats ComputeHeadStats() const;
 
   ApiDeps deps_;
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -57,21 +58,36 @@ class HttpServer::Impl {
   int busy_ = 0;
 };
 
-// Writes chunks synchronously on the connection's socket.
+// Writes chunks synchronously on the connection's socket, the header first.
 class SocketChunkWriter final : public ChunkWriter {
  public:
-  explicit SocketChunkWriter(beast::tcp_stream& stream) : stream_(stream) {}
+  SocketChunkWriter(beast::tcp_stream& stream, bhttp::response<bhttp::empty_body>& header)
+      : stream_(stream), header_(header) {}
   bool Write(std::string_view data) override {
-    if (failed_ || data.empty()) return !failed_;
+    if (failed_) return false;
     beast::error_code ec;
+    if (!started_) {
+      started_ = true;
+      bhttp::response_serializer<bhttp::empty_body> sr{header_};
+      bhttp::write_header(stream_, sr, ec);
+      if (ec) return Fail();
+    }
+    if (data.empty()) return true;
     net::write(stream_, bhttp::make_chunk(net::const_buffer(data.data(), data.size())), ec);
-    if (ec) failed_ = true;
-    return !failed_;
+    if (ec) return Fail();
+    return true;
   }
+  bool started() const override { return started_; }
   bool failed() const { return failed_; }
 
  private:
+  bool Fail() {
+    failed_ = true;
+    return false;
+  }
   beast::tcp_stream& stream_;
+  bhttp::response<bhttp::empty_body>& header_;
+  bool started_ = false;
   bool failed_ = false;
 };
 
@@ -96,10 +112,44 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoRead() {
     if (server_->stopping()) return Close();
     parser_.emplace();
-    parser_->body_limit(server_->options().body_limit_bytes);
+    // The limit is enforced in OnHeader: Beast would reject an oversized
+    // Content-Length while parsing the header, before a 413 can be sent.
+    parser_->body_limit((std::numeric_limits<std::uint64_t>::max)());
     parser_->header_limit(1 << 20);
     stream_.expires_after(server_->options().idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) return Close();
+    auto length = parser_->content_length();
+    if (length && *length > server_->options().body_limit_bytes) return RejectTooLarge();
+    parser_->body_limit(server_->options().body_limit_bytes);  // chunked bodies
+    stream_.expires_after(std::chrono::seconds(120));
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  // A declared body over the limit: read and discard it (bounded) so the
+  // client, which is still sending, gets to read the 413 instead of a reset.
+  void RejectTooLarge() {
+    SetBusy(true);
+    constexpr uint64_t kMaxDrainBytes = 256ull << 20;
+    bhttp::request_parser<bhttp::buffer_body> drain{std::move(*parser_)};
+    drain.body_limit((std::numeric_limits<std::uint64_t>::max)());
+    std::vector<char> scratch(64 << 10);
+    uint64_t drained = 0;
+    beast::error_code ec;
+    while (!drain.is_done() && drained < kMaxDrainBytes) {
+      drain.get().body().data = scratch.data();
+      drain.get().body().size = scratch.size();
+      bhttp::read(stream_, buffer_, drain, ec);
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) break;
+      drained += scratch.size() - drain.get().body().size;
+    }
+    Send(HttpResponse::Text(413, "request body too large\n"), /*keep_alive=*/false, /*head=*/false,
+         /*accept_gzip=*/false);
   }
 
   void OnRead(beast::error_code ec, size_t) {
@@ -128,7 +178,7 @@ class Session : public std::enable_shared_from_this<Session> {
     bool gzip = AcceptsGzip(req.Header("accept-encoding"));
     version_ = msg.version();
     HttpResponse resp = server_->router().Route(req);
-    if (resp.stream) return SendStreamed(std::move(resp), keep_alive);
+    if (resp.stream) return SendStreamed(std::move(resp), keep_alive, gzip);
     Send(std::move(resp), keep_alive, head, gzip);
   }
 
@@ -173,7 +223,7 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void SendStreamed(HttpResponse r, bool keep_alive) {
+  void SendStreamed(HttpResponse r, bool keep_alive, bool accept_gzip) {
     bhttp::response<bhttp::empty_body> res;
     res.version(version_);
     res.result(static_cast<unsigned>(r.status));
@@ -182,13 +232,18 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& [k, v] : r.headers) res.insert(k, v);
     res.chunked(true);
     res.keep_alive(keep_alive && !server_->stopping());
-    bhttp::response_serializer<bhttp::empty_body> sr{res};
-    beast::error_code ec;
     stream_.expires_never();
-    bhttp::write_header(stream_, sr, ec);
-    if (ec) return OnWrite(true, ec);
-    SocketChunkWriter writer(stream_);
-    r.stream(writer);
+    SocketChunkWriter writer(stream_, res);
+    std::optional<HttpResponse> fallback = r.stream(writer);
+    if (!writer.started()) {
+      // Nothing streamed: answer with an ordinary response.
+      if (!fallback) {
+        fallback = std::move(r);
+        fallback->stream = nullptr;
+      }
+      return Send(std::move(*fallback), keep_alive, /*head=*/false, accept_gzip);
+    }
+    beast::error_code ec;
     if (!writer.failed()) net::write(stream_, bhttp::make_chunk_last(), ec);
     OnWrite(!res.keep_alive() || writer.failed(), ec);
   }

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,23 +32,34 @@ struct HttpRequest {
   }
 };
 
-// Writes one piece of a streamed (chunked) response body. Returns false when
-// the client went away; the producer should then stop.
+// Writes one piece of a streamed (chunked) response body. The first Write
+// sends the response header (status, content type and headers of the
+// HttpResponse that carried the stream). Returns false when the client went
+// away; the producer should then stop.
 class ChunkWriter {
  public:
   virtual ~ChunkWriter() = default;
   virtual bool Write(std::string_view data) = 0;
+  // True once the header went out (after the first Write).
+  virtual bool started() const = 0;
 };
+
+struct HttpResponse;
+// Produces a streamed body. When it returns without having written anything,
+// the returned response is sent instead (an error found before the first
+// byte); nullopt then means the carrying response with an empty body.
+using StreamProducer = std::function<std::optional<HttpResponse>(ChunkWriter&)>;
 
 struct HttpResponse {
   int status = 200;
   std::string content_type;  // empty = no Content-Type header
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  // When set, the body is produced by this callback after the header has
-  // been sent, with chunked transfer encoding; `body` is ignored and the
-  // response is never compressed. Runs on the connection's thread.
-  std::function<void(ChunkWriter&)> stream;
+  // When set, the body is produced by this callback with chunked transfer
+  // encoding; `body` is ignored and the response is never compressed. Runs
+  // on the connection's thread while the HttpRequest is still alive, so it
+  // may refer to the request.
+  StreamProducer stream;
 
   static HttpResponse Text(int status, std::string text) {
     HttpResponse r;

@@ -7,15 +7,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "server/server.h"
-#include "storage/memory_storage.h"
-#include "tests/server/http_test_client.h"
-#include "tests/server/test_selector_parser.h"
+#include "tests/server/server_fixture.h"
 
 namespace cairn::server {
 namespace {
 
 using testing::HttpCall;
+using HttpApiTest = testing::ServerFixture;
 
 std::string Gunzip(const std::string& in) {
   z_stream zs{};
@@ -31,59 +29,6 @@ std::string Gunzip(const std::string& in) {
   return out;
 }
 
-class HttpApiTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cairn_http_api_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    config_path_ = (dir_ / "prometheus.yml").string();
-    std::ofstream(config_path_) << "global:\n  scrape_interval: 15s\n";
-
-    auto app = storage_.NewAppender();
-    Add(*app, {{"__name__", "up"}, {"job", "api"}, {"instance", "a:1"}}, 1000, 1);
-    Add(*app, {{"__name__", "up"}, {"job", "node"}, {"instance", "b:1"}}, 1000, 0);
-    Add(*app, {{"__name__", "http_requests_total"}, {"job", "api"}, {"http.status_code", "200"}}, 2000, 5);
-    ASSERT_TRUE(app->Commit().ok());
-
-    auto flags = ParseFlags({"--config.file=" + config_path_, "--web.listen-address=127.0.0.1:0"});
-    ASSERT_TRUE(flags.ok());
-    ServerOptions opts;
-    opts.flags = flags->flags;
-    opts.clock = &clock_;
-    opts.queryable = &storage_;
-    opts.appendable = &storage_;
-    opts.parse_selector = testing::ParseTestSelector;
-    opts.http_threads = 2;
-    auto s = BuildServer(std::move(opts));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    server_ = std::move(s).value();
-    ASSERT_TRUE(server_->Start().ok());
-    port_ = server_->http_port();
-  }
-  void TearDown() override {
-    if (server_) server_->Stop();
-    std::filesystem::remove_all(dir_);
-  }
-  static void Add(storage::Appender& app, storage::Labels ls, int64_t t, double v) {
-    ASSERT_TRUE(app.Append(0, ls, t, v).ok());
-  }
-  testing::ClientResponse Get(const std::string& target,
-                              const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-    return HttpCall(port_, "GET", target, "", headers);
-  }
-  testing::ClientResponse PostForm(const std::string& target, const std::string& body) {
-    return HttpCall(port_, "POST", target, body, {{"Content-Type", "application/x-www-form-urlencoded"}});
-  }
-
-  std::filesystem::path dir_;
-  std::string config_path_;
-  ManualClock clock_{1700000000000};
-  storage::MemoryStorage storage_;
-  std::unique_ptr<Server> server_;
-  uint16_t port_ = 0;
-};
 
 TEST_F(HttpApiTest, HealthAndReadiness) {
   auto h = Get("/-/healthy");
@@ -184,6 +129,47 @@ TEST_F(HttpApiTest, QueryRangeParameterRules) {
   EXPECT_EQ(bad_step.status, 400);
   EXPECT_EQ(Get("/api/v1/query?query=up&time=never").status, 400);
   EXPECT_EQ(Get("/api/v1/query?query=up&timeout=soon").status, 400);
+}
+
+TEST_F(HttpApiTest, InstantQueries) {
+  // Grafana's health check: POST form, query 1+1 at time=4.
+  auto health = PostForm("/api/v1/query", "query=1%2B1&time=4");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, R"({"status":"success","data":{"resultType":"scalar","result":[4,"2"]}})");
+  EXPECT_EQ(Get("/api/v1/query?query=up{job=\"node\"}&time=2").body,
+            R"({"status":"success","data":{"resultType":"vector","result":[)"
+            R"({"metric":{"__name__":"up","instance":"b:1","job":"node"},"value":[2,"0"]}]}})");
+  EXPECT_EQ(Get("/api/v1/query?query=%22hi%22&time=1.5").body,
+            R"({"status":"success","data":{"resultType":"string","result":[1.500,"hi"]}})");
+  EXPECT_EQ(Get("/api/v1/query?query=nothing&time=2").body,
+            R"({"status":"success","data":{"resultType":"vector","result":[]}})");
+  auto limited = Get("/api/v1/query?query=up&time=2&limit=1");
+  EXPECT_NE(limited.body.find(R"("warnings":["results truncated due to limit"])"), std::string::npos);
+  auto stats = Get("/api/v1/query?query=up&time=2&stats=true");
+  EXPECT_NE(stats.body.find(R"("stats":{"timings":{"evalTotalTime":)"), std::string::npos);
+  EXPECT_NE(stats.body.find(R"("samples":{"totalQueryableSamples":2,)"), std::string::npos) << stats.body;
+}
+
+TEST_F(HttpApiTest, RangeQueryIsASortedMatrix) {
+  auto r = PostForm("/api/v1/query_range", "query=up&start=0&end=2&step=1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"status":"success","data":{"resultType":"matrix","result":[)"
+                    R"({"metric":{"__name__":"up","instance":"a:1","job":"api"},"values":[[1,"1"],[2,"1"]]},)"
+                    R"({"metric":{"__name__":"up","instance":"b:1","job":"node"},"values":[[1,"0"],[2,"0"]]}]}})");
+}
+
+TEST_F(HttpApiTest, QueryErrorsAreBadData) {
+  auto parse = Get("/api/v1/query?query=sum(");
+  EXPECT_EQ(parse.status, 400);
+  EXPECT_NE(parse.body.find(R"("errorType":"bad_data","error":"1:5: parse error)"), std::string::npos) << parse.body;
+  EXPECT_EQ(Get("/api/v1/query").status, 400);
+}
+
+TEST_F(HttpApiTest, FormatQuery) {
+  auto r = Get("/api/v1/format_query?query=sum(rate(x%5B5m%5D))by(job)");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"j({"status":"success","data":"sum by (job) (rate(x[5m]))"})j");
+  EXPECT_EQ(Get("/api/v1/format_query?query=sum(").status, 400);
 }
 
 TEST_F(HttpApiTest, ExemplarsAreAValidEmptyList) {
