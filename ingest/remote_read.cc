@@ -3,7 +3,7 @@
 #include <snappy.h>
 
 #include "ingest/chunked_read.h"
-#include "ingest/crc32c.h"
+#include "util/crc32c.h"
 #include "ingest/read_request.h"
 #include "proto/remote.pb.h"
 

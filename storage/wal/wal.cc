@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "storage/wal/crc32c.h"
+#include "util/crc32c.h"
 
 namespace cairn::storage::wal {
 namespace {
@@ -53,7 +53,7 @@ void Wal::EncodeRecord(uint8_t type, std::string_view payload, std::string* out)
   PutFixed32(&body, static_cast<uint32_t>(payload.size()));
   body.push_back(static_cast<char>(type));
   uint32_t crc = Crc32c(body);
-  crc = Crc32cExtend(crc, payload);
+  crc = Crc32c(payload, crc);
   PutFixed32(out, crc);
   out->append(body);
   out->append(payload);
@@ -113,7 +113,7 @@ Status Wal::Replay(uint64_t from_segment,
       }
       if (ok) {
         uint32_t crc = Crc32c(std::string_view(data.data() + pos + 4, 5));
-        crc = Crc32cExtend(crc, std::string_view(data.data() + pos + kHeaderBytes, len));
+        crc = Crc32c(std::string_view(data.data() + pos + kHeaderBytes, len), crc);
         ok = crc == GetFixed32(data.data() + pos);
       }
       if (!ok) {

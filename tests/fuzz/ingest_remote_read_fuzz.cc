@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "ingest/crc32c.h"
+#include "util/crc32c.h"
 #include "ingest/remote_read.h"
 #include "ingest/wire_reader.h"
 #include "proto/remote.pb.h"
@@ -67,7 +67,7 @@ void CheckFrame(std::string_view frame) {
   if (!cairn::ingest::WireReader::ReadVarint(&p, end, &len) || static_cast<uint64_t>(end - p) != len + 4) std::abort();
   uint32_t crc = 0;
   for (int i = 0; i < 4; ++i) crc = crc << 8 | static_cast<uint8_t>(*p++);
-  if (crc != cairn::ingest::Crc32c(std::string_view(p, len))) std::abort();
+  if (crc != cairn::Crc32c(std::string_view(p, len))) std::abort();
   prometheus::ChunkedReadResponse msg;
   if (!msg.ParseFromArray(p, static_cast<int>(len)) || msg.chunked_series_size() != 1) std::abort();
 }

@@ -5,7 +5,7 @@
 
 #include <bit>
 
-#include "ingest/crc32c.h"
+#include "util/crc32c.h"
 #include "ingest/wire_reader.h"
 #include "proto/remote.pb.h"
 #include "storage/chunk/xor_chunk.h"
@@ -127,13 +127,6 @@ std::string LabelsText(const google::protobuf::RepeatedPtrField<prometheus::Labe
   std::vector<storage::Label> v;
   for (const auto& l : labels) v.push_back({l.name(), l.value()});
   return storage::Labels::FromSorted(std::move(v)).ToString();
-}
-
-TEST(Crc32cTest, KnownVectors) {
-  EXPECT_EQ(Crc32c(""), 0u);
-  EXPECT_EQ(Crc32c("123456789"), 0xE3069283u);
-  EXPECT_EQ(Crc32c(std::string(32, '\0')), 0x8A9136AAu);
-  EXPECT_EQ(Crc32c("56789", Crc32c("1234")), 0xE3069283u);
 }
 
 TEST_F(RemoteReadTest, SamplesResponseRoundTrips) {

@@ -10,7 +10,6 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/wal/crc32c.h"
 #include "storage/wal/records.h"
 
 namespace cairn::storage::wal {
@@ -38,13 +37,6 @@ class WalTest : public ::testing::Test {
 
   std::filesystem::path dir_;
 };
-
-TEST(Crc32cTest, KnownVectors) {
-  // RFC 3720 B.4 check value and the common "123456789" check.
-  EXPECT_EQ(Crc32c("123456789"), 0xE3069283u);
-  EXPECT_EQ(Crc32c(std::string(32, '\0')), 0x8A9136AAu);
-  EXPECT_EQ(Crc32cExtend(Crc32c("1234"), "56789"), 0xE3069283u);
-}
 
 TEST_F(WalTest, RecordsSurviveReopen) {
   {
