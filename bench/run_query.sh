@@ -186,7 +186,7 @@ if [ -n "${PROFILE:-}" ] && [ -n "${PID_OF[cairn]:-}" ] && command -v perf > /de
       python3 "$HERE/query/query_bench.py" "--server=cairn,${URL_OF[cairn]},${PID_OF[cairn]}" \
       --end="$END_S" --ranges="$longest" --step="$STEP" --reps=3 --warmup=0 --only="$q" > /dev/null 2>&1 || true
     perf report -q -i "$WORK/perf-$q.data" --no-children --sort dso,symbol --percent-limit 1.5 --stdio \
-      2> /dev/null | grep -v '^$' | head -25 || true
+      2> /dev/null | grep -v '^$' | sed -E 's/[[:space:]-]+$//' | cut -c1-160 | head -25 || true
   done
 fi
 exit
