@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "promql/parser/parser.h"
 #include "server/api/params.h"
 
 namespace cairn::server {
@@ -20,7 +21,7 @@ Status BadKey(const YAML::Node& n, std::string_view section, const std::string& 
 
 Result<int64_t> ReadDuration(const YAML::Node& n, std::string_view key) {
   if (!n.IsScalar()) return Status::InvalidArgument(Where(n) + ": " + std::string(key) + " must be a duration");
-  auto d = api::ParsePromDuration(n.Scalar());
+  auto d = promql::parser::ParseDurationMs(n.Scalar());
   if (!d.ok()) return Status::InvalidArgument(Where(n) + ": " + std::string(key) + ": " + d.status().message());
   return d;
 }

@@ -4,6 +4,7 @@
 #include <functional>
 #include <string_view>
 
+#include "promql/parser/parser.h"
 #include "server/api/params.h"
 
 namespace cairn::server {
@@ -39,7 +40,7 @@ Status SetInt(int64_t* field, const std::string& v) {
 }
 
 Status SetDuration(int64_t* field, const std::string& v) {
-  auto d = api::ParsePromDuration(v);
+  auto d = promql::parser::ParseDurationMs(v);
   if (!d.ok()) return d.status();
   *field = *d;
   return Status::OK();

@@ -214,9 +214,11 @@ void Server::RegisterAdminRoutes() {
                 return api::ApiNoContent();
               }));
   router_.Add("/api/v1/admin/tsdb/clean_tombstones", {"POST", "PUT"}, admin([](const http::HttpRequest&) {
-                // Tombstones are applied on read and folded in by the storage
-                // engine's own compaction; nothing to force here.
-                return api::ApiNoContent();
+                // The engine applies tombstones on every read but cannot yet
+                // rewrite chunks to drop deleted data, so say so instead of
+                // answering 204 for work that was not done.
+                return api::ApiFailure(Status::Unavailable(
+                    "clean_tombstones is not supported yet: deleted data stays hidden by tombstones"));
               }));
 }
 

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "promql/parser/parser.h"
+
 namespace cairn::server::api {
 namespace {
 
@@ -181,43 +183,6 @@ Result<int64_t> ParseTime(std::string_view s) {
   return Status::InvalidArgument("cannot parse \"" + std::string(s) + "\" to a valid timestamp");
 }
 
-Result<int64_t> ParsePromDuration(std::string_view s) {
-  if (s == "0") return int64_t{0};
-  struct Unit {
-    std::string_view name;
-    int64_t ms;
-  };
-  static constexpr Unit kUnits[] = {{"y", 365LL * 86400000}, {"w", 7LL * 86400000}, {"d", 86400000},
-                                    {"h", 3600000},          {"m", 60000},           {"s", 1000},
-                                    {"ms", 1}};
-  auto bad = [&] { return Status::InvalidArgument("not a valid duration string: \"" + std::string(s) + "\""); };
-  if (s.empty()) return bad();
-  size_t pos = 0;
-  size_t next_unit = 0;
-  int64_t total = 0;
-  while (pos < s.size()) {
-    size_t start = pos;
-    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
-    if (pos == start) return bad();
-    int64_t n = 0;
-    auto res = std::from_chars(s.data() + start, s.data() + pos, n);
-    if (res.ec != std::errc()) return bad();
-    size_t unit_start = pos;
-    while (pos < s.size() && std::isalpha(static_cast<unsigned char>(s[pos]))) ++pos;
-    std::string_view unit = s.substr(unit_start, pos - unit_start);
-    size_t u = next_unit;
-    while (u < std::size(kUnits) && kUnits[u].name != unit) ++u;
-    if (u == std::size(kUnits)) return bad();
-    next_unit = u + 1;
-    if (n > std::numeric_limits<int64_t>::max() / kUnits[u].ms ||
-        total > std::numeric_limits<int64_t>::max() - n * kUnits[u].ms) {
-      return Status::InvalidArgument("duration out of range: \"" + std::string(s) + "\"");
-    }
-    total += n * kUnits[u].ms;
-  }
-  return total;
-}
-
 Result<int64_t> ParseDuration(std::string_view s) {
   if (auto f = ParseGoFloat(s)) {
     double ms = *f * 1000;
@@ -227,7 +192,7 @@ Result<int64_t> ParseDuration(std::string_view s) {
     }
     return static_cast<int64_t>(std::round(ms));
   }
-  auto d = ParsePromDuration(s);
+  auto d = promql::parser::ParseDurationMs(s);
   if (!d.ok()) return Status::InvalidArgument("cannot parse \"" + std::string(s) + "\" to a valid duration");
   return d;
 }
@@ -258,33 +223,6 @@ Result<uint64_t> ParseLimit(std::string_view s) {
     return Status::InvalidArgument("invalid limit: \"" + std::string(s) + "\"");
   }
   return v;
-}
-
-std::string FormatPromDuration(int64_t ms) {
-  if (ms == 0) return "0s";
-  std::string out;
-  if (ms < 0) {
-    out = "-";
-    ms = -ms;
-  }
-  struct Unit {
-    std::string_view name;
-    int64_t ms;
-    bool exact;  // years and weeks only when they divide evenly ("90d", not "12w6d")
-  };
-  static constexpr Unit kUnits[] = {{"y", 365LL * 86400000, true}, {"w", 7LL * 86400000, true},
-                                    {"d", 86400000, false},        {"h", 3600000, false},
-                                    {"m", 60000, false},           {"s", 1000, false},
-                                    {"ms", 1, false}};
-  for (const auto& [name, unit_ms, exact] : kUnits) {
-    if (exact && ms % unit_ms != 0) continue;
-    if (ms >= unit_ms) {
-      out += std::to_string(ms / unit_ms);
-      out += name;
-      ms %= unit_ms;
-    }
-  }
-  return out;
 }
 
 std::string FormatRfc3339(int64_t t_ms) {

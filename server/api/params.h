@@ -51,20 +51,12 @@ Result<int64_t> ParseTime(std::string_view s);
 // unit syntax. Float seconds may be negative (callers check step > 0).
 Result<int64_t> ParseDuration(std::string_view s);
 
-// Prometheus unit syntax only: [Ny][Nw][Nd][Nh][Nm][Ns][Nms], largest unit
-// first, at least one part; "0" alone is accepted.
-Result<int64_t> ParsePromDuration(std::string_view s);
-
 // Byte sizes as --storage.tsdb.retention.size takes them: an integer and a unit
 // of B, KB, MB, GB, TB, PB, EB (powers of 1024).
 Result<int64_t> ParseByteSize(std::string_view s);
 
 // `limit`: a non-negative integer; 0 means unlimited.
 Result<uint64_t> ParseLimit(std::string_view s);
-
-// Formats milliseconds the way Prometheus prints durations ("15d", "1h30m",
-// "0s"), for status/flags and status/runtimeinfo.
-std::string FormatPromDuration(int64_t ms);
 
 // Milliseconds as Go's time.Time JSON form (RFC3339 in UTC, fraction only
 // when non-zero): "2024-01-02T03:04:05.678Z".

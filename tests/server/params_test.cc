@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "promql/parser/duration.h"
+
 namespace cairn::server::api {
 namespace {
 
@@ -60,12 +62,12 @@ TEST(ParseDurationTest, RejectsWrongOrderAndUnknownUnits) {
   EXPECT_EQ(ParseDuration("5x").status().message(), "cannot parse \"5x\" to a valid duration");
 }
 
-TEST(FormatPromDurationTest, LargestExactUnits) {
-  EXPECT_EQ(FormatPromDuration(0), "0s");
-  EXPECT_EQ(FormatPromDuration(15LL * 86400000), "15d");
-  EXPECT_EQ(FormatPromDuration(14LL * 86400000), "2w");
-  EXPECT_EQ(FormatPromDuration(5400000), "1h30m");
-  EXPECT_EQ(FormatPromDuration(1500), "1s500ms");
+TEST(FormatDurationMsTest, LargestExactUnits) {
+  EXPECT_EQ(promql::parser::FormatDurationMs(0), "0s");
+  EXPECT_EQ(promql::parser::FormatDurationMs(15LL * 86400000), "15d");
+  EXPECT_EQ(promql::parser::FormatDurationMs(14LL * 86400000), "2w");
+  EXPECT_EQ(promql::parser::FormatDurationMs(5400000), "1h30m");
+  EXPECT_EQ(promql::parser::FormatDurationMs(1500), "1s500ms");
 }
 
 TEST(ParseByteSizeTest, PowersOfTwo) {
