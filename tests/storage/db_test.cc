@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <bit>
 #include <filesystem>
 #include <thread>
@@ -348,17 +349,32 @@ TEST_F(DBTest, KillDuringWritesAndCheckpointsLosesNoAcknowledgedSample) {
     for (auto& t : threads) t.join();
     ::_exit(0);
   }
-  ::usleep(1'500'000);
+  // Kill once every writer has committed a while and background checkpoints
+  // have deleted the first WAL segments — by progress, not by a fixed sleep,
+  // so a loaded machine (CI under ASan) cannot make the test flaky.
+  auto oldest_segment = [&] {
+    uint64_t oldest = UINT64_MAX;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir_ / "wal", ec)) {
+      const std::string name = e.path().filename().string();
+      if (!name.empty() && std::isdigit(static_cast<unsigned char>(name[0])))
+        oldest = std::min<uint64_t>(oldest, std::stoull(name));
+    }
+    return oldest;
+  };
+  auto progressed = [&] {
+    for (int w = 0; w < kWriters; ++w)
+      if (acked[w].load() < 1000) return false;
+    const uint64_t oldest = oldest_segment();
+    return oldest != UINT64_MAX && oldest > 2;
+  };
+  for (int i = 0; i < 60'000 && !progressed(); i += 10) ::usleep(10'000);
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
   // Background checkpoints ran meanwhile: they deleted the first segments.
-  uint64_t oldest_segment = UINT64_MAX;
-  for (const auto& e : std::filesystem::directory_iterator(dir_ / "wal")) {
-    oldest_segment = std::min<uint64_t>(oldest_segment, std::stoull(e.path().filename().string()));
-  }
-  EXPECT_GT(oldest_segment, 2u);
+  EXPECT_GT(oldest_segment(), 2u);
   Open();
   for (int w = 0; w < kWriters; ++w) {
     const int64_t n = acked[w].load();
