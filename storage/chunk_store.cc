@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "util/varint.h"
+
 namespace cairn::storage {
 namespace {
 
@@ -46,28 +48,6 @@ std::string ChunkKey(SeriesRef ref, int64_t min_t, uint64_t id) {
   PutBE64(&k, OrderedTime(min_t));
   PutBE64(&k, id);
   return k;
-}
-
-void PutUvarint(std::string* out, uint64_t x) {
-  while (x >= 0x80) {
-    out->push_back(static_cast<char>(static_cast<uint8_t>(x) | 0x80));
-    x >>= 7;
-  }
-  out->push_back(static_cast<char>(x));
-}
-
-bool GetUvarint(std::string_view* in, uint64_t* out) {
-  uint64_t x = 0;
-  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
-    const auto b = static_cast<uint8_t>(in->front());
-    in->remove_prefix(1);
-    x |= uint64_t{static_cast<uint8_t>(b & 0x7f)} << shift;
-    if (b < 0x80) {
-      *out = x;
-      return true;
-    }
-  }
-  return false;
 }
 
 std::string EncodeLabels(const Labels& ls) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "util/varint.h"
+
 namespace cairn::storage::head {
 namespace {
 
@@ -14,39 +16,6 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 
 // End (exclusive) of the 2 h window holding `t_ms`.
 int64_t WindowEnd(int64_t t_ms) { return (FloorDiv(t_ms, kChunkRangeMs) + 1) * kChunkRangeMs; }
-
-void PutUvarint(std::string* out, uint64_t x) {
-  while (x >= 0x80) {
-    out->push_back(static_cast<char>(static_cast<uint8_t>(x) | 0x80));
-    x >>= 7;
-  }
-  out->push_back(static_cast<char>(x));
-}
-
-void PutVarint(std::string* out, int64_t x) {
-  PutUvarint(out, (static_cast<uint64_t>(x) << 1) ^ static_cast<uint64_t>(x >> 63));
-}
-
-bool GetUvarint(std::string_view* in, uint64_t* out) {
-  uint64_t x = 0;
-  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
-    const auto b = static_cast<uint8_t>(in->front());
-    in->remove_prefix(1);
-    x |= uint64_t{static_cast<uint8_t>(b & 0x7f)} << shift;
-    if (b < 0x80) {
-      *out = x;
-      return true;
-    }
-  }
-  return false;
-}
-
-bool GetVarint(std::string_view* in, int64_t* out) {
-  uint64_t zz;
-  if (!GetUvarint(in, &zz)) return false;
-  *out = static_cast<int64_t>(zz >> 1) ^ -static_cast<int64_t>(zz & 1);
-  return true;
-}
 
 constexpr uint64_t kCheckpointVersion = 1;
 

@@ -2,19 +2,10 @@
 
 #include <bit>
 
+#include "util/varint.h"
+
 namespace cairn::storage::wal {
 namespace {
-
-void PutUvarint(std::string* out, uint64_t x) {
-  while (x >= 0x80) {
-    out->push_back(static_cast<char>(static_cast<uint8_t>(x) | 0x80));
-    x >>= 7;
-  }
-  out->push_back(static_cast<char>(x));
-}
-
-uint64_t ZigZag(int64_t x) { return (static_cast<uint64_t>(x) << 1) ^ static_cast<uint64_t>(x >> 63); }
-int64_t UnZigZag(uint64_t z) { return static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1); }
 
 void PutString(std::string* out, std::string_view s) {
   PutUvarint(out, s.size());
@@ -26,16 +17,11 @@ class Decoder {
   explicit Decoder(std::string_view in) : in_(in) {}
   bool done() const { return pos_ == in_.size(); }
   bool Uvarint(uint64_t* out) {
-    uint64_t x = 0;
-    for (int shift = 0; shift < 64 && pos_ < in_.size(); shift += 7) {
-      const auto b = static_cast<uint8_t>(in_[pos_++]);
-      x |= uint64_t{static_cast<uint8_t>(b & 0x7f)} << shift;
-      if (b < 0x80) {
-        *out = x;
-        return true;
-      }
-    }
-    return false;
+    std::string_view rest = in_.substr(pos_);
+    const size_t before = rest.size();
+    const bool ok = GetUvarint(&rest, out);
+    pos_ += before - rest.size();
+    return ok;
   }
   bool Fixed64(uint64_t* out) {
     if (in_.size() - pos_ < 8) return false;
