@@ -82,6 +82,9 @@ class Evaluator {
   RangeArg LoadRange(const Expr& e);
   // The window (first, last] of step i for `arg`.
   void WindowOf(const RangeArg& arg, size_t step, int64_t& lo_excl, int64_t& hi_incl) const;
+  // A range argument as a matrix value: each series cut to the window of the
+  // first (only) step, empty series dropped. Consumes `arg`.
+  StepValue WindowedMatrix(RangeArg arg) const;
 
   // Node kinds.
   // With `sample_timestamps`, each point's value is its sample's timestamp

@@ -104,8 +104,7 @@ void Evaluator::WindowOf(const RangeArg& arg, size_t step, int64_t& lo_excl, int
   lo_excl = hi_incl - arg.range_ms;
 }
 
-StepValue Evaluator::EvalMatrixSelector(const MatrixSelector& ms, const Expr& e) {
-  RangeArg arg = LoadRange(e);
+StepValue Evaluator::WindowedMatrix(RangeArg arg) const {
   StepValue out;
   out.type = ValueType::kMatrix;
   int64_t lo, hi;
@@ -115,6 +114,10 @@ StepValue Evaluator::EvalMatrixSelector(const MatrixSelector& ms, const Expr& e)
     if (!s.floats.empty()) out.series.push_back(std::move(s));
   }
   return out;
+}
+
+StepValue Evaluator::EvalMatrixSelector(const MatrixSelector& ms, const Expr& e) {
+  return WindowedMatrix(LoadRange(e));
 }
 
 }  // namespace cairn::promql::eval

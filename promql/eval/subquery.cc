@@ -49,16 +49,7 @@ RangeArg Evaluator::LoadSubqueryRange(const SubqueryExpr& sq, const Expr& e) {
 }
 
 StepValue Evaluator::EvalSubquery(const SubqueryExpr& sq, const Expr& e) {
-  RangeArg arg = LoadSubqueryRange(sq, e);
-  StepValue out;
-  out.type = ValueType::kMatrix;
-  int64_t lo, hi;
-  WindowOf(arg, 0, lo, hi);
-  for (auto& s : arg.series) {
-    std::erase_if(s.floats, [&](const FPoint& p) { return p.t_ms <= lo || p.t_ms > hi; });
-    if (!s.floats.empty()) out.series.push_back(std::move(s));
-  }
-  return out;
+  return WindowedMatrix(LoadSubqueryRange(sq, e));
 }
 
 }  // namespace cairn::promql::eval
