@@ -91,6 +91,10 @@ class ApiV1 {
   http::HttpResponse Series(const http::HttpRequest& req);
   http::HttpResponse Labels(const http::HttpRequest& req);
   http::HttpResponse LabelValues(const http::HttpRequest& req);
+  // Label names or values: the sorted union of `list` over every match[] set
+  // (all series when there is none) in the request's window, cut to `limit`.
+  using ListFn = std::function<Result<std::vector<std::string>>(storage::Querier&, const storage::Matchers&)>;
+  http::HttpResponse SortedUnion(const Form& form, const ListFn& list);
   http::HttpResponse Metadata(const http::HttpRequest& req);
   http::HttpResponse QueryExemplars(const http::HttpRequest& req);
   http::HttpResponse Query(const http::HttpRequest& req, bool range);

@@ -85,8 +85,7 @@ http::HttpResponse ApiV1::Series(const http::HttpRequest& req) {
       warnings);
 }
 
-http::HttpResponse ApiV1::Labels(const http::HttpRequest& req) {
-  Form form = ParseForm(req);
+http::HttpResponse ApiV1::SortedUnion(const Form& form, const ListFn& list) {
   auto range = ParseRange(form);
   if (!range.ok()) return ApiFailure(range.status());
   auto limit = LimitParam(form);
@@ -96,17 +95,23 @@ http::HttpResponse ApiV1::Labels(const http::HttpRequest& req) {
   auto querier = deps_.queryable->NewQuerier(range->first, range->second);
   if (!querier.ok()) return ApiFailure(querier.status());
 
-  std::set<std::string> names;
+  std::set<std::string> all;
   if (sets->empty()) sets->push_back({});
   for (const auto& matchers : *sets) {
-    auto r = (*querier)->LabelNames(matchers);
+    auto r = list(**querier, matchers);
     if (!r.ok()) return ApiFailure(r.status());
-    names.insert(r->begin(), r->end());
+    all.insert(r->begin(), r->end());
   }
-  std::vector<std::string> out(names.begin(), names.end());
+  std::vector<std::string> out(all.begin(), all.end());
   std::vector<std::string> warnings;
   Truncate(&out, *limit, &warnings);
   return StringList(out, warnings);
+}
+
+http::HttpResponse ApiV1::Labels(const http::HttpRequest& req) {
+  return SortedUnion(ParseForm(req), [](storage::Querier& q, const storage::Matchers& ms) {
+    return q.LabelNames(ms);
+  });
 }
 
 http::HttpResponse ApiV1::LabelValues(const http::HttpRequest& req) {
@@ -115,27 +120,9 @@ http::HttpResponse ApiV1::LabelValues(const http::HttpRequest& req) {
   if (name.empty() || !storage::IsValidUtf8(name)) {
     return ApiFailure(Status::InvalidArgument("invalid label name: \"" + name + "\""));
   }
-  Form form = ParseForm(req);
-  auto range = ParseRange(form);
-  if (!range.ok()) return ApiFailure(range.status());
-  auto limit = LimitParam(form);
-  if (!limit.ok()) return ApiFailure(limit.status());
-  auto sets = ParseMatchSets(form);
-  if (!sets.ok()) return ApiFailure(sets.status());
-  auto querier = deps_.queryable->NewQuerier(range->first, range->second);
-  if (!querier.ok()) return ApiFailure(querier.status());
-
-  std::set<std::string> values;
-  if (sets->empty()) sets->push_back({});
-  for (const auto& matchers : *sets) {
-    auto r = (*querier)->LabelValues(name, matchers);
-    if (!r.ok()) return ApiFailure(r.status());
-    values.insert(r->begin(), r->end());
-  }
-  std::vector<std::string> out(values.begin(), values.end());
-  std::vector<std::string> warnings;
-  Truncate(&out, *limit, &warnings);
-  return StringList(out, warnings);
+  return SortedUnion(ParseForm(req), [&name](storage::Querier& q, const storage::Matchers& ms) {
+    return q.LabelValues(name, ms);
+  });
 }
 
 http::HttpResponse ApiV1::Metadata(const http::HttpRequest& req) {
