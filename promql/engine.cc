@@ -7,12 +7,36 @@
 
 namespace cairn::promql {
 
+namespace {
+
+// Runs one evaluation and turns the evaluator's private abort (sample limit,
+// timeout, cancellation) and allocation failures into a Status; no exception
+// leaves the engine. `body` fills the result's value.
+template <typename Body>
+Result<QueryResult> Run(eval::Evaluator& ev, Body&& body) {
+  QueryResult result;
+  try {
+    Status st = body(result);
+    if (!st.ok()) return st;
+  } catch (const eval::EvalAbort& abort) {
+    return abort.status;
+  } catch (const std::bad_alloc&) {
+    return Status::ResourceExhausted("out of memory in query execution");
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("query execution failed: ") + e.what());
+  }
+  result.annotations = std::move(ev.annotations());
+  result.stats = ev.stats();
+  return result;
+}
+
+}  // namespace
+
 Result<QueryResult> Engine::InstantQuery(storage::Queryable& queryable, const Expr& expr, int64_t t_ms,
                                          const QueryOptions& opts) const {
   eval::Evaluator ev(queryable, opts, t_ms, t_ms, 1);
   ev.SetQueryBounds(t_ms, t_ms, 0);
-  QueryResult result;
-  try {
+  return Run(ev, [&](QueryResult& result) -> Status {
     eval::StepValue v = ev.Eval(expr);
     switch (v.type) {
       case ValueType::kScalar:
@@ -39,16 +63,8 @@ Result<QueryResult> Engine::InstantQuery(storage::Queryable& queryable, const Ex
       default:
         return Status::Internal("expression has no value type");
     }
-  } catch (const eval::EvalAbort& abort) {
-    return abort.status;
-  } catch (const std::bad_alloc&) {
-    return Status::ResourceExhausted("out of memory in query execution");
-  } catch (const std::exception& e) {
-    return Status::Internal(std::string("query execution failed: ") + e.what());
-  }
-  result.annotations = std::move(ev.annotations());
-  result.stats = ev.stats();
-  return result;
+    return Status::OK();
+  });
 }
 
 Result<QueryResult> Engine::RangeQuery(storage::Queryable& queryable, const Expr& expr, int64_t start_ms,
@@ -64,8 +80,7 @@ Result<QueryResult> Engine::RangeQuery(storage::Queryable& queryable, const Expr
     return Status::ResourceExhausted("query processing would load too many samples into memory in query execution");
   }
   eval::Evaluator ev(queryable, opts, start_ms, end_ms, step_ms);
-  QueryResult result;
-  try {
+  return Run(ev, [&](QueryResult& result) -> Status {
     eval::StepValue v = ev.Eval(expr);
     Matrix m;
     if (v.type == ValueType::kScalar) {
@@ -79,16 +94,8 @@ Result<QueryResult> Engine::RangeQuery(storage::Queryable& queryable, const Expr
     }
     SortMatrix(m);
     result.value = std::move(m);
-  } catch (const eval::EvalAbort& abort) {
-    return abort.status;
-  } catch (const std::bad_alloc&) {
-    return Status::ResourceExhausted("out of memory in query execution");
-  } catch (const std::exception& e) {
-    return Status::Internal(std::string("query execution failed: ") + e.what());
-  }
-  result.annotations = std::move(ev.annotations());
-  result.stats = ev.stats();
-  return result;
+    return Status::OK();
+  });
 }
 
 }  // namespace cairn::promql
