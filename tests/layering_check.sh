@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Enforces the dependency direction of shared/STYLE.md §1 on #include lines, so
+# a header reached through the shared include root still fails CI when a
+# lower layer includes an upper one (linking alone only catches used symbols).
+set -uo pipefail
+root="${1:-$(cd "$(dirname "$0")/.." && pwd)}"
+cd "$root" || exit 2
+
+api='storage/(labels|matcher|sample|queryable|appender|memory_storage)\.h'
+declare -A allowed=(
+  [util]='^util/'
+  [storage]="^(util|storage)/"
+  [promql]="^(util|promql)/|^${api}$"
+  [ingest]="^(util|ingest|proto)/|^${api}$"
+)
+# Third-party headers a layer must not reach (storage knows no wire or HTTP).
+declare -A forbidden_system=(
+  [util]='^(rocksdb|google|grpc|grpcpp|boost|yaml-cpp|re2)/'
+  [storage]='^(google|grpc|grpcpp|boost|yaml-cpp)/'
+  [promql]='^(rocksdb|google|grpc|grpcpp|yaml-cpp)/'
+  [ingest]='^(rocksdb|boost|yaml-cpp)/'
+)
+
+violations=0
+checked=0
+for layer in util storage promql ingest; do
+  [ -d "$layer" ] || continue
+  while IFS= read -r -d '' file; do
+    checked=$((checked + 1))
+    while IFS= read -r inc; do
+      if ! [[ $inc =~ ${allowed[$layer]} ]]; then
+        echo "layering: $file includes \"$inc\" (not allowed in $layer/)"
+        violations=$((violations + 1))
+      fi
+    done < <(sed -nE 's/^[[:space:]]*#[[:space:]]*include[[:space:]]+"([^"]+)".*/\1/p' "$file")
+    while IFS= read -r inc; do
+      if [[ $inc =~ ${forbidden_system[$layer]} ]]; then
+        echo "layering: $file includes <$inc> (not allowed in $layer/)"
+        violations=$((violations + 1))
+      fi
+    done < <(sed -nE 's/^[[:space:]]*#[[:space:]]*include[[:space:]]+<([^>]+)>.*/\1/p' "$file")
+  done < <(find "$layer" \( -name '*.h' -o -name '*.cc' \) -print0)
+done
+echo "layering: $checked files checked, $violations violations"
+[ "$violations" -eq 0 ]
