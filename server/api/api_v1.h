@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,6 +96,16 @@ class ApiV1 {
   // (all series when there is none) in the request's window, cut to `limit`.
   using ListFn = std::function<Result<std::vector<std::string>>(storage::Querier&, const storage::Matchers&)>;
   http::HttpResponse SortedUnion(const Form& form, const ListFn& list);
+  // The parameters series, labels and label values share — start/end, limit,
+  // match[] — and a Querier over that window.
+  struct MetadataQuery {
+    int64_t start_ms = 0;
+    int64_t end_ms = 0;
+    uint64_t limit = 0;
+    std::vector<storage::Matchers> match_sets;
+    std::unique_ptr<storage::Querier> querier;
+  };
+  Result<MetadataQuery> OpenMetadataQuery(const Form& form) const;
   http::HttpResponse Metadata(const http::HttpRequest& req);
   http::HttpResponse QueryExemplars(const http::HttpRequest& req);
   http::HttpResponse Query(const http::HttpRequest& req, bool range);

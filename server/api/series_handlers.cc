@@ -52,30 +52,23 @@ http::HttpResponse StringList(const std::vector<std::string>& items, const std::
 http::HttpResponse ApiV1::Series(const http::HttpRequest& req) {
   Form form = ParseForm(req);
   if (form.GetAll("match[]").empty()) return ApiFailure(Status::InvalidArgument("no match[] parameter provided"));
-  auto range = ParseRange(form);
-  if (!range.ok()) return ApiFailure(range.status());
-  auto limit = LimitParam(form);
-  if (!limit.ok()) return ApiFailure(limit.status());
-  auto sets = ParseMatchSets(form);
-  if (!sets.ok()) return ApiFailure(sets.status());
-
-  auto querier = deps_.queryable->NewQuerier(range->first, range->second);
-  if (!querier.ok()) return ApiFailure(querier.status());
+  auto q = OpenMetadataQuery(form);
+  if (!q.ok()) return ApiFailure(q.status());
   std::set<storage::Labels> found;
   std::vector<std::string> warnings;
   storage::SelectHints hints;
-  hints.start_ms = range->first;
-  hints.end_ms = range->second;
+  hints.start_ms = q->start_ms;
+  hints.end_ms = q->end_ms;
   hints.func = "series";
   hints.sorted = true;
-  for (const auto& matchers : *sets) {
-    auto ss = (*querier)->Select(hints, matchers);
+  for (const auto& matchers : q->match_sets) {
+    auto ss = q->querier->Select(hints, matchers);
     while (ss->Next()) found.insert(ss->At().labels());
     if (!ss->status().ok()) return ApiFailure(ss->status());
     for (auto& w : ss->Warnings()) warnings.push_back(std::move(w));
   }
   std::vector<storage::Labels> series(found.begin(), found.end());
-  Truncate(&series, *limit, &warnings);
+  Truncate(&series, q->limit, &warnings);
   return ApiSuccess(
       [&](JsonWriter& w) {
         w.BeginArray();
@@ -85,26 +78,37 @@ http::HttpResponse ApiV1::Series(const http::HttpRequest& req) {
       warnings);
 }
 
-http::HttpResponse ApiV1::SortedUnion(const Form& form, const ListFn& list) {
+Result<ApiV1::MetadataQuery> ApiV1::OpenMetadataQuery(const Form& form) const {
+  MetadataQuery q;
   auto range = ParseRange(form);
-  if (!range.ok()) return ApiFailure(range.status());
+  if (!range.ok()) return range.status();
+  q.start_ms = range->first;
+  q.end_ms = range->second;
   auto limit = LimitParam(form);
-  if (!limit.ok()) return ApiFailure(limit.status());
+  if (!limit.ok()) return limit.status();
+  q.limit = *limit;
   auto sets = ParseMatchSets(form);
-  if (!sets.ok()) return ApiFailure(sets.status());
-  auto querier = deps_.queryable->NewQuerier(range->first, range->second);
-  if (!querier.ok()) return ApiFailure(querier.status());
+  if (!sets.ok()) return sets.status();
+  q.match_sets = std::move(sets).value();
+  auto querier = deps_.queryable->NewQuerier(q.start_ms, q.end_ms);
+  if (!querier.ok()) return querier.status();
+  q.querier = std::move(querier).value();
+  return q;
+}
 
+http::HttpResponse ApiV1::SortedUnion(const Form& form, const ListFn& list) {
+  auto q = OpenMetadataQuery(form);
+  if (!q.ok()) return ApiFailure(q.status());
   std::set<std::string> all;
-  if (sets->empty()) sets->push_back({});
-  for (const auto& matchers : *sets) {
-    auto r = list(**querier, matchers);
+  if (q->match_sets.empty()) q->match_sets.push_back({});
+  for (const auto& matchers : q->match_sets) {
+    auto r = list(*q->querier, matchers);
     if (!r.ok()) return ApiFailure(r.status());
     all.insert(r->begin(), r->end());
   }
   std::vector<std::string> out(all.begin(), all.end());
   std::vector<std::string> warnings;
-  Truncate(&out, *limit, &warnings);
+  Truncate(&out, q->limit, &warnings);
   return StringList(out, warnings);
 }
 
