@@ -26,6 +26,10 @@ Matrix Evaluator::Fetch(const storage::Matchers& matchers, int64_t mint, int64_t
       do {
         storage::Sample smp = it->At();
         if (smp.t_ms > maxt) break;
+        int64_t st = it->AtST();
+        // Start timestamps are kept only once a sample has one.
+        if (st != 0 && series.starts.empty()) series.starts.assign(series.floats.size(), 0);
+        if (st != 0 || !series.starts.empty()) series.starts.push_back(st);
         series.floats.push_back({smp.t_ms, smp.v});
       } while (it->Next());
     }
@@ -39,8 +43,8 @@ Matrix Evaluator::Fetch(const storage::Matchers& matchers, int64_t mint, int64_t
   return out;
 }
 
-StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e, bool sample_timestamps) {
-  if (vs.smoothed && !sample_timestamps) return EvalSmoothedSelector(vs);
+StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e, PointValue value) {
+  if (vs.smoothed && value == PointValue::kValue) return EvalSmoothedSelector(vs);
   StepValue out;
   out.type = ValueType::kVector;
   int64_t offset = ResolveDuration(vs.offset);
@@ -61,7 +65,9 @@ StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e,
       while (j + 1 < pts.size() && pts[j + 1].t_ms <= ref) ++j;
       if (pts.empty() || pts[j].t_ms > ref || pts[j].t_ms <= ref - lookback) continue;
       if (storage::IsStaleNaN(pts[j].f)) continue;
-      double v = sample_timestamps ? static_cast<double>(pts[j].t_ms) / 1000.0 : pts[j].f;
+      double v = pts[j].f;
+      if (value == PointValue::kTimestamp) v = static_cast<double>(pts[j].t_ms) / 1000.0;
+      if (value == PointValue::kStartTimestamp) v = s.starts.empty() ? 0 : static_cast<double>(s.starts[j]) / 1000.0;
       res.floats.push_back({t, v});
     }
     if (!res.floats.empty()) out.series.push_back(std::move(res));
@@ -73,9 +79,7 @@ StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e,
 
 namespace {
 void RemoveStale(Matrix& m) {
-  for (auto& s : m) {
-    std::erase_if(s.floats, [](const FPoint& p) { return storage::IsStaleNaN(p.f); });
-  }
+  for (auto& s : m) DropStaleMarkers(s);
   std::erase_if(m, [](const Series& s) { return s.floats.empty(); });
 }
 }  // namespace
@@ -110,6 +114,7 @@ StepValue Evaluator::WindowedMatrix(RangeArg arg) const {
   int64_t lo, hi;
   WindowOf(arg, 0, lo, hi);
   for (auto& s : arg.series) {
+    s.starts.clear();  // a matrix value does not carry start timestamps
     std::erase_if(s.floats, [&](const FPoint& p) { return p.t_ms <= lo || p.t_ms > hi; });
     if (!s.floats.empty()) out.series.push_back(std::move(s));
   }
