@@ -3,10 +3,13 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <condition_variable>
+#include <future>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "server/http/gzip.h"
+#include "server/http/gzip_chunk_writer.h"
 
 namespace cairn::server::http {
 
@@ -40,22 +44,25 @@ class HttpServer::Impl {
   const HttpServerOptions& options() const { return options_; }
   const Router& router() const { return router_; }
   bool stopping() const { return stopping_.load(); }
+  bool io_stopped() const { return ioc_.stopped(); }
 
  private:
   void DoAccept();
 
   HttpServerOptions options_;
   const Router& router_;
+  // Before ioc_: handlers still queued when the io_context is destroyed own
+  // Sessions, whose destructors unregister here.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<Session*, std::weak_ptr<Session>> sessions_;
+  int busy_ = 0;
+
   net::io_context ioc_;
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
   bool running_ = false;
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<Session*, std::weak_ptr<Session>> sessions_;
-  int busy_ = 0;
 };
 
 // Writes chunks synchronously on the connection's socket, the header first.
@@ -161,25 +168,127 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return Close();
     SetBusy(true);
     auto& msg = parser_->get();
-    HttpRequest req;
-    req.method = std::string(msg.method_string());
+    auto req = std::make_shared<HttpRequest>();
+    req->method = std::string(msg.method_string());
     std::string_view target(msg.target().data(), msg.target().size());
     size_t q = target.find('?');
-    req.path = std::string(target.substr(0, q));
-    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+    req->path = std::string(target.substr(0, q));
+    if (q != std::string_view::npos) req->query = std::string(target.substr(q + 1));
     for (const auto& field : msg) {
       std::string name(field.name_string());
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      req.headers.emplace_back(std::move(name), std::string(field.value()));
+      req->headers.emplace_back(std::move(name), std::string(field.value()));
     }
-    req.body = std::move(msg.body());
-    bool keep_alive = msg.keep_alive();
-    bool head = msg.method() == bhttp::verb::head;
-    bool gzip = AcceptsGzip(req.Header("accept-encoding"));
+    req->body = std::move(msg.body());
+    auto client_gone = std::make_shared<std::atomic<bool>>(false);
+    req->client_gone = client_gone;
+    Reply reply;
+    reply.keep_alive = msg.keep_alive();
+    reply.head = msg.method() == bhttp::verb::head;
+    reply.accept_gzip = AcceptsGzip(req->Header("accept-encoding"));
     version_ = msg.version();
-    HttpResponse resp = server_->router().Route(req);
-    if (resp.stream) return SendStreamed(std::move(resp), keep_alive, gzip);
-    Send(std::move(resp), keep_alive, head, gzip);
+    HttpResponse resp = server_->router().Route(*req);
+    if (resp.async) return StartAsync(std::move(req), std::move(client_gone), std::move(resp.async), reply);
+    Answer(std::move(resp), reply);
+  }
+
+  // How the current request wants its answer.
+  struct Reply {
+    bool keep_alive = true;
+    bool head = false;
+    bool accept_gzip = false;
+  };
+
+  // On the strand: sends a ready response.
+  void Answer(HttpResponse r, const Reply& reply) {
+    if (r.stream && !reply.head) return SendStreamed(std::move(r), reply);
+    r.stream = nullptr;
+    Send(std::move(r), reply.keep_alive, reply.head, reply.accept_gzip);
+  }
+
+  // The handler computes elsewhere. Until it responds, the I/O thread is free
+  // and the connection is watched so that a client that hangs up is noticed.
+  void StartAsync(std::shared_ptr<HttpRequest> req, std::shared_ptr<std::atomic<bool>> client_gone,
+                  AsyncProducer async, Reply reply) {
+    pending_request_ = std::move(req);
+    client_gone_ = std::move(client_gone);
+    stream_.expires_never();
+    watching_ = true;
+    WatchForClose();
+    auto self = shared_from_this();
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    async([self, reply, answered](HttpResponse r) {
+      if (answered->exchange(true)) return;  // a second call is a handler bug; ignore it
+      self->OnAsyncResponse(std::move(r), reply);
+    });
+  }
+
+  // Waits for the socket to become readable without consuming anything: an
+  // orderly close or a reset while the request is computed means the client
+  // is gone. Bytes of a pipelined next request end the watch (they stay
+  // unread for DoRead).
+  void WatchForClose() {
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      if (!self->watching_ || ec == net::error::operation_aborted) return;
+      if (!ec) {
+        char byte;
+        ssize_t n = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n > 0) {
+          self->watching_ = false;  // pipelined data; the client is still there
+          return;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return self->WatchForClose();
+      }
+      self->watching_ = false;
+      self->client_gone_->store(true);
+    });
+  }
+
+  // On the strand: ends the close watch so the socket can be written.
+  void StopWatching() {
+    if (!watching_) return;
+    watching_ = false;
+    beast::error_code ec;
+    stream_.socket().cancel(ec);
+  }
+
+  // The handler's answer, from any thread.
+  void OnAsyncResponse(HttpResponse r, const Reply& reply) {
+    auto strand = stream_.get_executor();
+    // Sessions run on a strand of the io_context (DoAccept).
+    const auto* on = strand.target<net::strand<net::io_context::executor_type>>();
+    if (on != nullptr && on->running_in_this_thread()) {
+      // Answered synchronously from within the handler on the I/O thread.
+      StopWatching();
+      pending_request_.reset();
+      return Answer(std::move(r), reply);
+    }
+    if (!r.stream || reply.head) {
+      net::post(strand, [self = shared_from_this(), r = std::move(r), reply]() mutable {
+        self->StopWatching();
+        self->pending_request_.reset();
+        self->Answer(std::move(r), reply);
+      });
+      return;
+    }
+    // A streamed body is produced here, on the responding thread, so that
+    // serializing a large result never occupies an I/O thread. The strand
+    // first hands over the socket; nothing else touches it until OnWrite.
+    auto handed_over = std::make_shared<std::promise<void>>();
+    auto handed = handed_over->get_future();
+    net::post(strand, [self = shared_from_this(), handed_over] {
+      self->StopWatching();
+      handed_over->set_value();
+    });
+    // A stopped server never runs the strand again; give up then.
+    while (handed.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+      if (server_->io_stopped()) return;
+    }
+    StreamResult out = StreamBody(r, reply);
+    net::post(strand, [self = shared_from_this(), r = std::move(r), out = std::move(out), reply]() mutable {
+      self->pending_request_.reset();
+      self->AfterStream(std::move(r), std::move(out), reply);
+    });
   }
 
   void Send(HttpResponse r, bool keep_alive, bool head, bool accept_gzip) {
@@ -223,29 +332,66 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void SendStreamed(HttpResponse r, bool keep_alive, bool accept_gzip) {
+  // What producing a streamed body came to.
+  struct StreamResult {
+    bool started = false;  // the header went out: the response is committed
+    bool failed = false;   // a write failed (the client went away)
+    bool keep_alive = false;
+    beast::error_code ec;
+    std::optional<HttpResponse> fallback;  // when nothing was streamed
+  };
+
+  // Runs the producer with blocking writes on the socket, the header first.
+  // Safe on any thread that owns the socket for the duration.
+  StreamResult StreamBody(HttpResponse& r, const Reply& reply) {
     bhttp::response<bhttp::empty_body> res;
     res.version(version_);
     res.result(static_cast<unsigned>(r.status));
     res.set(bhttp::field::server, "cairn");
     if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
     for (const auto& [k, v] : r.headers) res.insert(k, v);
-    res.chunked(true);
-    res.keep_alive(keep_alive && !server_->stopping());
-    stream_.expires_never();
-    SocketChunkWriter writer(stream_, res);
-    std::optional<HttpResponse> fallback = r.stream(writer);
-    if (!writer.started()) {
-      // Nothing streamed: answer with an ordinary response.
-      if (!fallback) {
-        fallback = std::move(r);
-        fallback->stream = nullptr;
-      }
-      return Send(std::move(*fallback), keep_alive, /*head=*/false, accept_gzip);
+    const bool gzip = r.gzip_stream && reply.accept_gzip;
+    if (gzip) {
+      res.set(bhttp::field::content_encoding, "gzip");
+      res.set(bhttp::field::vary, "Accept-Encoding");
     }
-    beast::error_code ec;
-    if (!writer.failed()) net::write(stream_, bhttp::make_chunk_last(), ec);
-    OnWrite(!res.keep_alive() || writer.failed(), ec);
+    res.chunked(true);
+    res.keep_alive(reply.keep_alive && !server_->stopping());
+    SocketChunkWriter socket_writer(stream_, res);
+    StreamResult out;
+    if (gzip) {
+      GzipChunkWriter gz(socket_writer);
+      out.fallback = r.stream(gz);
+      if (gz.started() && !socket_writer.failed()) gz.Finish();
+      out.started = gz.started();
+    } else {
+      out.fallback = r.stream(socket_writer);
+      out.started = socket_writer.started();
+    }
+    out.failed = socket_writer.failed();
+    out.keep_alive = res.keep_alive();
+    if (out.started && !out.failed) net::write(stream_, bhttp::make_chunk_last(), out.ec);
+    return out;
+  }
+
+  // On the strand, after StreamBody: the fallback when nothing was streamed,
+  // else the next request.
+  void AfterStream(HttpResponse r, StreamResult out, const Reply& reply) {
+    if (!out.started) {
+      // Nothing streamed: answer with an ordinary response.
+      if (!out.fallback) {
+        out.fallback = std::move(r);
+        out.fallback->stream = nullptr;
+      }
+      return Send(std::move(*out.fallback), reply.keep_alive, /*head=*/false, reply.accept_gzip);
+    }
+    OnWrite(!out.keep_alive || out.failed, out.ec);
+  }
+
+  void SendStreamed(HttpResponse r, const Reply& reply) {
+    stream_.expires_never();
+    StreamResult out = StreamBody(r, reply);
+    AfterStream(std::move(r), std::move(out), reply);
   }
 
   void OnWrite(bool close, beast::error_code ec) {
@@ -272,6 +418,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   unsigned version_ = 11;
   bool busy_ = false;
+  // While an asynchronous response is computed (strand-only except the
+  // atomics, which the handler's thread reads).
+  std::shared_ptr<HttpRequest> pending_request_;
+  std::shared_ptr<std::atomic<bool>> client_gone_;
+  bool watching_ = false;
 };
 
 namespace {

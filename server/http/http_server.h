@@ -3,7 +3,15 @@
 // body_limit_bytes, beyond which the answer is 413 and the connection
 // closes), handed to the Router on the connection's thread, and answered,
 // gzip-compressed when the client accepts it. Streamed responses
-// (HttpResponse::stream) go out with chunked transfer encoding.
+// (HttpResponse::stream) go out with chunked transfer encoding, gzip-encoded
+// on the fly when they allow it (gzip_stream).
+//
+// Slow work stays off the I/O threads: a handler returns an asynchronous
+// response (HttpResponse::async) and responds later from its own thread.
+// Meanwhile the connection is watched; when the client closes it, the
+// request's client_gone flag turns true so the work can be abandoned (as
+// Prometheus cancels a request's context). A streamed asynchronous response
+// is produced and written on the responding thread.
 //
 // Lifecycle: Start() binds and serves until Stop(). Stop() is graceful: it
 // stops accepting, lets requests in flight finish (up to drain_timeout),

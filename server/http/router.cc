@@ -101,13 +101,26 @@ HttpResponse Router::Route(HttpRequest& request) const {
   } else {
     resp = HttpResponse::Text(404, "404 page not found\n");
   }
-  if (!request.Header("origin").empty() && request.method != "OPTIONS") {
-    resp.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  const bool cors = !request.Header("origin").empty() && request.method != "OPTIONS";
+  // Headers and the observation belong to the final response: for an
+  // asynchronous one, apply them when it arrives.
+  auto finish = [cors, observer = observer_, handler_label, start](HttpResponse& r) {
+    if (cors) r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    if (observer) {
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      observer(handler_label, r.status, seconds);
+    }
+  };
+  if (resp.async) {
+    resp.async = [inner = std::move(resp.async), finish](Respond respond) {
+      inner([respond = std::move(respond), finish](HttpResponse r) {
+        finish(r);
+        respond(std::move(r));
+      });
+    };
+    return resp;
   }
-  if (observer_) {
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    observer_(handler_label, resp.status, seconds);
-  }
+  finish(resp);
   return resp;
 }
 

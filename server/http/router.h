@@ -2,8 +2,8 @@
 // segments may be ":name" parameters ("/api/v1/label/:name/values"). Unknown
 // paths answer 404, known paths with another method 405 (with Allow), and
 // OPTIONS on any path answers the CORS preflight. HEAD is served by the GET
-// handler (the server drops the body). After each request the observer, if
-// set, learns the matched pattern (the `handler` label of
+// handler (the server drops the body). After each request (for an
+// asynchronous response, once it arrives) the observer, if set, learns the matched pattern (the `handler` label of
 // prometheus_http_requests_total), the status code and the duration.
 // Thread-safety: register everything before serving; Route() is then safe
 // from any thread.
