@@ -80,6 +80,14 @@ const std::vector<FlagDef>& Defs() {
        [](ServerFlags& f, const std::string& v) { return SetInt(&f.query_max_samples, v); }},
       {"query.lookback-delta", "5m", "How far back to look for a sample of an instant selector.", false,
        [](ServerFlags& f, const std::string& v) { return SetDuration(&f.lookback_delta_ms, v); }},
+      {"query.max-concurrency", "20", "Maximum number of queries executed concurrently.", false,
+       [](ServerFlags& f, const std::string& v) {
+         CAIRN_RETURN_IF_ERROR(SetInt(&f.query_max_concurrency, v));
+         if (f.query_max_concurrency < 1) {
+           return Status::InvalidArgument("must be at least 1, got \"" + v + "\"");
+         }
+         return Status::OK();
+       }},
       {"storage.remote.read-sample-limit", "50000000",
        "Maximum samples returned by one remote read query (SAMPLES response); 0 = no limit.", false,
        [](ServerFlags& f, const std::string& v) { return SetInt(&f.remote_read_sample_limit, v); }},

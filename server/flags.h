@@ -29,6 +29,7 @@ struct ServerFlags {
   int64_t query_timeout_ms = 2 * 60000;               // --query.timeout
   int64_t query_max_samples = 50000000;               // --query.max-samples
   int64_t lookback_delta_ms = 5 * 60000;              // --query.lookback-delta
+  int64_t query_max_concurrency = 20;                 // --query.max-concurrency; more wait
   int64_t remote_read_sample_limit = 50000000;        // --storage.remote.read-sample-limit; 0 = none
   int64_t remote_read_max_bytes_in_frame = 1 << 20;   // --storage.remote.read-max-bytes-in-frame
   std::string log_level = "info";                     // --log.level: debug, info, warn, error

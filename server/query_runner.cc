@@ -1,6 +1,8 @@
 #include "server/query_runner.h"
 
 #include <chrono>
+#include <memory>
+#include <optional>
 
 #include "promql/parser/parser.h"
 #include "promql/printer.h"
@@ -32,6 +34,11 @@ size_t SeriesCount(const promql::Value& v) {
   return 0;
 }
 
+// A parse error as upstream's invalidParamError(err, "query") words it.
+Status InvalidQuery(const Status& parse_error) {
+  return Status::InvalidArgument("invalid parameter \"query\": " + parse_error.message());
+}
+
 void Truncate(promql::Value& v, size_t limit) {
   if (auto* vec = std::get_if<promql::Vector>(&v)) vec->resize(limit);
   if (auto* m = std::get_if<promql::Matrix>(&v)) m->resize(limit);
@@ -39,10 +46,11 @@ void Truncate(promql::Value& v, size_t limit) {
 
 }  // namespace
 
-void WriteQueryData(api::JsonWriter& w, const promql::Value& value) {
+void WriteQueryData(api::JsonWriter& w, const promql::Value& value, const std::function<bool()>& flush) {
+  auto more = [&flush] { return !flush || flush(); };
   w.Key("resultType");
   std::visit(
-      [&w](const auto& v) {
+      [&w, &more](const auto& v) {
         using T = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<T, promql::Scalar>) {
           w.String("scalar");
@@ -65,6 +73,7 @@ void WriteQueryData(api::JsonWriter& w, const promql::Value& value) {
             w.Key("value");
             WritePoint(w, s.t_ms, s.f);
             w.EndObject();
+            if (!more()) return;
           }
           w.EndArray();
         } else {
@@ -79,6 +88,7 @@ void WriteQueryData(api::JsonWriter& w, const promql::Value& value) {
             for (const auto& p : s.floats) WritePoint(w, p.t_ms, p.f);
             w.EndArray();
             w.EndObject();
+            if (!more()) return;
           }
           w.EndArray();
         }
@@ -90,7 +100,7 @@ Result<api::QueryAnswer> QueryRunner::Run(const api::QueryRequest& req) const {
   using Clock = std::chrono::steady_clock;
   auto t0 = Clock::now();
   auto expr = promql::parser::ParseExpr(req.query);
-  if (!expr.ok()) return Status::InvalidArgument(expr.status().message());
+  if (!expr.ok()) return InvalidQuery(expr.status());
   auto t1 = Clock::now();
 
   promql::QueryOptions opts;
@@ -98,56 +108,72 @@ Result<api::QueryAnswer> QueryRunner::Run(const api::QueryRequest& req) const {
   opts.max_samples = max_samples_;
   opts.timeout = std::chrono::milliseconds(req.timeout_ms);
   opts.query_text = req.query;
+  opts.cancel = req.cancel.get();
   auto result = req.range ? engine_.RangeQuery(queryable_, **expr, req.start_ms, req.end_ms, req.step_ms, opts)
                           : engine_.InstantQuery(queryable_, **expr, req.time_ms, opts);
-  if (!result.ok()) return result.status();
+  if (!result.ok()) {
+    if (result.status().code() == StatusCode::kCanceled) canceled_total_.fetch_add(1, std::memory_order_relaxed);
+    return result.status();
+  }
   auto t2 = Clock::now();
 
   api::QueryAnswer answer;
-  answer.warnings = result->annotations.warnings;
-  answer.infos = result->annotations.infos;
   if (req.limit > 0 && SeriesCount(result->value) > req.limit) {
     Truncate(result->value, req.limit);
     answer.warnings.push_back("results truncated due to limit");
   }
-  api::JsonWriter w(&answer.data_json);
-  w.BeginObject();
-  WriteQueryData(w, result->value);
+  const auto& notes = result->annotations;
+  answer.warnings.insert(answer.warnings.end(), notes.warnings.begin(), notes.warnings.end());
+  answer.infos = notes.infos;
+
+  // The figures of `stats`, rendered after the value.
+  struct Timings {
+    double eval, prepare, total, queue;
+  };
+  auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  std::optional<Timings> timings;
   if (req.stats == "true" || req.stats == "all") {
-    auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
-    w.Key("stats");
-    w.BeginObject();
-    w.Key("timings");
-    w.BeginObject();
-    w.Key("evalTotalTime");
-    w.Double(seconds(t2 - t1));
-    w.Key("resultSortTime");
-    w.Double(0);
-    w.Key("queryPreparationTime");
-    w.Double(seconds(t1 - t0));
-    w.Key("innerEvalTime");
-    w.Double(seconds(t2 - t1));
-    w.Key("execQueueTime");
-    w.Double(0);
-    w.Key("execTotalTime");
-    w.Double(seconds(t2 - t0));
-    w.EndObject();
-    w.Key("samples");
-    w.BeginObject();
-    w.Key("totalQueryableSamples");
-    w.Int(result->stats.total_queryable_samples);
-    w.Key("peakSamples");
-    w.Int(result->stats.peak_samples);
-    w.EndObject();
-    w.EndObject();
+    timings = Timings{seconds(t2 - t1), seconds(t1 - t0), seconds(t2 - t0), req.queue_seconds};
   }
-  w.EndObject();
+  auto value = std::make_shared<promql::QueryResult>(std::move(result).value());
+  answer.write_data = [value, timings](api::JsonWriter& w, const std::function<bool()>& flush) {
+    w.BeginObject();
+    WriteQueryData(w, value->value, flush);
+    if (timings) {
+      w.Key("stats");
+      w.BeginObject();
+      w.Key("timings");
+      w.BeginObject();
+      w.Key("evalTotalTime");
+      w.Double(timings->eval);
+      w.Key("resultSortTime");
+      w.Double(0);
+      w.Key("queryPreparationTime");
+      w.Double(timings->prepare);
+      w.Key("innerEvalTime");
+      w.Double(timings->eval);
+      w.Key("execQueueTime");
+      w.Double(timings->queue);
+      w.Key("execTotalTime");
+      w.Double(timings->total);
+      w.EndObject();
+      w.Key("samples");
+      w.BeginObject();
+      w.Key("totalQueryableSamples");
+      w.Int(value->stats.total_queryable_samples);
+      w.Key("peakSamples");
+      w.Int(value->stats.peak_samples);
+      w.EndObject();
+      w.EndObject();
+    }
+    w.EndObject();
+  };
   return answer;
 }
 
 Result<std::string> QueryRunner::Format(std::string_view query) {
   auto expr = promql::parser::ParseExpr(query);
-  if (!expr.ok()) return Status::InvalidArgument(expr.status().message());
+  if (!expr.ok()) return InvalidQuery(expr.status());
   return promql::Pretty(**expr);
 }
 

@@ -101,4 +101,18 @@ void SelfMetrics::RemoteWriteRejected(const std::string& reason, int64_t n) {
   rw_rejected_->Add({reason}, static_cast<double>(n));
 }
 
+void SelfMetrics::AddQueryFigures(std::function<QueryFigures()> figures) {
+  auto add = [&](std::string name, std::string help, const char* type, int64_t QueryFigures::*field) {
+    registry_.AddCallback(std::move(name), std::move(help), type, [figures, field](std::vector<MetricSample>* out) {
+      out->push_back({"", {}, static_cast<double>(figures().*field)});
+    });
+  };
+  add("prometheus_engine_queries", "The current number of queries being executed or waiting.", "gauge",
+      &QueryFigures::active);
+  add("prometheus_engine_queries_concurrent_max", "The max number of concurrent queries.", "gauge",
+      &QueryFigures::max_concurrency);
+  add("cairn_engine_queries_canceled_total", "Queries canceled because their HTTP client went away.", "counter",
+      &QueryFigures::canceled_total);
+}
+
 }  // namespace cairn::server

@@ -1,6 +1,7 @@
 // The server's own metrics on /metrics, with the names Prometheus dashboards
 // expect (COMPAT.md §9): build info, readiness, config reloads, TSDB head
-// figures, HTTP requests, remote-write rejections and process_* metrics.
+// figures, query engine load, HTTP requests, remote-write rejections and
+// process_* metrics.
 // Thread-safety: the instruments are safe from any thread; Render() too.
 #pragma once
 
@@ -33,6 +34,13 @@ struct StorageStats {
   int64_t disk_bytes = 0;
 };
 
+// Query figures sampled at each scrape (the QueryExecutor and QueryRunner).
+struct QueryFigures {
+  int64_t active = 0;           // running or waiting for a slot
+  int64_t max_concurrency = 0;  // --query.max-concurrency
+  int64_t canceled_total = 0;   // ended because the client went away
+};
+
 class SelfMetrics {
  public:
   // `state` must outlive this; `storage_stats` is called at every scrape.
@@ -43,6 +51,10 @@ class SelfMetrics {
   void ObserveRequest(std::string_view handler, int code, double seconds);
   // cairn_remote_write_samples_rejected_total{reason}.
   void RemoteWriteRejected(const std::string& reason, int64_t n);
+  // Registers prometheus_engine_queries, prometheus_engine_queries_concurrent_max
+  // and cairn_engine_queries_canceled_total, read from `figures` at each
+  // scrape. Call once, before serving.
+  void AddQueryFigures(std::function<QueryFigures()> figures);
 
   std::string Render() const { return registry_.Render(); }
 

@@ -54,6 +54,15 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
                                                   : api::SelectorParser(promql::parser::ParseMetricSelector);
   if (s->db_) deps.head_stats = [raw] { return raw->CollectHeadStats(); };
   deps.run_query = [raw](const api::QueryRequest& q) { return raw->query_runner_->Run(q); };
+  s->query_executor_ = std::make_unique<QueryExecutor>(static_cast<int>(s->options_.flags.query_max_concurrency));
+  deps.offload = [raw](std::function<void()> task) { raw->query_executor_->Submit(std::move(task)); };
+  s->metrics_->AddQueryFigures([raw] {
+    QueryFigures f;
+    f.active = raw->query_executor_ ? raw->query_executor_->active() : 0;
+    f.max_concurrency = raw->options_.flags.query_max_concurrency;
+    f.canceled_total = raw->query_runner_->canceled_total();
+    return f;
+  });
   deps.format_query = &QueryRunner::Format;
   deps.query_timeout_ms = s->options_.flags.query_timeout_ms;
   deps.lookback_delta_ms = s->options_.flags.lookback_delta_ms;
@@ -166,6 +175,8 @@ void Server::Stop() {
   started_ = false;
   state_->set_ready(false);
   http_->Stop();
+  // Queries still queued or running finish before storage closes.
+  query_executor_.reset();
   if (grpc_) grpc_->Stop();
   if (db_) {
     Status st = db_->Close();

@@ -23,6 +23,7 @@
 #include "server/http/http_server.h"
 #include "server/http/router.h"
 #include "server/metadata_store.h"
+#include "server/query_executor.h"
 #include "server/query_runner.h"
 #include "server/self_metrics.h"
 #include "server/server_state.h"
@@ -91,6 +92,9 @@ class Server {
   http::Router router_;
   std::unique_ptr<http::HttpServer> http_;
   std::unique_ptr<grpc::GrpcServer> grpc_;
+  // Declared after http_: its threads may still answer HTTP sessions, so it
+  // goes first (Stop() also drains it before storage closes).
+  std::unique_ptr<QueryExecutor> query_executor_;
   std::mutex reload_mu_;
   bool started_ = false;
 };

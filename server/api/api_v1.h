@@ -10,6 +10,7 @@
 // thread-safe and outlive the ApiV1.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -51,9 +52,16 @@ struct QueryRequest {
   int64_t lookback_delta_ms = 0;  // 0 = server default
   uint64_t limit = 0;             // 0 = no limit on series returned
   std::string stats;              // "", "true" or "all"
+  // Turns true when the client went away; the evaluation is then canceled.
+  // May be null.
+  std::shared_ptr<const std::atomic<bool>> cancel;
+  double queue_seconds = 0;       // time spent waiting for an executor slot (stats)
 };
 struct QueryAnswer {
-  std::string data_json;  // the value of "data"
+  // Writes the value of "data", offering `flush` between series so a large
+  // result can go out in pieces; stops early when `flush` returns false.
+  // Holds the evaluated result until it is dropped.
+  StreamedData write_data;
   std::vector<std::string> warnings, infos;
 };
 using QueryRunner = std::function<Result<QueryAnswer>(const QueryRequest&)>;
@@ -69,6 +77,10 @@ struct ApiDeps {
   std::function<HeadStats()> head_stats;    // optional; derived from the queryable when unset
   QueryRunner run_query;                    // optional; query endpoints answer unavailable without it
   QueryFormatter format_query;              // optional, likewise
+  // Runs query evaluation off the HTTP I/O threads (the server's
+  // QueryExecutor). Optional: queries run inline on the handler's thread
+  // without it.
+  std::function<void(std::function<void()>)> offload;
   // --query.timeout and --query.lookback-delta.
   int64_t query_timeout_ms = 120000;
   int64_t lookback_delta_ms = 300000;

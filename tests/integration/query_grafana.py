@@ -225,15 +225,22 @@ def main(env):
         e = c.send(method, "/api/v1/query", [("query", "sum(rate(grafana_requests_total[5m])"),
                                              ("time", str(t0))], want_status=400)
         check(e["errorType"] == "bad_data", "bad query errorType %r" % e["errorType"])
+        # Prometheus' wording, which Grafana shows verbatim.
+        check(e["error"] == 'invalid parameter "query": 1:37: parse error: unclosed left parenthesis',
+              "bad query error %r" % e["error"])
         e = c.send(method, "/api/v1/query_range", [("query", "up"), ("start", str(t0)),
                                                    ("end", str(t0 + 200000)), ("step", "1")], want_status=400)
         check(e["errorType"] == "bad_data" and "11,000" in e["error"], "too many points: %r" % e)
         e = c.send(method, "/api/v1/query_range", [("query", "up"), ("start", str(t0 + 10)),
                                                    ("end", str(t0)), ("step", "15")], want_status=400)
-        check(e["errorType"] == "bad_data", "end before start: %r" % e)
+        check(e["errorType"] == "bad_data" and
+              e["error"] == 'invalid parameter "end": end timestamp must not be before start time',
+              "end before start: %r" % e)
         e = c.send(method, "/api/v1/query_range", [("query", "up"), ("start", str(t0)),
                                                    ("end", str(t0 + 10)), ("step", "0")], want_status=400)
-        check(e["errorType"] == "bad_data", "zero step: %r" % e)
+        check(e["errorType"] == "bad_data" and
+              e["error"] == 'invalid parameter "step": zero or negative query resolution step widths are not '
+              'accepted. Try a positive integer', "zero step: %r" % e)
     log("%d Grafana requests answered with the expected shapes (%d gzipped); panel returned %d points" %
         (c.calls, c.gzipped, n_points))
     cairn.stop()

@@ -16,6 +16,8 @@ TEST(FlagsTest, DefaultsMatchPrometheus) {
   EXPECT_EQ(f.query_timeout_ms, 120000);
   EXPECT_EQ(f.lookback_delta_ms, 300000);
   EXPECT_EQ(f.query_max_samples, 50000000);
+  EXPECT_EQ(f.query_max_concurrency, 20);
+  EXPECT_EQ(f.values.at("query.max-concurrency"), "20");
   EXPECT_FALSE(f.enable_lifecycle);
   EXPECT_EQ(f.values.at("query.timeout"), "2m");
   EXPECT_EQ(f.values.at("web.listen-address"), "0.0.0.0:9090");
@@ -65,6 +67,10 @@ TEST(FlagsTest, ErrorsNameTheFlag) {
   EXPECT_FALSE(ParseFlags({"--log.level=loud"}).ok());
   EXPECT_FALSE(ParseFlags({"positional"}).ok());
   EXPECT_FALSE(ParseFlags({"--query.max-samples=-5"}).ok());
+  EXPECT_FALSE(ParseFlags({"--query.max-concurrency=0"}).ok());
+  auto two = ParseFlags({"--query.max-concurrency", "2"});
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(two->flags.query_max_concurrency, 2);
 }
 
 }  // namespace
