@@ -292,6 +292,28 @@ def compare_metadata(prom_url, cairn_url, start, end):
     return differ
 
 
+def compare_metric_metadata(prom_url, cairn_url):
+    """/api/v1/metadata: Prometheus' from its scrape targets, Cairn's from the metadata
+    Prometheus remote-writes. Returns #differences."""
+    calls = [[("metric", m)] for m in ("go_goroutines", "node_cpu_seconds_total", "node_load1",
+                                        "prometheus_http_requests_total",
+                                        "prometheus_http_request_duration_seconds", "node_memory_MemFree_bytes")]
+    calls.append([("metric", "no_such_metric")])
+    differ = 0
+    for params in calls:
+        results = []
+        for base in (prom_url, cairn_url):
+            r = harness.http_get(base + "/api/v1/metadata?" + urllib.parse.urlencode(params))
+            results.append((r.status, json.loads(r.body).get("data") if r.status == 200 else r.body))
+        if params[0][1] != "no_such_metric":
+            check(results[0][0] == 200 and results[0][1], "prometheus metadata %s: %r" % (params, results[0]))
+        if results[0] != results[1]:
+            differ += 1
+            print("DIFF /api/v1/metadata %s\n    want %s\n    got  %s" % (params, results[0], results[1]))
+    print("metric metadata: %d agree, %d differ" % (len(calls) - differ, differ))
+    return differ
+
+
 def main(env):
     prom_bin = env.binary("prometheus")
     node_bin = env.binary("prometheus-node-exporter") if not env.args.node_exporter else env.args.node_exporter
@@ -322,12 +344,15 @@ remote_write:
       max_shards: 2
       min_backoff: 100ms
       max_backoff: 1s
+    metadata_config:
+      send_interval: 2s
 """ % (prom_port, node_port, cairn.url)
     prom = harness.Prometheus(env, config)
     prom.binary = prom_bin
     prom.port = prom_port
     prom.start()
     time.sleep(SCRAPE_S)
+    metadata_differ = compare_metric_metadata(prom.url, cairn.url)
     check(prom.stop() == 0, "prometheus did not stop cleanly")
     node.stop()
     reader = harness.Prometheus(env, "global:\n  scrape_interval: 1h\n", name="prometheus")
@@ -401,6 +426,7 @@ remote_write:
           (agree, differ, allowed, len(queries), time.time() - t0), flush=True)
     differ += compare_formatting(reader.url, cairn.url, queries)
     differ += compare_metadata(reader.url, cairn.url, first_ms / 1e3, t_late)
+    differ += metadata_differ
     print("prometheus answers: %d with data, %d empty, %d errors; empty: %s" %
           (len(kinds["data"]), len(kinds["empty"]), len(kinds["error"]), sorted(set(kinds["empty"]))))
     check(len(kinds["data"]) >= 0.85 * (agree + differ + allowed),
