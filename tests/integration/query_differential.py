@@ -198,6 +198,19 @@ def build_queries(t_at, subquery_ranges_safe):
         q += ["max_over_time(rate(%s[5s])[20s:2s])" % C_NODE,
               "avg_over_time(irate(%s[5s])[10s:1s])" % C_PROM,
               "rate(sum(%s)[15s:1s])" % C_NODE]
+    # The seed stack's dashboards and alert rules (shared/SEED.md), written as their authors would,
+    # over node_exporter and Prometheus' own HTTP metrics in place of the services' http_* metrics.
+    q += ["100 - (avg by (instance) (rate(%s{mode=\"idle\"}[10s])) * 100)" % C_NODE,
+          "100 - (avg by (instance) (rate(%s{mode=\"idle\"}[10s])) * 100) > 0" % C_NODE,
+          "(1 - (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)) * 100",
+          "(1 - (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)) * 100 > 1",
+          "up == 0", "up{job=\"node\"} == 1", "avg_over_time(up[20s]) < 1",
+          "histogram_quantile(0.95, sum(rate(%s[10s])) by (le))" % HIST,
+          "histogram_quantile(0.99, sum(rate(%s[10s])) by (le, handler)) > 0.5" % HIST,
+          "sum(rate(%s{code=~\"5..\"}[10s])) / sum(rate(%s[10s]))" % (C_PROM, C_PROM),
+          "sum by (code) (rate(%s[10s]))" % C_PROM, "sum by (job) (rate(%s[10s]))" % C_PROM,
+          "sum(rate(node_network_receive_bytes_total{device!=\"lo\"}[10s])) by (instance)",
+          "increase(process_cpu_seconds_total[20s]) > 0", "count by (job) (up == 1)"]
     # Errors must be errors on both sides (bad_data), whatever the evaluation time.
     q += ["rate(go_goroutines)", "sum(", "up[5s]", "foo{", "histogram_quantile(0.5)",
           "label_replace(up, \"x\", \"y\", \"job\", \"(\")",
