@@ -16,8 +16,8 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }
 
 void CheckCounterName(const RangeWindow& w, FuncContext& ctx) {
-  if (w.series == nullptr || ctx.call.args.empty()) return;
-  std::string_view name = w.series->metric.MetricName();
+  if (w.metric == nullptr || ctx.call.args.empty()) return;
+  std::string_view name = w.metric_name;
   if (name.empty()) return;
   if (EndsWith(name, "_total") || EndsWith(name, "_sum") || EndsWith(name, "_count") || EndsWith(name, "_bucket"))
     return;
