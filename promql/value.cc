@@ -19,7 +19,10 @@ void Annotations::Merge(const Annotations& other) {
 }
 
 void SortMatrix(Matrix& m) {
-  std::sort(m.begin(), m.end(), [](const Series& a, const Series& b) { return a.metric < b.metric; });
+  const auto by_labels = [](const Series& a, const Series& b) { return a.metric < b.metric; };
+  // Selector results arrive in storage's label order; often nothing moves.
+  if (std::is_sorted(m.begin(), m.end(), by_labels)) return;
+  std::sort(m.begin(), m.end(), by_labels);
 }
 
 }  // namespace cairn::promql

@@ -122,6 +122,10 @@ Labels Labels::Drop(const std::vector<std::string>& names) const {
   return out;
 }
 
+void Labels::Erase(std::initializer_list<std::string_view> names) {
+  std::erase_if(labels_, [&](const Label& l) { return std::find(names.begin(), names.end(), l.name) != names.end(); });
+}
+
 uint64_t Labels::Hash() const {
   // FNV-1a over name\xff value\xff ...; the separator keeps ("ab","c") != ("a","bc").
   uint64_t h = 1469598103934665603ULL;
