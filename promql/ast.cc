@@ -261,6 +261,24 @@ ValueType TypeOf(const Expr& e) { return std::visit(TypeVisitor{}, e.node); }
 
 Duration CloneDuration(const Duration& d) { return Duration{d.ms, d.expr ? CloneExpr(*d.expr) : nullptr}; }
 
+void ForEachChild(const Expr& e, const std::function<void(const Expr&)>& f) {
+  if (const auto* n = e.As<SubqueryExpr>()) {
+    f(*n->expr);
+  } else if (const auto* p = e.As<ParenExpr>()) {
+    f(*p->expr);
+  } else if (const auto* u = e.As<UnaryExpr>()) {
+    f(*u->expr);
+  } else if (const auto* b = e.As<BinaryExpr>()) {
+    f(*b->lhs);
+    f(*b->rhs);
+  } else if (const auto* a = e.As<AggregateExpr>()) {
+    if (a->param) f(*a->param);
+    f(*a->expr);
+  } else if (const auto* c = e.As<Call>()) {
+    for (const auto& arg : c->args) f(*arg);
+  }
+}
+
 ExprPtr CloneExpr(const Expr& e) {
   return std::make_unique<Expr>(Expr{std::visit(CloneVisitor{}, e.node), e.pos});
 }

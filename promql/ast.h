@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -203,6 +204,11 @@ template <typename T>
 ExprPtr MakeExpr(T node, PosRange pos = {}) {
   return std::make_unique<Expr>(Expr{ExprNode(std::move(node)), pos});
 }
+
+// Calls `f` on each direct child expression of `e` (operands, arguments,
+// aggregation parameter, inner expression), in source order. Duration
+// expressions are not children.
+void ForEachChild(const Expr& e, const std::function<void(const Expr&)>& f);
 
 // Deep copy (positions kept).
 ExprPtr CloneExpr(const Expr& e);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "storage/sample.h"
+
 namespace cairn::promql {
 
 namespace {
@@ -16,6 +18,17 @@ void Annotations::AddInfo(std::string text) { AddUnique(infos, std::move(text));
 void Annotations::Merge(const Annotations& other) {
   for (const auto& w : other.warnings) AddWarning(w);
   for (const auto& i : other.infos) AddInfo(i);
+}
+
+void DropStaleMarkers(Series& s) {
+  size_t kept = 0;
+  for (size_t i = 0; i < s.floats.size(); ++i) {
+    if (storage::IsStaleNaN(s.floats[i].f)) continue;
+    if (!s.starts.empty()) s.starts[kept] = s.starts[i];
+    s.floats[kept++] = s.floats[i];
+  }
+  s.floats.resize(kept);
+  if (!s.starts.empty()) s.starts.resize(kept);
 }
 
 void SortMatrix(Matrix& m) {

@@ -36,6 +36,10 @@ struct Series {
   storage::Labels metric;
   std::vector<FPoint> floats;
   bool drop_name = false;
+  // Per-point start timestamps (ms, 0 = none), parallel to `floats`; empty
+  // when no point has one. Only raw samples fetched from storage carry them:
+  // rate, increase, irate, resets and start_timestamp() read them.
+  std::vector<int64_t> starts;
 };
 
 using Vector = std::vector<Sample>;
@@ -65,6 +69,9 @@ struct Annotations {
 };
 
 using Value = std::variant<Scalar, String, Vector, Matrix>;
+
+// Removes stale-marker points (and their start timestamps) from `s`.
+void DropStaleMarkers(Series& s);
 
 // Sorts a matrix by label set (Labels::Compare), as range query results are.
 void SortMatrix(Matrix& m);

@@ -22,6 +22,10 @@ class QueryRunner {
 
   // /api/v1/format_query: the canonical form of `query`.
   static Result<std::string> Format(std::string_view query);
+  // /api/v1/parse_query: the syntax tree of `query` as JSON (server/ast_json.h).
+  static Result<std::string> ParseTree(std::string_view query);
+  // Parses `query`; true when it has a vector or matrix selector.
+  static Result<bool> HasSelectors(std::string_view query);
 
  private:
   const promql::Engine& engine_;

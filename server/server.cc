@@ -56,6 +56,8 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   if (s->db_) deps.head_stats = [raw] { return raw->CollectHeadStats(); };
   deps.run_query = [raw](const api::QueryRequest& q) { return raw->query_runner_->Run(q); };
   deps.format_query = &QueryRunner::Format;
+  deps.parse_query = &QueryRunner::ParseTree;
+  deps.has_selectors = &QueryRunner::HasSelectors;
   deps.query_timeout_ms = s->options_.flags.query_timeout_ms;
   deps.lookback_delta_ms = s->options_.flags.lookback_delta_ms;
   s->api_ = std::make_unique<api::ApiV1>(std::move(deps));

@@ -9,7 +9,8 @@ namespace {
 
 class VectorIterator final : public SeriesIterator {
  public:
-  explicit VectorIterator(const std::vector<Sample>* samples) : samples_(samples) {}
+  VectorIterator(const std::vector<Sample>* samples, const std::vector<int64_t>* starts)
+      : samples_(samples), starts_(starts) {}
   bool Next() override {
     if (pos_ + 1 >= static_cast<ptrdiff_t>(samples_->size())) {
       pos_ = static_cast<ptrdiff_t>(samples_->size());
@@ -28,25 +29,28 @@ class VectorIterator final : public SeriesIterator {
     return it != samples_->end();
   }
   Sample At() const override { return (*samples_)[pos_]; }
+  int64_t AtST() const override { return (*starts_)[pos_]; }
   Status status() const override { return Status::OK(); }
 
  private:
   const std::vector<Sample>* samples_;
+  const std::vector<int64_t>* starts_;
   ptrdiff_t pos_ = -1;
 };
 
 class VectorSeries final : public Series {
  public:
-  VectorSeries(Labels labels, std::vector<Sample> samples)
-      : labels_(std::move(labels)), samples_(std::move(samples)) {}
+  VectorSeries(Labels labels, std::vector<Sample> samples, std::vector<int64_t> starts)
+      : labels_(std::move(labels)), samples_(std::move(samples)), starts_(std::move(starts)) {}
   const Labels& labels() const override { return labels_; }
   std::unique_ptr<SeriesIterator> Iterator() const override {
-    return std::make_unique<VectorIterator>(&samples_);
+    return std::make_unique<VectorIterator>(&samples_, &starts_);
   }
 
  private:
   Labels labels_;
   std::vector<Sample> samples_;
+  std::vector<int64_t> starts_;
 };
 
 class VectorSeriesSet final : public SeriesSet {
@@ -83,7 +87,8 @@ class MemoryQuerier final : public Querier {
       auto hi = std::upper_bound(data.samples.begin(), data.samples.end(), maxt_,
                                  [](int64_t t, const Sample& s) { return t < s.t_ms; });
       if (lo >= hi) continue;
-      out.emplace_back(labels, std::vector<Sample>(lo, hi));
+      auto first = data.starts.begin() + (lo - data.samples.begin());
+      out.emplace_back(labels, std::vector<Sample>(lo, hi), std::vector<int64_t>(first, first + (hi - lo)));
       if (hints.limit != 0 && out.size() >= hints.limit) break;
     }
     return std::make_unique<VectorSeriesSet>(std::move(out));
@@ -128,9 +133,9 @@ class MemoryAppender final : public Appender {
   ~MemoryAppender() override { Rollback(); }
 
   Result<SeriesRef> Append(SeriesRef, const Labels& labels, int64_t t_ms, double v,
-                           const AppendOptions&) override {
+                           const AppendOptions& opts) override {
     if (labels.empty()) return Status::InvalidArgument("empty label set");
-    pending_[labels].push_back({t_ms, v});
+    pending_[labels].push_back({{t_ms, v}, opts.start_t_ms});
     return SeriesRef{0};
   }
   Status UpdateMetadata(const std::string&, const Metadata&) override { return Status::OK(); }
@@ -147,7 +152,7 @@ class MemoryAppender final : public Appender {
 
  private:
   MemoryStorage* s_;
-  std::map<Labels, std::vector<Sample>> pending_;
+  std::map<Labels, std::vector<MemoryStorage::PendingSample>> pending_;
 };
 
 Result<std::unique_ptr<Querier>> MemoryStorage::NewQuerier(int64_t min_t_ms, int64_t max_t_ms) {
@@ -166,12 +171,12 @@ size_t MemoryStorage::NumSeries() const {
   return series_.size();
 }
 
-Status MemoryStorage::Insert(const Labels& labels, const std::vector<Sample>& samples) {
+Status MemoryStorage::Insert(const Labels& labels, const std::vector<PendingSample>& samples) {
   std::lock_guard<std::mutex> lock(mu_);
   SeriesData& d = series_[labels];
   if (d.labels.empty()) d.labels = labels;
   Status first_err;
-  for (const Sample& s : samples) {
+  for (const auto& [s, start_t_ms] : samples) {
     auto it = std::lower_bound(d.samples.begin(), d.samples.end(), s.t_ms,
                                [](const Sample& a, int64_t t) { return a.t_ms < t; });
     if (it != d.samples.end() && it->t_ms == s.t_ms) {
@@ -180,6 +185,7 @@ Status MemoryStorage::Insert(const Labels& labels, const std::vector<Sample>& sa
                                             " of series " + labels.ToString());
       continue;
     }
+    d.starts.insert(d.starts.begin() + (it - d.samples.begin()), start_t_ms);
     d.samples.insert(it, s);
   }
   return first_err;

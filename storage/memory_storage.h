@@ -1,7 +1,8 @@
 // MemoryStorage: a complete, non-durable storage held in process memory. It is
 // what `promql-test` loads scripts into and what unit tests of upper layers
 // use instead of the RocksDB engine. Samples of a series are kept sorted by
-// time; out-of-order appends are accepted.
+// time; out-of-order appends are accepted. Start timestamps given on Append
+// (AppendOptions::start_t_ms) are kept per sample and read back by AtST().
 // Thread-safety: all methods are safe from any thread (one mutex); Queriers
 // see a snapshot copy of the matching series taken at Select time.
 #pragma once
@@ -33,8 +34,13 @@ class MemoryStorage final : public Queryable, public Appendable {
   struct SeriesData {
     Labels labels;
     std::vector<Sample> samples;  // ascending by t_ms, unique timestamps
+    std::vector<int64_t> starts;  // parallel to samples; 0 = no start timestamp
   };
-  Status Insert(const Labels& labels, const std::vector<Sample>& samples);
+  struct PendingSample {
+    Sample sample;
+    int64_t start_t_ms = 0;
+  };
+  Status Insert(const Labels& labels, const std::vector<PendingSample>& samples);
 
   mutable std::mutex mu_;
   std::map<Labels, SeriesData> series_;  // ordered by Labels::Compare

@@ -32,6 +32,9 @@ class SeriesIterator {
   virtual bool Seek(int64_t t_ms) = 0;
   // Valid after Next()/Seek() returned true.
   virtual Sample At() const = 0;
+  // The current sample's start (created) timestamp, 0 when it has none. Only
+  // storages that keep per-sample start timestamps override this.
+  virtual int64_t AtST() const { return 0; }
   virtual Status status() const = 0;
 };
 

@@ -52,10 +52,24 @@ StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
 
   if (name == "timestamp" && !call.args.empty()) {
     if (auto* vs = Unwrap(*call.args[0]).As<VectorSelector>()) {
-      StepValue v = EvalVectorSelector(*vs, *call.args[0], true);
+      StepValue v = EvalVectorSelector(*vs, *call.args[0], PointValue::kTimestamp);
       for (auto& s : v.series) s.drop_name = true;
       return v;
     }
+  }
+
+  // Start timestamps exist only on samples read from storage: of any other
+  // expression the result is empty.
+  if (name == "start_timestamp") {
+    const auto* vs = Unwrap(*call.args[0]).As<VectorSelector>();
+    if (vs == nullptr) {
+      StepValue none;
+      none.type = ValueType::kVector;
+      return none;
+    }
+    StepValue v = EvalVectorSelector(*vs, *call.args[0], PointValue::kStartTimestamp);
+    for (auto& s : v.series) s.drop_name = true;
+    return v;
   }
 
   if (name == "info") return functions::InfoCall(*this, call, e);
@@ -137,6 +151,7 @@ StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
         w.points = ra.series->Window(lo, hi);
         if (w.points.empty()) continue;  // no function yields a value for an empty window
         for (size_t p = 0; p < scalars.size(); ++p) params[p] = scalars[p].scalars[i];
+        w.starts = ra.series->WindowStarts();
         w.range_start_ms = lo;
         w.range_end_ms = hi;
         w.t_ms = StepTime(i);

@@ -91,9 +91,11 @@ class Evaluator {
   StepValue WindowedMatrix(RangeArg arg);
 
   // Node kinds.
-  // With `sample_timestamps`, each point's value is its sample's timestamp
-  // in seconds (what timestamp() of a selector returns).
-  StepValue EvalVectorSelector(const VectorSelector& vs, const Expr& e, bool sample_timestamps = false);
+  // What a vector selector's points hold: the sample's value, its timestamp
+  // in seconds (timestamp() of a selector) or its start timestamp in seconds,
+  // 0 when it has none (start_timestamp() of a selector).
+  enum class PointValue { kValue, kTimestamp, kStartTimestamp };
+  StepValue EvalVectorSelector(const VectorSelector& vs, const Expr& e, PointValue value = PointValue::kValue);
   StepValue EvalMatrixSelector(const MatrixSelector& ms, const Expr& e);
   StepValue EvalSubquery(const SubqueryExpr& sq, const Expr& e);
   // `x[r] anchored|smoothed` as the argument of `call` (extended_range.cc).

@@ -66,7 +66,7 @@ StepValue Evaluator::EvalExtendedRange(const Call& call, const MatrixSelector& m
   out.type = ValueType::kVector;
   std::vector<double> vals;
   for (auto& s : raw) {
-    std::erase_if(s.floats, [](const FPoint& p) { return storage::IsStaleNaN(p.f); });
+    DropStaleMarkers(s);
     const auto& pts = s.floats;
     Series res;
     res.metric = s.metric;
@@ -125,7 +125,7 @@ StepValue Evaluator::EvalSmoothedSelector(const VectorSelector& vs) {
   int64_t last_ref = (at.present() ? at.t_ms : end_ms_) - offset;
   Matrix raw = Fetch(vs.matchers, first_ref - lookback + 1, last_ref + lookback);
   for (auto& s : raw) {
-    std::erase_if(s.floats, [](const FPoint& p) { return storage::IsStaleNaN(p.f); });
+    DropStaleMarkers(s);
     Series res;
     res.metric = std::move(s.metric);
     for (size_t i = 0; i < num_steps_; ++i) {

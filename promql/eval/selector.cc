@@ -27,6 +27,10 @@ Matrix Evaluator::Fetch(const storage::Matchers& matchers, int64_t mint, int64_t
       do {
         storage::Sample smp = it->At();
         if (smp.t_ms > maxt) break;
+        int64_t st = it->AtST();
+        // Start timestamps are kept only once a sample has one.
+        if (st != 0 && series.starts.empty()) series.starts.assign(series.floats.size(), 0);
+        if (st != 0 || !series.starts.empty()) series.starts.push_back(st);
         series.floats.push_back({smp.t_ms, smp.v});
       } while (it->Next());
     }
@@ -40,8 +44,8 @@ Matrix Evaluator::Fetch(const storage::Matchers& matchers, int64_t mint, int64_t
   return out;
 }
 
-StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e, bool sample_timestamps) {
-  if (vs.smoothed && !sample_timestamps) return EvalSmoothedSelector(vs);
+StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e, PointValue value) {
+  if (vs.smoothed && value == PointValue::kValue) return EvalSmoothedSelector(vs);
   StepValue out;
   out.type = ValueType::kVector;
   int64_t offset = ResolveDuration(vs.offset);
@@ -55,9 +59,11 @@ StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e,
     for (size_t i = 0; i < num_steps_; ++i) {
       int64_t t = StepTime(i);
       int64_t ref = (at.present() ? at.t_ms : t) - offset;
-      std::optional<FPoint> p = in->Latest(ref, lookback);
-      if (!p || storage::IsStaleNaN(p->f)) continue;
-      double v = sample_timestamps ? static_cast<double>(p->t_ms) / 1000.0 : p->f;
+      std::optional<SeriesStream::Latest> p = in->LatestAt(ref, lookback);
+      if (!p || storage::IsStaleNaN(p->point.f)) continue;
+      double v = p->point.f;
+      if (value == PointValue::kTimestamp) v = static_cast<double>(p->point.t_ms) / 1000.0;
+      if (value == PointValue::kStartTimestamp) v = static_cast<double>(p->start_ms) / 1000.0;
       res.floats.push_back({t, v});
     }
     if (res.floats.empty()) continue;

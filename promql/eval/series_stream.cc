@@ -37,6 +37,7 @@ void SeriesStream::ReleaseWindow() {
   ev_->ReleaseSamples(counted_);
   counted_ = 0;
   window_.clear();
+  window_starts_.clear();
   head_ = 0;
 }
 
@@ -90,9 +91,13 @@ void SeriesStream::DropThrough(int64_t lo_excl) {
   // Reuse the buffer's front once the dropped part outweighs the rest.
   if (head_ == window_.size()) {
     window_.clear();
+    window_starts_.clear();
     head_ = 0;
   } else if (head_ > 64 && head_ * 2 > window_.size()) {
     window_.erase(window_.begin(), window_.begin() + static_cast<std::ptrdiff_t>(head_));
+    if (!window_starts_.empty()) {
+      window_starts_.erase(window_starts_.begin(), window_starts_.begin() + static_cast<std::ptrdiff_t>(head_));
+    }
     head_ = 0;
   }
 }
@@ -115,6 +120,13 @@ void SeriesStream::Pull(int64_t hi_incl) {
     }
     pending_ = false;
     if (!keep_stale_ && storage::IsStaleNaN(smp.v)) continue;
+    const int64_t st = it_->AtST();
+    // Start timestamps are kept only once a point has one (0 = none); the
+    // points before it then get zeros.
+    if (st != 0 || !window_starts_.empty()) {
+      window_starts_.resize(window_.size(), 0);
+      window_starts_.push_back(st);
+    }
     window_.push_back({smp.t_ms, smp.v});
     ++added;
   }
@@ -149,7 +161,17 @@ std::span<const FPoint> SeriesStream::Window(int64_t lo_excl, int64_t hi_incl) {
   return {window_.data() + head_, window_.size() - head_};
 }
 
-std::optional<FPoint> SeriesStream::Latest(int64_t ref, int64_t lookback_ms) {
+std::span<const int64_t> SeriesStream::WindowStarts() const {
+  if (from_matrix_) {
+    const auto& starts = matrix_[next_series_ - 1].starts;
+    if (starts.empty()) return {};
+    return {starts.data() + lo_idx_, hi_idx_ - lo_idx_};
+  }
+  if (window_starts_.empty()) return {};
+  return {window_starts_.data() + head_, window_starts_.size() - head_};
+}
+
+std::optional<SeriesStream::Latest> SeriesStream::LatestAt(int64_t ref, int64_t lookback_ms) {
   const int64_t oldest = ref - lookback_ms;  // exclusive
   // Everything up to the next unread point is older than the lookback window
   // (steps far apart): jump instead of reading the gap.
@@ -180,9 +202,9 @@ std::optional<FPoint> SeriesStream::Latest(int64_t ref, int64_t lookback_ms) {
     }
     pending_ = false;
     if (!keep_stale_ && storage::IsStaleNaN(smp.v)) continue;
-    latest_ = FPoint{smp.t_ms, smp.v};
+    latest_ = Latest{FPoint{smp.t_ms, smp.v}, it_->AtST()};
   }
-  if (latest_ && latest_->t_ms > oldest) return latest_;
+  if (latest_ && latest_->point.t_ms > oldest) return latest_;
   return std::nullopt;
 }
 

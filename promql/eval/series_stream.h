@@ -14,9 +14,9 @@
 // --query.max-samples and peakSamples see what is actually held), and every
 // point read from storage counts once towards totalSamples.
 //
-// Per-sample start timestamps: points and anything that travels with them are
-// appended in one place (Pull) and dropped in one place (DropThrough), so a
-// parallel per-point column can be added next to `window_`.
+// Per-sample start timestamps travel with the points: `window_starts_` is
+// parallel to `window_` once any point of the series has one (as
+// Series::starts is), filled in Pull and trimmed in DropThrough.
 // Thread-safety: belongs to its evaluator's thread.
 #pragma once
 
@@ -60,13 +60,22 @@ class SeriesStream {
   // calls for one series must not move either bound backwards. The span is
   // valid until the next call.
   std::span<const FPoint> Window(int64_t lo_excl, int64_t hi_incl);
+  // The start timestamps (0 = none) of the points Window() last returned,
+  // parallel to them; empty when none of the series' points read so far
+  // has one.
+  std::span<const int64_t> WindowStarts() const;
 
   // Instant-vector lookup (storage streams only): the current series' last
   // point at or before `ref` if it is newer than ref - lookback_ms, stale
-  // markers included when the stream keeps them. Successive refs for one
-  // series must not decrease. Holds that one point, which is not counted:
-  // the caller counts what it outputs (as Prometheus does).
-  std::optional<FPoint> Latest(int64_t ref, int64_t lookback_ms);
+  // markers included when the stream keeps them, with its start timestamp
+  // (0 = none). Successive refs for one series must not decrease. Holds that
+  // one point, which is not counted: the caller counts what it outputs (as
+  // Prometheus does).
+  struct Latest {
+    FPoint point;
+    int64_t start_ms = 0;
+  };
+  std::optional<Latest> LatestAt(int64_t ref, int64_t lookback_ms);
 
  private:
   explicit SeriesStream(Evaluator& ev) : ev_(&ev) {}
@@ -88,8 +97,9 @@ class SeriesStream {
   std::unique_ptr<storage::SeriesIterator> it_;
   bool it_done_ = false;
   bool pending_ = false;       // it_->At() has been read but lies beyond the last window
-  std::optional<FPoint> latest_;  // Latest()'s candidate
+  std::optional<Latest> latest_;  // LatestAt()'s candidate
   std::vector<FPoint> window_;  // window_[head_..] are the current window's points
+  std::vector<int64_t> window_starts_;  // parallel to window_, or empty when no start timestamp was seen
   size_t head_ = 0;
   int64_t counted_ = 0;         // window points currently added to the evaluator
 

@@ -28,6 +28,7 @@ namespace cairn::promql::functions {
 // One step's window of one series for a RangeFunction.
 struct RangeWindow {
   std::span<const FPoint> points;  // samples in (range_start_ms, range_end_ms], no stale markers
+  std::span<const int64_t> starts; // their start timestamps (0 = none); empty when none has one
   int64_t range_start_ms = 0;      // exclusive
   int64_t range_end_ms = 0;        // inclusive
   int64_t range_ms = 0;

@@ -1,4 +1,4 @@
-// /api/v1/query, /api/v1/query_range, /api/v1/format_query: parameter rules
+// /api/v1/query, /api/v1/query_range, /api/v1/format_query, /api/v1/parse_query: parameter rules
 // of COMPAT.md §1.3 are checked here; evaluation goes through deps.run_query.
 #include <algorithm>
 
@@ -86,6 +86,14 @@ http::HttpResponse ApiV1::FormatQuery(const http::HttpRequest& req) {
   auto text = deps_.format_query(form.Get("query").value_or(""));
   if (!text.ok()) return ApiFailure(Status::InvalidArgument(text.status().message()));
   return ApiSuccess([&](JsonWriter& w) { w.String(*text); });
+}
+
+http::HttpResponse ApiV1::ParseQuery(const http::HttpRequest& req) {
+  Form form = ParseForm(req);
+  if (!deps_.parse_query) return ApiFailure(Status::Unavailable("the PromQL parser is not available"));
+  auto tree = deps_.parse_query(form.Get("query").value_or(""));
+  if (!tree.ok()) return ApiFailure(Status::InvalidArgument(tree.status().message()));
+  return ApiSuccess([&](JsonWriter& w) { w.Raw(*tree); });
 }
 
 }  // namespace cairn::server::api

@@ -56,5 +56,24 @@ TEST(MemoryStorageTest, OutOfOrderMergedAndConflictsRejected) {
   EXPECT_FALSE(it->Next());
 }
 
+TEST(MemoryStorageTest, StartTimestampsTravelWithTheirSamples) {
+  MemoryStorage db;
+  Labels a{{"__name__", "m"}};
+  auto app = db.NewAppender();
+  ASSERT_TRUE(app->Append(0, a, 3000, 3, AppendOptions{2500}).ok());
+  ASSERT_TRUE(app->Append(0, a, 1000, 1).ok());  // out of order, no start
+  ASSERT_TRUE(app->Append(0, a, 2000, 2, AppendOptions{1500}).ok());
+  ASSERT_TRUE(app->Commit().ok());
+
+  auto q = db.NewQuerier(1500, 10000);
+  ASSERT_TRUE(q.ok());
+  auto set = (*q)->Select({}, {});
+  ASSERT_TRUE(set->Next());
+  auto it = set->At().Iterator();
+  std::vector<std::pair<int64_t, int64_t>> got;
+  while (it->Next()) got.emplace_back(it->At().t_ms, it->AtST());
+  EXPECT_EQ(got, (std::vector<std::pair<int64_t, int64_t>>{{2000, 1500}, {3000, 2500}}));
+}
+
 }  // namespace
 }  // namespace cairn::storage

@@ -16,13 +16,15 @@ namespace cairn::promql_test {
 struct LoadSeries {
   storage::Labels labels;
   std::vector<SeriesValue> values;  // position k is at k * interval
+  // From a `series@st` line: per position, the start timestamp's offset from
+  // the sample's own timestamp (nullopt = none). Empty when there was no line.
+  std::vector<std::optional<int64_t>> start_offsets_ms;
 };
 
 struct LoadCommand {
   int line = 0;
   int64_t interval_ms = 0;
   bool with_nhcb = false;
-  bool has_start_timestamps = false;  // `series@st ...` lines were present
   std::vector<LoadSeries> series;
 };
 

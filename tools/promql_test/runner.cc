@@ -35,7 +35,10 @@ Status Load(storage::MemoryStorage& db, const LoadCommand& cmd, std::set<storage
       const SeriesValue& v = s.values[k];
       if (v.kind == SeriesValue::Kind::kHistogram) histogram_series.insert(s.labels);
       if (v.kind != SeriesValue::Kind::kFloat) continue;
-      auto r = app->Append(ref, s.labels, static_cast<int64_t>(k) * cmd.interval_ms, v.f);
+      int64_t t = static_cast<int64_t>(k) * cmd.interval_ms;
+      storage::AppendOptions opts;
+      if (k < s.start_offsets_ms.size() && s.start_offsets_ms[k]) opts.start_t_ms = t + *s.start_offsets_ms[k];
+      auto r = app->Append(ref, s.labels, t, v.f, opts);
       if (!r.ok()) return r.status();
       ref = *r;
     }
@@ -177,11 +180,9 @@ FileCounts Runner::RunFile(const std::string& path, std::ostream& out) {
     if (std::holds_alternative<ClearCommand>(c)) {
       db.Clear();
       histogram_series.clear();
-      facts.start_timestamps_loaded = false;
       continue;
     }
     if (const auto* load = std::get_if<LoadCommand>(&c)) {
-      if (load->has_start_timestamps) facts.start_timestamps_loaded = true;
       Status st = Load(db, *load, histogram_series);
       if (!st.ok()) out << path << ":" << load->line << ": load failed: " << st.message() << "\n";
       continue;

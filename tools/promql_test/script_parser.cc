@@ -89,10 +89,12 @@ class Reader {
     return *r;
   }
 
-  // Splits a series line into its label set and value text.
-  Status SplitSeries(std::string_view line, storage::Labels& labels, std::string_view& values) const {
+  // Splits a series line into its label set and value text. `start_timestamps`
+  // tells whether it is a `series{...}@st` line.
+  Status SplitSeries(std::string_view line, storage::Labels& labels, std::string_view& values,
+                     bool& start_timestamps) const {
     size_t i = 0;
-    while (i < line.size() && line[i] != '{' && line[i] != ' ' && line[i] != '\t') ++i;
+    while (i < line.size() && line[i] != '{' && line[i] != ' ' && line[i] != '\t' && line[i] != '@') ++i;
     if (i < line.size() && line[i] == '{') {
       char quote = 0;
       for (; i < line.size(); ++i) {
@@ -111,6 +113,8 @@ class Reader {
     auto r = promql::parser::ParseMetric(line.substr(0, i));
     if (!r.ok()) return Error("bad series \"" + std::string(line.substr(0, i)) + "\": " + r.status().message());
     labels = std::move(r).value();
+    start_timestamps = line.substr(i, 3) == "@st";
+    if (start_timestamps) i += 3;
     values = Trim(line.substr(i));
     return Status::OK();
   }
@@ -123,29 +127,42 @@ class Reader {
     auto d = Duration(NextWord(rest));
     if (!d.ok()) return d.status();
     cmd.interval_ms = *d;
+    // An `@st` line gives the start timestamps of the series line right after it.
+    std::optional<LoadSeries> pending_st;
     while (i_ + 1 < lines_.size() && !lines_[i_ + 1].empty()) {
       ++i_;
-      std::string_view line = lines_[i_];
-      std::string_view head = line.substr(0, line.find_first_of(" \t"));
-      if (head.size() >= 3 && head.substr(head.size() - 3) == "@st") {
-        cmd.has_start_timestamps = true;  // start timestamps are not modelled
-        continue;
-      }
       LoadSeries s;
       std::string_view values;
-      CAIRN_RETURN_IF_ERROR(SplitSeries(line, s.labels, values));
+      bool is_st = false;
+      CAIRN_RETURN_IF_ERROR(SplitSeries(lines_[i_], s.labels, values, is_st));
+      if (is_st) {
+        if (pending_st) return Error("@st line not followed by its series line");
+        auto st = ParseStartOffsets(values);
+        if (!st.ok()) return Error(st.status().message());
+        s.start_offsets_ms = std::move(st).value();
+        pending_st = std::move(s);
+        continue;
+      }
       auto v = ParseSeriesValues(values);
       if (!v.ok()) return Error(v.status().message());
       s.values = std::move(v).value();
+      if (pending_st) {
+        if (!(pending_st->labels == s.labels) || pending_st->start_offsets_ms.size() != s.values.size())
+          return Error("@st line does not match the series line after it (labels and number of values)");
+        s.start_offsets_ms = std::move(pending_st->start_offsets_ms);
+        pending_st.reset();
+      }
       bool replaced = false;
       for (auto& prev : cmd.series) {
         if (prev.labels == s.labels) {
           prev.values = s.values;
+          prev.start_offsets_ms = s.start_offsets_ms;
           replaced = true;
         }
       }
       if (!replaced) cmd.series.push_back(std::move(s));
     }
+    if (pending_st) return Error("@st line not followed by its series line");
     return Command(std::move(cmd));
   }
 
@@ -292,7 +309,9 @@ class Reader {
       }
       ExpectedSeries s;
       std::string_view values;
-      CAIRN_RETURN_IF_ERROR(SplitSeries(line, s.labels, values));
+      bool is_st = false;
+      CAIRN_RETURN_IF_ERROR(SplitSeries(line, s.labels, values, is_st));
+      if (is_st) return Error("@st lines belong to load commands");
       auto v = ParseSeriesValues(values);
       if (!v.ok()) return Error(v.status().message());
       s.values = std::move(v).value();

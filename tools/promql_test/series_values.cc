@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "promql/parser/parser.h"
 #include "storage/sample.h"
 
 namespace cairn::promql_test {
@@ -67,6 +68,19 @@ bool ScanTimes(std::string_view item, size_t& pos, uint64_t& n) {
   if (pos >= item.size() || item[pos] != 'x') return false;
   ++pos;
   return ScanUint(item, pos, n) && pos == item.size();
+}
+
+// Scans a possibly signed duration (`-1m`, `+59999ms`, `0`) at pos. Unit
+// letters never include `x`, so `-1mx2` stops before the repeat count.
+bool ScanSignedDuration(std::string_view item, size_t& pos, int64_t& ms) {
+  bool neg = false;
+  if (pos < item.size() && (item[pos] == '+' || item[pos] == '-')) neg = item[pos++] == '-';
+  size_t start = pos;
+  while (pos < item.size() && item[pos] != 'x' && item[pos] != '+' && item[pos] != '-') ++pos;
+  auto d = promql::parser::ParseDurationMs(item.substr(start, pos - start));
+  if (!d.ok()) return false;
+  ms = neg ? -*d : *d;
+  return true;
 }
 
 }  // namespace
@@ -154,6 +168,33 @@ Result<std::vector<SeriesValue>> ParseSeriesValues(std::string_view text) {
       out.push_back({SeriesValue::Kind::kFloat, cur});
       cur += delta;
     }
+  }
+  return out;
+}
+
+Result<std::vector<std::optional<int64_t>>> ParseStartOffsets(std::string_view text) {
+  std::vector<std::optional<int64_t>> out;
+  for (std::string_view item : SplitItems(text)) {
+    if (item[0] == '_') {
+      uint64_t n = 1;
+      size_t pos = 1;
+      if (item.size() > 1 && !ScanTimes(item, pos, n)) return Bad(item);
+      out.insert(out.end(), n, std::nullopt);
+      continue;
+    }
+    size_t pos = 0;
+    int64_t first = 0, delta = 0;
+    if (!ScanSignedDuration(item, pos, first)) return Bad(item);
+    if (pos == item.size()) {
+      out.push_back(first);
+      continue;
+    }
+    if (item[pos] == '+' || item[pos] == '-') {
+      if (!ScanSignedDuration(item, pos, delta)) return Bad(item);
+    }
+    uint64_t n = 0;
+    if (!ScanTimes(item, pos, n)) return Bad(item);
+    for (uint64_t k = 0; k <= n; ++k) out.push_back(first + static_cast<int64_t>(k) * delta);
   }
   return out;
 }

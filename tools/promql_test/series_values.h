@@ -7,6 +7,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,12 @@ struct SeriesValue {
 // Expands a whitespace-separated item list. Fails with InvalidArgument on
 // malformed items (hexadecimal numbers, a missing N, unknown words).
 Result<std::vector<SeriesValue>> ParseSeriesValues(std::string_view text);
+
+// Expands the item list of a `series@st` line: `_`, `_xN`, `<dur>`, `<dur>xN`
+// (N+1 copies), `<dur>+<dur>xN` and `<dur>-<dur>xN`, where <dur> is a
+// possibly signed Prometheus duration (`-1m`, `-59999ms`, `0`, `+1m`). Each
+// value is an offset in ms from its sample's timestamp; nullopt for `_`.
+Result<std::vector<std::optional<int64_t>>> ParseStartOffsets(std::string_view text);
 
 // Parses one float the way the notation does: optional sign, decimal or
 // exponent form, or NaN/Inf (case-insensitive). Consumes from `s` at `pos`.

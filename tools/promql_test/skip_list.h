@@ -14,7 +14,6 @@ namespace cairn::promql_test {
 // What the runner knows about an eval when deciding whether to skip it.
 struct EvalFacts {
   std::string file_basename;
-  bool start_timestamps_loaded = false;  // `@st` lines were loaded since the last clear
   bool reads_histogram_series = false;  // a query selected a series that held histogram samples
 };
 
