@@ -1,6 +1,7 @@
 #include "server/query_runner.h"
 
 #include <chrono>
+#include <memory>
 
 #include "promql/parser/parser.h"
 #include "promql/printer.h"
@@ -111,38 +112,42 @@ Result<api::QueryAnswer> QueryRunner::Run(const api::QueryRequest& req) const {
     Truncate(result->value, req.limit);
     answer.warnings.push_back("results truncated due to limit");
   }
-  api::JsonWriter w(&answer.data_json);
-  w.BeginObject();
-  WriteQueryData(w, result->value);
-  if (req.stats == "true" || req.stats == "all") {
-    auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
-    w.Key("stats");
+  const bool with_stats = req.stats == "true" || req.stats == "all";
+  const auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  const double prep_s = seconds(t1 - t0), eval_s = seconds(t2 - t1), total_s = seconds(t2 - t0);
+  answer.write_data = [result = std::make_shared<promql::QueryResult>(std::move(result).value()), with_stats, prep_s,
+                       eval_s, total_s](api::JsonWriter& w) {
     w.BeginObject();
-    w.Key("timings");
-    w.BeginObject();
-    w.Key("evalTotalTime");
-    w.Double(seconds(t2 - t1));
-    w.Key("resultSortTime");
-    w.Double(0);
-    w.Key("queryPreparationTime");
-    w.Double(seconds(t1 - t0));
-    w.Key("innerEvalTime");
-    w.Double(seconds(t2 - t1));
-    w.Key("execQueueTime");
-    w.Double(0);
-    w.Key("execTotalTime");
-    w.Double(seconds(t2 - t0));
+    WriteQueryData(w, result->value);
+    if (with_stats) {
+      w.Key("stats");
+      w.BeginObject();
+      w.Key("timings");
+      w.BeginObject();
+      w.Key("evalTotalTime");
+      w.Double(eval_s);
+      w.Key("resultSortTime");
+      w.Double(0);
+      w.Key("queryPreparationTime");
+      w.Double(prep_s);
+      w.Key("innerEvalTime");
+      w.Double(eval_s);
+      w.Key("execQueueTime");
+      w.Double(0);
+      w.Key("execTotalTime");
+      w.Double(total_s);
+      w.EndObject();
+      w.Key("samples");
+      w.BeginObject();
+      w.Key("totalQueryableSamples");
+      w.Int(result->stats.total_queryable_samples);
+      w.Key("peakSamples");
+      w.Int(result->stats.peak_samples);
+      w.EndObject();
+      w.EndObject();
+    }
     w.EndObject();
-    w.Key("samples");
-    w.BeginObject();
-    w.Key("totalQueryableSamples");
-    w.Int(result->stats.total_queryable_samples);
-    w.Key("peakSamples");
-    w.Int(result->stats.peak_samples);
-    w.EndObject();
-    w.EndObject();
-  }
-  w.EndObject();
+  };
   return answer;
 }
 

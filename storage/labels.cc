@@ -127,6 +127,10 @@ Labels Labels::Drop(const std::vector<std::string>& names) const {
   return out;
 }
 
+void Labels::Erase(std::initializer_list<std::string_view> names) {
+  std::erase_if(labels_, [&](const Label& l) { return std::find(names.begin(), names.end(), l.name) != names.end(); });
+}
+
 uint64_t Labels::Hash() const {
   // The separator keeps ("ab","c") != ("a","bc"). Most label sets fit the
   // stack buffer and hash in one call; longer ones stream (same result).

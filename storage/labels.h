@@ -55,6 +55,8 @@ class Labels {
   // Keeps only / drops the given names (which need not be sorted).
   Labels Keep(const std::vector<std::string>& names) const;
   Labels Drop(const std::vector<std::string>& names) const;
+  // Drop in place: removes the given names without copying the other labels.
+  void Erase(std::initializer_list<std::string_view> names);
 
   // Prometheus' labels.Hash: XXH64 (seed 0) of name\xff value\xff ... for
   // every label in order. Equal to upstream's, so hash-driven choices such

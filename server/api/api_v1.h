@@ -53,7 +53,10 @@ struct QueryRequest {
   std::string stats;              // "", "true" or "all"
 };
 struct QueryAnswer {
-  std::string data_json;  // the value of "data"
+  // Writes the value of "data". It owns the result, so the handler renders it
+  // straight into the response body instead of copying a pre-rendered string
+  // (a large matrix's JSON is hundreds of MiB).
+  std::function<void(JsonWriter&)> write_data;
   std::vector<std::string> warnings, infos;
 };
 using QueryRunner = std::function<Result<QueryAnswer>(const QueryRequest&)>;

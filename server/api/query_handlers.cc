@@ -77,7 +77,7 @@ http::HttpResponse ApiV1::Query(const http::HttpRequest& req, bool range) {
   if (!deps_.run_query) return ApiFailure(Status::Unavailable("the query engine is not available"));
   auto answer = deps_.run_query(q);
   if (!answer.ok()) return ApiFailure(answer.status());
-  return ApiSuccess([&](JsonWriter& w) { w.Raw(answer->data_json); }, answer->warnings, answer->infos);
+  return ApiSuccess(answer->write_data, answer->warnings, answer->infos);
 }
 
 http::HttpResponse ApiV1::FormatQuery(const http::HttpRequest& req) {

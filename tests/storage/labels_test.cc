@@ -24,6 +24,14 @@ TEST(LabelsTest, WithAndWithout) {
   EXPECT_EQ(ls.WithoutMetricName().ToString(), "{job=\"api\"}");
 }
 
+TEST(LabelsTest, EraseDropsNamesInPlace) {
+  Labels ls{{"__name__", "x"}, {"__unit__", "s"}, {"a", "1"}, {"b", "2"}};
+  ls.Erase({"__name__", "__type__", "__unit__"});
+  EXPECT_EQ(ls, (Labels{{"a", "1"}, {"b", "2"}}));
+  ls.Erase({"zzz"});
+  EXPECT_EQ(ls.size(), 2u);
+}
+
 TEST(LabelsTest, ValidateRejectsWhatReceiversReject) {
   EXPECT_TRUE(Labels::Validate({{"__name__", "x"}, {"a", "b"}}).ok());
   EXPECT_FALSE(Labels::Validate({{"", "x"}}).ok());
