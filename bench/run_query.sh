@@ -18,6 +18,9 @@
 #   SETTLE=15                 seconds a data dir must keep its size before querying starts
 #   PROFILE=name,name         afterwards, perf-profile Cairn answering these queries
 #   KEEP=1                    keep the temp dir (data dirs, logs, runs.tsv, perf data)
+#   HOLD=1                    load, then keep the servers up without querying: writes
+#                             $WORK/query_args (query_bench.py's arguments) and waits
+#                             until $WORK/release exists, for repeated query runs
 set -euo pipefail
 {  # read whole before running: editing the file cannot change a running script
 
@@ -170,6 +173,13 @@ for name in "${NAMES[@]}"; do
   echo "   $name RSS $(awk '$1 == "VmRSS:" { print int($2 / 1024) }' "/proc/${PID_OF[$name]}/status") MiB"
   ARGS+=("--server=$name,${URL_OF[$name]},${PID_OF[$name]}")
 done
+
+if [ "${HOLD:-0}" = 1 ]; then
+  echo "--end=$END_S --ranges=$RANGES --step=$STEP ${ARGS[*]}" > "$WORK/query_args"
+  echo "== holding: python3 $HERE/query/query_bench.py \$(cat $WORK/query_args); touch $WORK/release to end"
+  while [ ! -e "$WORK/release" ]; do sleep 2; done
+  exit
+fi
 
 echo "== querying (load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs)"
 python3 "$HERE/query/query_bench.py" "${ARGS[@]}" --end="$END_S" --ranges="$RANGES" --step="$STEP" \

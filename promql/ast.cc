@@ -4,6 +4,17 @@
 
 namespace cairn::promql {
 
+std::string_view ValueTypeGoName(ValueType t) {
+  switch (t) {
+    case ValueType::kScalar: return "scalar";
+    case ValueType::kVector: return "vector";
+    case ValueType::kMatrix: return "matrix";
+    case ValueType::kString: return "string";
+    case ValueType::kNone: break;
+  }
+  return "none";
+}
+
 std::string_view ValueTypeName(ValueType t) {
   switch (t) {
     case ValueType::kScalar: return "scalar";
@@ -260,6 +271,24 @@ struct EqualVisitor {
 ValueType TypeOf(const Expr& e) { return std::visit(TypeVisitor{}, e.node); }
 
 Duration CloneDuration(const Duration& d) { return Duration{d.ms, d.expr ? CloneExpr(*d.expr) : nullptr}; }
+
+void ForEachChild(const Expr& e, const std::function<void(const Expr&)>& f) {
+  if (const auto* n = e.As<SubqueryExpr>()) {
+    f(*n->expr);
+  } else if (const auto* p = e.As<ParenExpr>()) {
+    f(*p->expr);
+  } else if (const auto* u = e.As<UnaryExpr>()) {
+    f(*u->expr);
+  } else if (const auto* b = e.As<BinaryExpr>()) {
+    f(*b->lhs);
+    f(*b->rhs);
+  } else if (const auto* a = e.As<AggregateExpr>()) {
+    if (a->param) f(*a->param);
+    f(*a->expr);
+  } else if (const auto* c = e.As<Call>()) {
+    for (const auto& arg : c->args) f(*arg);
+  }
+}
 
 ExprPtr CloneExpr(const Expr& e) {
   return std::make_unique<Expr>(Expr{std::visit(CloneVisitor{}, e.node), e.pos});

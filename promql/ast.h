@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,9 @@ enum class ValueType { kNone, kScalar, kVector, kMatrix, kString };
 // "scalar", "instant vector", "range vector", "string" (as Prometheus' errors
 // name them), "none".
 std::string_view ValueTypeName(ValueType t);
+// Go's ValueType strings: "scalar", "vector", "matrix", "string", "none"
+// (function signatures in /api/v1/parse_query, a few parser messages).
+std::string_view ValueTypeGoName(ValueType t);
 
 // Byte offsets [start, end) into the parsed query text.
 struct PosRange {
@@ -203,6 +207,11 @@ template <typename T>
 ExprPtr MakeExpr(T node, PosRange pos = {}) {
   return std::make_unique<Expr>(Expr{ExprNode(std::move(node)), pos});
 }
+
+// Calls `f` on each direct child expression of `e` (operands, arguments,
+// aggregation parameter, inner expression), in source order. Duration
+// expressions are not children.
+void ForEachChild(const Expr& e, const std::function<void(const Expr&)>& f);
 
 // Deep copy (positions kept).
 ExprPtr CloneExpr(const Expr& e);

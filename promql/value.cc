@@ -32,7 +32,10 @@ void DropStaleMarkers(Series& s) {
 }
 
 void SortMatrix(Matrix& m) {
-  std::sort(m.begin(), m.end(), [](const Series& a, const Series& b) { return a.metric < b.metric; });
+  const auto by_labels = [](const Series& a, const Series& b) { return a.metric < b.metric; };
+  // Selector results arrive in storage's label order; often nothing moves.
+  if (std::is_sorted(m.begin(), m.end(), by_labels)) return;
+  std::sort(m.begin(), m.end(), by_labels);
 }
 
 }  // namespace cairn::promql

@@ -94,6 +94,14 @@ const std::vector<FlagDef>& Defs() {
       {"storage.remote.read-max-bytes-in-frame", "1048576",
        "Maximum bytes of chunk data in one streamed remote read frame.", false,
        [](ServerFlags& f, const std::string& v) { return SetInt(&f.remote_read_max_bytes_in_frame, v); }},
+      {"storage.block-cache-size", "512MB",
+       "Cairn only: memory for decompressed chunk blocks read by queries (B KB MB GB ...).", false,
+       [](ServerFlags& f, const std::string& v) {
+         auto n = api::ParseByteSize(v);
+         if (!n.ok()) return n.status();
+         f.block_cache_bytes = *n;
+         return Status::OK();
+       }},
       {"log.level", "info", "Only log messages with the given severity or above: debug, info, warn, error.", false,
        [](ServerFlags& f, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {

@@ -32,6 +32,7 @@ struct ServerFlags {
   int64_t query_max_concurrency = 20;                 // --query.max-concurrency; more wait
   int64_t remote_read_sample_limit = 50000000;        // --storage.remote.read-sample-limit; 0 = none
   int64_t remote_read_max_bytes_in_frame = 1 << 20;   // --storage.remote.read-max-bytes-in-frame
+  int64_t block_cache_bytes = 512LL << 20;            // --storage.block-cache-size (Cairn's own)
   std::string log_level = "info";                     // --log.level: debug, info, warn, error
 
   // Every flag name (without "--") and its effective value as text, for

@@ -6,6 +6,7 @@
 
 #include "promql/parser/parser.h"
 #include "promql/printer.h"
+#include "server/ast_json.h"
 
 namespace cairn::server {
 namespace {
@@ -175,6 +176,30 @@ Result<std::string> QueryRunner::Format(std::string_view query) {
   auto expr = promql::parser::ParseExpr(query);
   if (!expr.ok()) return InvalidQuery(expr.status());
   return promql::Pretty(**expr);
+}
+
+namespace {
+bool SelectsSeries(const promql::Expr& e) {
+  if (e.As<promql::VectorSelector>() != nullptr || e.As<promql::MatrixSelector>() != nullptr) return true;
+  bool found = false;
+  promql::ForEachChild(e, [&](const promql::Expr& child) { found = found || SelectsSeries(child); });
+  return found;
+}
+}  // namespace
+
+Result<bool> QueryRunner::HasSelectors(std::string_view query) {
+  auto expr = promql::parser::ParseExpr(query);
+  if (!expr.ok()) return Status::InvalidArgument(expr.status().message());
+  return SelectsSeries(**expr);
+}
+
+Result<std::string> QueryRunner::ParseTree(std::string_view query) {
+  auto expr = promql::parser::ParseExpr(query);
+  if (!expr.ok()) return Status::InvalidArgument(expr.status().message());
+  std::string out;
+  api::JsonWriter w(&out);
+  WriteAstJson(w, **expr);
+  return out;
 }
 
 }  // namespace cairn::server

@@ -33,6 +33,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     // storage.tsdb.retention in the file takes precedence over the flags.
     db_opts.retention_ms = cfg.retention_time_ms.value_or(s->options_.flags.retention_time_ms);
     db_opts.retention_bytes = cfg.retention_size_bytes.value_or(s->options_.flags.retention_size_bytes);
+    db_opts.block_cache_bytes = static_cast<uint64_t>(s->options_.flags.block_cache_bytes);
     auto db = storage::DB::Open(db_opts, *s->options_.clock);
     if (!db.ok()) return db.status().WithContext("opening storage at " + db_opts.path);
     s->db_ = std::move(db).value();
@@ -64,6 +65,8 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     return f;
   });
   deps.format_query = &QueryRunner::Format;
+  deps.parse_query = &QueryRunner::ParseTree;
+  deps.has_selectors = &QueryRunner::HasSelectors;
   deps.query_timeout_ms = s->options_.flags.query_timeout_ms;
   deps.lookback_delta_ms = s->options_.flags.lookback_delta_ms;
   s->api_ = std::make_unique<api::ApiV1>(std::move(deps));

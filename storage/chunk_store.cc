@@ -246,7 +246,11 @@ Status ChunkStore::Write(const WriteSet& ws, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   wo.ignore_missing_column_families = true;
-  return FromRocks(db_->Write(wo, &batch), "rocksdb write");
+  Status st = FromRocks(db_->Write(wo, &batch), "rocksdb write");
+  // After the write and before the caller drops the chunks from the head, so
+  // a Reader that missed them in the head sees the bump and refreshes.
+  if (st.ok() && !ws.chunks.empty()) chunk_writes_.fetch_add(1);
+  return st;
 }
 
 Result<std::string> ChunkStore::GetMeta(const std::string& key) const {
@@ -307,6 +311,7 @@ void ChunkStore::Reader::Rebuild() {
   const int64_t first = DayOf(lo), last = DayOf(max_t_ms_);
   std::shared_lock<std::shared_mutex> lock(store_->cf_mu_);
   generation_ = store_->generation_.load();
+  chunk_writes_ = store_->chunk_writes_.load();
   for (auto it = store_->days_.lower_bound(first); it != store_->days_.end() && it->first <= last; ++it) {
     iters_.emplace_back(store_->db_->NewIterator(rocksdb::ReadOptions(), it->second));
   }
@@ -319,7 +324,10 @@ Status ChunkStore::Reader::Read(SeriesRef ref, std::vector<head::ChunkData>* out
   const std::string start = ChunkKey(ref, lo, 0);
   if (generation_ != store_->generation_.load()) {
     Rebuild();
-  } else {
+  } else if (const uint64_t writes = store_->chunk_writes_.load(); writes != chunk_writes_) {
+    // Refreshing costs a new RocksDB super-version per iterator: only when a
+    // chunk was written since this reader last looked, not once per series.
+    chunk_writes_ = writes;
     for (auto& it : iters_) CAIRN_RETURN_IF_ERROR(FromRocks(it->Refresh(), "rocksdb refresh"));
   }
   for (auto& it : iters_) {

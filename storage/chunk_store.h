@@ -41,7 +41,7 @@ namespace cairn::storage {
 
 struct ChunkStoreOptions {
   // Shared block cache for all column families.
-  size_t block_cache_bytes = 64ull << 20;
+  size_t block_cache_bytes = 512ull << 20;
   // Memtable memory across all column families (RocksDB db_write_buffer_size).
   size_t memtable_budget_bytes = 64ull << 20;
   // RocksDB data block size for chunk partitions; bigger blocks compress better.
@@ -75,7 +75,8 @@ class ChunkStore {
   Status ForEachHead(const std::function<Status(SeriesRef, std::string_view)>& fn) const;
 
   // Reads the chunks of series overlapping a window. Each Read sees the
-  // latest committed data (iterators are refreshed per call), so a caller that
+  // latest committed chunks (iterators are refreshed when a Write stored
+  // chunks since the reader's last Read), so a caller that
   // snapshots the head first and then reads here misses no chunk that moved
   // from head to disk in between.
   class Reader {
@@ -93,6 +94,7 @@ class ChunkStore {
 
     const ChunkStore* store_ = nullptr;
     uint64_t generation_ = 0;
+    uint64_t chunk_writes_ = 0;  // store_->chunk_writes_ when the iterators were last refreshed
     std::vector<std::unique_ptr<rocksdb::Iterator>> iters_;
     int64_t min_t_ms_ = 0;
     int64_t max_t_ms_ = 0;
@@ -132,6 +134,7 @@ class ChunkStore {
   mutable std::shared_mutex cf_mu_;
   std::map<int64_t, rocksdb::ColumnFamilyHandle*> days_;  // guarded by cf_mu_
   std::atomic<uint64_t> generation_{1};  // bumped when partitions come or go
+  std::atomic<uint64_t> chunk_writes_{0};  // bumped after each Write that stored chunks
 };
 
 }  // namespace cairn::storage

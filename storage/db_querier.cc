@@ -111,20 +111,49 @@ Result<std::vector<std::string>> DBQuerier::LabelNames(const Matchers& matchers)
   return std::vector<std::string>(names.begin(), names.end());
 }
 
+namespace {
+// Below this many series, a loader thread costs more than it overlaps.
+constexpr size_t kLoadAheadMinSeries = 256;
+}  // namespace
+
 DBSeriesSet::DBSeriesSet(const DB* db, ChunkStore::Reader* reader, int64_t min_t_ms, int64_t max_t_ms,
                          std::vector<std::pair<const Labels*, SeriesRef>> series, size_t limit)
     : db_(db), reader_(reader), min_t_ms_(min_t_ms), max_t_ms_(max_t_ms), series_(std::move(series)),
-      limit_(limit) {}
+      limit_(limit) {
+  if (series_.size() >= kLoadAheadMinSeries && (limit_ == 0 || limit_ >= kLoadAheadMinSeries)) {
+    // The loader thread gets a RocksDB reader of its own: a Reader belongs
+    // to one thread.
+    std::shared_ptr<ChunkStore::Reader> own(db_->store_->NewReader(min_t_ms_, max_t_ms_));
+    ahead_ = std::make_unique<SeriesLoadAhead>(series_.size(), [this, own](size_t i, std::vector<Sample>* out) {
+      return db_->LoadSamples(series_[i].second, min_t_ms_, max_t_ms_, own.get(), out);
+    });
+  }
+}
+
+DBSeriesSet::~DBSeriesSet() = default;
 
 bool DBSeriesSet::Next() {
   if (!status_.ok() || (limit_ > 0 && returned_ >= limit_)) return false;
+  if (ahead_) {
+    current_.reset();
+    SeriesLoadAhead::Loaded l;
+    if (!ahead_->Next(&l)) {
+      status_ = ahead_->status();
+      return false;
+    }
+    current_ = std::make_unique<VectorSeries>(series_[l.index].first, std::move(l.samples));
+    ++returned_;
+    return true;
+  }
   while (next_ < series_.size()) {
     const auto& [labels, ref] = series_[next_++];
-    auto samples = std::make_shared<std::vector<Sample>>();
-    status_ = db_->LoadSamples(ref, min_t_ms_, max_t_ms_, reader_, samples.get());
+    // Reuse the last series' buffer unless an iterator still shares it.
+    current_.reset();
+    if (!samples_ || samples_.use_count() > 1) samples_ = std::make_shared<std::vector<Sample>>();
+    status_ = db_->LoadSamples(ref, min_t_ms_, max_t_ms_, reader_, samples_.get());
     if (!status_.ok()) return false;
-    if (samples->empty()) continue;
-    current_ = std::make_unique<VectorSeries>(labels, std::move(samples));
+    if (samples_->empty()) continue;
+    current_ = std::make_unique<VectorSeries>(labels, samples_);
     ++returned_;
     return true;
   }

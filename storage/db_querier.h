@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "storage/db.h"
+#include "storage/series_load_ahead.h"
 
 namespace cairn::storage {
 
@@ -36,6 +37,7 @@ class DBSeriesSet final : public SeriesSet {
  public:
   DBSeriesSet(const DB* db, ChunkStore::Reader* reader, int64_t min_t_ms, int64_t max_t_ms,
               std::vector<std::pair<const Labels*, SeriesRef>> series, size_t limit);
+  ~DBSeriesSet() override;
   bool Next() override;
   const Series& At() const override;
   Status status() const override { return status_; }
@@ -50,6 +52,8 @@ class DBSeriesSet final : public SeriesSet {
   size_t limit_;
   size_t returned_ = 0;
   std::unique_ptr<VectorSeries> current_;
+  std::shared_ptr<std::vector<Sample>> samples_;  // the current series' samples (synchronous loading)
+  std::unique_ptr<SeriesLoadAhead> ahead_;        // loading on a thread, for large selections
   Status status_;
 };
 

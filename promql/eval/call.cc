@@ -97,15 +97,11 @@ StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
       RangeArg ra = LoadRange(*call.args[0]);
       v.type = ValueType::kVector;
       std::vector<bool> present(num_steps_, false);
-      for (const auto& s : ra.series) {
-        size_t a = 0, b = 0;
+      while (ra.series->NextSeries()) {
         for (size_t i = 0; i < num_steps_; ++i) {
           int64_t lo, hi;
           WindowOf(ra, i, lo, hi);
-          while (a < s.floats.size() && s.floats[a].t_ms <= lo) ++a;
-          b = std::max(a, b);
-          while (b < s.floats.size() && s.floats[b].t_ms <= hi) ++b;
-          if (b > a) present[i] = true;
+          if (!ra.series->Window(lo, hi).empty()) present[i] = true;
         }
       }
       Series one;
@@ -138,40 +134,36 @@ StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
       if (a != matrix_arg) scalars.push_back(Eval(*call.args[a]));
     }
     RangeArg ra = LoadRange(*call.args[matrix_arg]);
-    int64_t loaded = CountPoints(ra.series);
     StepValue out;
     out.type = ValueType::kVector;
     std::vector<double> params(scalars.size());
-    for (const auto& s : ra.series) {
+    functions::RangeWindow w;
+    w.range_ms = ra.range_ms;
+    w.params = params;
+    w.from_selector = ra.selector != nullptr;
+    while (ra.series->NextSeries()) {
       Series res;
-      res.metric = s.metric;
-      res.drop_name = s.drop_name || !rf->keep_name;
-      size_t a = 0, b = 0;
-      const auto& pts = s.floats;
+      w.metric = &ra.series->metric();
+      w.metric_name = w.metric->MetricName();
       for (size_t i = 0; i < num_steps_; ++i) {
         int64_t lo, hi;
         WindowOf(ra, i, lo, hi);
-        while (a < pts.size() && pts[a].t_ms <= lo) ++a;
-        b = std::max(a, b);
-        while (b < pts.size() && pts[b].t_ms <= hi) ++b;
+        w.points = ra.series->Window(lo, hi);
+        if (w.points.empty()) continue;  // no function yields a value for an empty window
         for (size_t p = 0; p < scalars.size(); ++p) params[p] = scalars[p].scalars[i];
-        functions::RangeWindow w;
-        w.points = std::span<const FPoint>(pts.data() + a, b - a);
-        if (!s.starts.empty()) w.starts = std::span<const int64_t>(s.starts.data() + a, b - a);
+        w.starts = ra.series->WindowStarts();
         w.range_start_ms = lo;
         w.range_end_ms = hi;
-        w.range_ms = ra.range_ms;
         w.t_ms = StepTime(i);
-        w.params = params;
-        w.series = &s;
-        w.from_selector = ra.selector != nullptr;
         std::optional<double> v = rf->fn(w, ctx);
-        if (v) res.floats.push_back({StepTime(i), *v});
+        if (v) res.floats.push_back({w.t_ms, *v});
       }
-      if (!res.floats.empty()) out.series.push_back(std::move(res));
+      if (res.floats.empty()) continue;
+      AddSamples(static_cast<int64_t>(res.floats.size()));
+      res.metric = ra.series->metric();
+      res.drop_name = ra.series->drop_name() || !rf->keep_name;
+      out.series.push_back(std::move(res));
     }
-    ReleaseSamples(loaded);
-    AddSamples(CountPoints(out.series));
     return out;
   }
 

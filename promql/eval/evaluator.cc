@@ -132,16 +132,27 @@ void Evaluator::DropNames(Matrix& m) const {
   bool any = false;
   for (auto& s : m) {
     if (s.drop_name) {
-      s.metric = s.metric.WithoutMetricName().Without("__type__").Without("__unit__");
+      s.metric.Erase({storage::kMetricName, "__type__", "__unit__"});
       s.drop_name = false;
       any = true;
     }
   }
   if (!any) return;
-  std::unordered_set<storage::Labels, storage::LabelsHash> seen;
+  // The common case has no duplicates: check by pointer, copying no labels.
+  struct PtrHash {
+    size_t operator()(const storage::Labels* l) const { return static_cast<size_t>(l->Hash()); }
+  };
+  struct PtrEq {
+    bool operator()(const storage::Labels* a, const storage::Labels* b) const { return *a == *b; }
+  };
+  std::unordered_set<const storage::Labels*, PtrHash, PtrEq> seen;
+  seen.reserve(m.size());
   bool dup = false;
   for (const auto& s : m) {
-    if (!seen.insert(s.metric).second) dup = true;
+    if (!seen.insert(&s.metric).second) {
+      dup = true;
+      break;
+    }
   }
   if (!dup) return;
   // Same labels are fine when the series never share a timestamp (they are

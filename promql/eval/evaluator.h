@@ -18,6 +18,7 @@
 
 #include "promql/ast.h"
 #include "promql/engine.h"
+#include "promql/eval/series_stream.h"
 #include "promql/eval/step_value.h"
 #include "promql/value.h"
 #include "storage/queryable.h"
@@ -28,10 +29,11 @@ struct EvalAbort {
   Status status;
 };
 
-// The samples of the series a range argument (matrix selector or subquery)
-// selects, plus how to cut them into per-step windows.
+// The series a range argument (matrix selector or subquery) selects, streamed
+// one at a time (stale markers removed), plus how to cut them into per-step
+// windows.
 struct RangeArg {
-  Matrix series;            // raw points (stale markers removed), ascending
+  std::unique_ptr<SeriesStream> series;  // never null once loaded
   int64_t range_ms = 0;
   int64_t offset_ms = 0;
   AtModifier at;            // kTimestamp resolved; kNone otherwise
@@ -61,6 +63,8 @@ class Evaluator {
   void AddSamples(int64_t n);
   // Gives back samples counted by AddSamples once they are no longer held.
   void ReleaseSamples(int64_t n) { samples_ -= n; }
+  // Counts samples read from storage (totalSamples), held or not.
+  void CountRead(int64_t n) { total_samples_ += n; }
   QueryStats stats() const { return QueryStats{total_samples_, peak_samples_}; }
   static int64_t CountPoints(const Matrix& m) {
     int64_t n = 0;
@@ -78,13 +82,13 @@ class Evaluator {
   // Resolves an @ modifier (start()/end() → the query's start/end).
   AtModifier ResolveAt(const AtModifier& at) const;
 
-  // Loads a matrix selector or subquery argument for windowing per step.
+  // Opens a matrix selector or subquery argument for windowing per step.
   RangeArg LoadRange(const Expr& e);
   // The window (first, last] of step i for `arg`.
   void WindowOf(const RangeArg& arg, size_t step, int64_t& lo_excl, int64_t& hi_incl) const;
   // A range argument as a matrix value: each series cut to the window of the
   // first (only) step, empty series dropped. Consumes `arg`.
-  StepValue WindowedMatrix(RangeArg arg) const;
+  StepValue WindowedMatrix(RangeArg arg);
 
   // Node kinds.
   // What a vector selector's points hold: the sample's value, its timestamp
@@ -104,8 +108,14 @@ class Evaluator {
   StepValue EvalCall(const Call& call, const Expr& e);
   StepValue EvalUnary(const UnaryExpr& ue, const Expr& e);
 
+  // Streams the series matching `matchers` with samples in [mint, maxt].
+  std::unique_ptr<SeriesStream> Select(const storage::Matchers& matchers, int64_t mint, int64_t maxt,
+                                       bool keep_stale) {
+    return SeriesStream::FromStorage(*this, queryable_, matchers, mint, maxt, step_ms_, keep_stale);
+  }
   // Fetches the series matching `matchers` with samples in [mint, maxt]
-  // (stale markers kept).
+  // (stale markers kept), all points at once: for the rare evaluations that
+  // need random access to a series (extended ranges, info()).
   Matrix Fetch(const storage::Matchers& matchers, int64_t mint, int64_t maxt);
 
   StepValue ScalarValue(double v) const;

@@ -1,6 +1,7 @@
 // Vector and matrix selectors: fetching series from storage and cutting them
 // into lookback windows or range windows per step.
 #include <algorithm>
+#include <optional>
 
 #include "promql/eval/evaluator.h"
 #include "storage/sample.h"
@@ -52,37 +53,26 @@ StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e,
   int64_t lookback = opts_.lookback_delta_ms;
   int64_t first_ref = (at.present() ? at.t_ms : start_ms_) - offset;
   int64_t last_ref = (at.present() ? at.t_ms : end_ms_) - offset;
-  Matrix raw = Fetch(vs.matchers, first_ref - lookback + 1, last_ref);
-  int64_t fetched = CountPoints(raw);
-  for (auto& s : raw) {
+  std::unique_ptr<SeriesStream> in = Select(vs.matchers, first_ref - lookback + 1, last_ref, /*keep_stale=*/true);
+  while (in->NextSeries()) {
     Series res;
-    res.metric = std::move(s.metric);
-    const auto& pts = s.floats;
-    size_t j = 0;
     for (size_t i = 0; i < num_steps_; ++i) {
       int64_t t = StepTime(i);
       int64_t ref = (at.present() ? at.t_ms : t) - offset;
-      while (j + 1 < pts.size() && pts[j + 1].t_ms <= ref) ++j;
-      if (pts.empty() || pts[j].t_ms > ref || pts[j].t_ms <= ref - lookback) continue;
-      if (storage::IsStaleNaN(pts[j].f)) continue;
-      double v = pts[j].f;
-      if (value == PointValue::kTimestamp) v = static_cast<double>(pts[j].t_ms) / 1000.0;
-      if (value == PointValue::kStartTimestamp) v = s.starts.empty() ? 0 : static_cast<double>(s.starts[j]) / 1000.0;
+      std::optional<SeriesStream::Latest> p = in->LatestAt(ref, lookback);
+      if (!p || storage::IsStaleNaN(p->point.f)) continue;
+      double v = p->point.f;
+      if (value == PointValue::kTimestamp) v = static_cast<double>(p->point.t_ms) / 1000.0;
+      if (value == PointValue::kStartTimestamp) v = static_cast<double>(p->start_ms) / 1000.0;
       res.floats.push_back({t, v});
     }
-    if (!res.floats.empty()) out.series.push_back(std::move(res));
+    if (res.floats.empty()) continue;
+    AddSamples(static_cast<int64_t>(res.floats.size()));
+    res.metric = in->metric();
+    out.series.push_back(std::move(res));
   }
-  ReleaseSamples(fetched);
-  AddSamples(CountPoints(out.series));
   return out;
 }
-
-namespace {
-void RemoveStale(Matrix& m) {
-  for (auto& s : m) DropStaleMarkers(s);
-  std::erase_if(m, [](const Series& s) { return s.floats.empty(); });
-}
-}  // namespace
 
 RangeArg Evaluator::LoadRange(const Expr& e) {
   if (auto* p = e.As<ParenExpr>()) return LoadRange(*p->expr);
@@ -97,8 +87,7 @@ RangeArg Evaluator::LoadRange(const Expr& e) {
   int64_t lo, hi, lo2, hi2;
   WindowOf(arg, 0, lo, hi);
   WindowOf(arg, num_steps_ - 1, lo2, hi2);
-  arg.series = Fetch(ms->selector.matchers, lo + 1, hi2);
-  RemoveStale(arg.series);
+  arg.series = Select(ms->selector.matchers, lo + 1, hi2, /*keep_stale=*/false);
   return arg;
 }
 
@@ -108,15 +97,20 @@ void Evaluator::WindowOf(const RangeArg& arg, size_t step, int64_t& lo_excl, int
   lo_excl = hi_incl - arg.range_ms;
 }
 
-StepValue Evaluator::WindowedMatrix(RangeArg arg) const {
+StepValue Evaluator::WindowedMatrix(RangeArg arg) {
   StepValue out;
   out.type = ValueType::kMatrix;
   int64_t lo, hi;
   WindowOf(arg, 0, lo, hi);
-  for (auto& s : arg.series) {
-    s.starts.clear();  // a matrix value does not carry start timestamps
-    std::erase_if(s.floats, [&](const FPoint& p) { return p.t_ms <= lo || p.t_ms > hi; });
-    if (!s.floats.empty()) out.series.push_back(std::move(s));
+  while (arg.series->NextSeries()) {
+    std::span<const FPoint> pts = arg.series->Window(lo, hi);
+    if (pts.empty()) continue;
+    Series s;
+    s.metric = arg.series->metric();
+    s.drop_name = arg.series->drop_name();
+    s.floats.assign(pts.begin(), pts.end());
+    AddSamples(static_cast<int64_t>(s.floats.size()));
+    out.series.push_back(std::move(s));
   }
   return out;
 }

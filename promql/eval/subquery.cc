@@ -25,7 +25,10 @@ RangeArg Evaluator::LoadSubqueryRange(const SubqueryExpr& sq, const Expr& e) {
   WindowOf(arg, num_steps_ - 1, lo2, hi2);
   int64_t inner_start = FloorDiv(lo, step) * step;
   if (inner_start <= lo) inner_start += step;
-  if (inner_start > hi2) return arg;
+  if (inner_start > hi2) {
+    arg.series = SeriesStream::FromMatrix(*this, {}, 0);
+    return arg;
+  }
   int64_t inner_end = inner_start + FloorDiv(hi2 - inner_start, step) * step;
   // Every inner step holds at least one value; refuse before allocating.
   if ((inner_end - inner_start) / step + 1 > opts_.max_samples) {
@@ -38,13 +41,15 @@ RangeArg Evaluator::LoadSubqueryRange(const SubqueryExpr& sq, const Expr& e) {
   AddSamples(inner.samples_);
   total_samples_ += inner.total_samples_;
   peak_samples_ = std::max(peak_samples_, samples_ - inner.samples_ + inner.peak_samples_);
+  Matrix m;
   if (v.type == ValueType::kScalar) {
     Series s;
     for (size_t i = 0; i < v.scalars.size(); ++i) s.floats.push_back({inner.StepTime(i), v.scalars[i]});
-    arg.series.push_back(std::move(s));
+    m.push_back(std::move(s));
   } else {
-    arg.series = std::move(v.series);
+    m = std::move(v.series);
   }
+  arg.series = SeriesStream::FromMatrix(*this, std::move(m), inner.samples_);
   return arg;
 }
 

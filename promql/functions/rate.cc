@@ -25,8 +25,8 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }
 
 void CheckCounterName(const RangeWindow& w, FuncContext& ctx) {
-  if (w.series == nullptr || ctx.call.args.empty()) return;
-  std::string_view name = w.series->metric.MetricName();
+  if (w.metric == nullptr || ctx.call.args.empty()) return;
+  std::string_view name = w.metric_name;
   if (name.empty()) return;
   if (EndsWith(name, "_total") || EndsWith(name, "_sum") || EndsWith(name, "_count") || EndsWith(name, "_bucket"))
     return;
@@ -57,7 +57,7 @@ void CheckStartOverlap(const RangeWindow& w, FuncContext& ctx) {
   for (size_t i = 1; i < w.points.size(); ++i) {
     int64_t st = w.starts[i];
     if (st != 0 && st < w.points[i - 1].t_ms && st != w.starts[i - 1]) {
-      std::string name = w.series != nullptr ? std::string(w.series->metric.MetricName()) : "";
+      std::string name(w.metric_name);
       ctx.ev.Warn(*ctx.call.args[0],
                   "sample has start time that overlaps with previous sample timestamp for metric " + GoQuote(name));
       return;

@@ -34,7 +34,8 @@ struct RangeWindow {
   int64_t range_ms = 0;
   int64_t t_ms = 0;                // the step's evaluation time
   std::span<const double> params;  // the scalar arguments at this step, in order
-  const Series* series = nullptr;
+  const storage::Labels* metric = nullptr;  // the series' labels
+  std::string_view metric_name;              // metric->MetricName(), looked up once per series
   bool from_selector = true;       // false when the argument is a subquery
 };
 

@@ -42,6 +42,7 @@ void ApiV1::Register(http::Router& router) {
     return Query(req, true);
   });
   router.Add("/api/v1/format_query", get_post, gated(&ApiV1::FormatQuery));
+  router.Add("/api/v1/parse_query", get_post, gated(&ApiV1::ParseQuery));
   router.Add("/api/v1/status/buildinfo", get, [this](const http::HttpRequest& req) { return BuildInfo(req); });
   router.Add("/api/v1/status/flags", get, [this](const http::HttpRequest& req) { return Flags(req); });
   router.Add("/api/v1/status/config", get, [this](const http::HttpRequest& req) { return ConfigStatus(req); });

@@ -59,14 +59,20 @@ struct QueryRequest {
 };
 struct QueryAnswer {
   // Writes the value of "data", offering `flush` between series so a large
-  // result can go out in pieces; stops early when `flush` returns false.
-  // Holds the evaluated result until it is dropped.
+  // result can go out in pieces; stops early when `flush` returns false. It
+  // owns the evaluated result, so the handler renders it straight into the
+  // response instead of copying a pre-rendered string.
   StreamedData write_data;
   std::vector<std::string> warnings, infos;
 };
 using QueryRunner = std::function<Result<QueryAnswer>(const QueryRequest&)>;
 // Pretty-prints an expression for /api/v1/format_query.
 using QueryFormatter = std::function<Result<std::string>(std::string_view)>;
+// Renders an expression's syntax tree as JSON for /api/v1/parse_query.
+using QueryTreeWriter = std::function<Result<std::string>(std::string_view)>;
+// Parses an expression and tells whether it selects any series
+// (/api/v1/query_exemplars answers null for one that does not).
+using SelectorCheck = std::function<Result<bool>(std::string_view)>;
 
 struct ApiDeps {
   storage::Queryable* queryable = nullptr;  // required
@@ -77,6 +83,8 @@ struct ApiDeps {
   std::function<HeadStats()> head_stats;    // optional; derived from the queryable when unset
   QueryRunner run_query;                    // optional; query endpoints answer unavailable without it
   QueryFormatter format_query;              // optional, likewise
+  QueryTreeWriter parse_query;              // optional, likewise
+  SelectorCheck has_selectors;              // optional; query_exemplars skips the check without it
   // Runs query evaluation off the HTTP I/O threads (the server's
   // QueryExecutor). Optional: queries run inline on the handler's thread
   // without it.
@@ -122,6 +130,7 @@ class ApiV1 {
   http::HttpResponse QueryExemplars(const http::HttpRequest& req);
   http::HttpResponse Query(const http::HttpRequest& req, bool range);
   http::HttpResponse FormatQuery(const http::HttpRequest& req);
+  http::HttpResponse ParseQuery(const http::HttpRequest& req);
   http::HttpResponse BuildInfo(const http::HttpRequest& req);
   http::HttpResponse Flags(const http::HttpRequest& req);
   http::HttpResponse ConfigStatus(const http::HttpRequest& req);

@@ -1,39 +1,57 @@
 #include "server/api/json_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
 namespace cairn::server::api {
 
-std::string FormatFloat(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+namespace {
+
+// FormatFloat's text into buf (at least 32 bytes: shortest round-trip digits
+// need at most 24); returns the end.
+char* AppendFloat(char* buf, char* end, double v) {
+  if (std::isnan(v)) return std::copy_n("NaN", 3, buf);
+  if (std::isinf(v)) return std::copy_n(v > 0 ? "+Inf" : "-Inf", 4, buf);
   double abs = std::fabs(v);
   auto fmt = std::chars_format::fixed;
   if (abs != 0 && (abs < 1e-6 || abs >= 1e21)) fmt = std::chars_format::scientific;
-  char buf[400];
-  auto res = std::to_chars(buf, buf + sizeof(buf), v, fmt);
-  return std::string(buf, res.ptr);
+  return std::to_chars(buf, end, v, fmt).ptr;
 }
 
-std::string FormatTimestamp(int64_t t_ms) {
-  std::string s;
+// FormatTimestamp's text into buf (at least 32 bytes); returns the end.
+char* AppendTimestamp(char* buf, char* end, int64_t t_ms) {
   uint64_t abs;
   if (t_ms < 0) {
-    s.push_back('-');
+    *buf++ = '-';
     abs = static_cast<uint64_t>(-(t_ms + 1)) + 1;  // safe for INT64_MIN
   } else {
     abs = static_cast<uint64_t>(t_ms);
   }
-  s += std::to_string(abs / 1000);
-  unsigned frac = static_cast<unsigned>(abs % 1000);
+  buf = std::to_chars(buf, end, abs / 1000).ptr;
+  const unsigned frac = static_cast<unsigned>(abs % 1000);
   if (frac != 0) {
-    char buf[8];
-    std::snprintf(buf, sizeof(buf), ".%03u", frac);
-    s += buf;
+    *buf++ = '.';
+    *buf++ = static_cast<char>('0' + frac / 100);
+    *buf++ = static_cast<char>('0' + frac / 10 % 10);
+    *buf++ = static_cast<char>('0' + frac % 10);
   }
-  return s;
+  return buf;
+}
+
+}  // namespace
+
+std::string FormatFloat(double v) {
+  // Fixed notation of a value just below 1e21 has 21 digits plus sign and
+  // fraction; 400 covers any double in fixed form.
+  char buf[400];
+  return std::string(buf, AppendFloat(buf, buf + sizeof(buf), v));
+}
+
+std::string FormatTimestamp(int64_t t_ms) {
+  char buf[32];
+  return std::string(buf, AppendTimestamp(buf, buf + sizeof(buf), t_ms));
 }
 
 void JsonWriter::BeforeValue() {
@@ -103,14 +121,17 @@ void JsonWriter::Null() {
 
 void JsonWriter::FloatString(double v) {
   BeforeValue();
-  out_->push_back('"');
-  *out_ += FormatFloat(v);
-  out_->push_back('"');
+  char buf[402];
+  buf[0] = '"';
+  char* end = AppendFloat(buf + 1, buf + sizeof(buf) - 1, v);
+  *end++ = '"';
+  out_->append(buf, end);
 }
 
 void JsonWriter::Timestamp(int64_t t_ms) {
   BeforeValue();
-  *out_ += FormatTimestamp(t_ms);
+  char buf[32];
+  out_->append(buf, AppendTimestamp(buf, buf + sizeof(buf), t_ms));
 }
 
 void JsonWriter::Double(double v) {
@@ -131,6 +152,15 @@ void JsonWriter::Raw(std::string_view json) {
 void JsonWriter::AppendEscaped(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out_->push_back('"');
+  // Label names and values rarely need escaping: copy those in one go.
+  if (std::none_of(s.begin(), s.end(), [](char ch) {
+        auto c = static_cast<unsigned char>(ch);
+        return c < 0x20 || c == '"' || c == '\\';
+      })) {
+    out_->append(s);
+    out_->push_back('"');
+    return;
+  }
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {

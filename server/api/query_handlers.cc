@@ -1,5 +1,6 @@
-// /api/v1/query, /api/v1/query_range, /api/v1/format_query: parameter rules
-// of COMPAT.md §1.3 are checked here, in Prometheus' order and with its
+// /api/v1/query, /api/v1/query_range, /api/v1/format_query,
+// /api/v1/parse_query: parameter rules of COMPAT.md §1.3 are checked here,
+// in Prometheus' order and with its
 // wording (web/api/v1/api.go: query, queryRange, invalidParamError), so a
 // request wrong in two ways is told of the same one. Evaluation goes through
 // deps.run_query on deps.offload's threads; the result is streamed.
@@ -142,6 +143,14 @@ http::HttpResponse ApiV1::FormatQuery(const http::HttpRequest& req) {
   auto text = deps_.format_query(form.Get("query").value_or(""));
   if (!text.ok()) return ApiFailure(Status::InvalidArgument(text.status().message()));
   return ApiSuccess([&](JsonWriter& w) { w.String(*text); });
+}
+
+http::HttpResponse ApiV1::ParseQuery(const http::HttpRequest& req) {
+  Form form = ParseForm(req);
+  if (!deps_.parse_query) return ApiFailure(Status::Unavailable("the PromQL parser is not available"));
+  auto tree = deps_.parse_query(form.Get("query").value_or(""));
+  if (!tree.ok()) return ApiFailure(Status::InvalidArgument(tree.status().message()));
+  return ApiSuccess([&](JsonWriter& w) { w.Raw(*tree); });
 }
 
 }  // namespace cairn::server::api

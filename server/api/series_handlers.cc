@@ -163,14 +163,25 @@ http::HttpResponse ApiV1::Metadata(const http::HttpRequest& req) {
 
 http::HttpResponse ApiV1::QueryExemplars(const http::HttpRequest& req) {
   // Exemplars are not stored; a valid empty answer is what Grafana's probe
-  // needs (COMPAT.md §1.3). Parameters are still validated.
+  // needs (COMPAT.md §1.3). Parameters are still validated, the query too:
+  // one that selects no series answers null, as upstream does.
   Form form = ParseForm(req);
   auto range = ParseRange(form);
   if (!range.ok()) return ApiFailure(range.status());
   if (range->second < range->first) {
     return ApiFailure(Status::InvalidArgument("end timestamp must not be before start timestamp"));
   }
-  return ApiSuccess([](JsonWriter& w) {
+  bool selects = true;
+  if (deps_.has_selectors) {
+    auto r = deps_.has_selectors(form.Get("query").value_or(""));
+    if (!r.ok()) return ApiFailure(Status::InvalidArgument("invalid parameter \"query\": " + r.status().message()));
+    selects = *r;
+  }
+  return ApiSuccess([selects](JsonWriter& w) {
+    if (!selects) {
+      w.Null();
+      return;
+    }
     w.BeginArray();
     w.EndArray();
   });

@@ -42,49 +42,37 @@ void BitWriter::WriteBits(uint64_t u, int nbits) {
   }
 }
 
-void BitReader::Refill() {
+void BitReader::RefillTail() {
   while (valid_ <= 56 && pos_ < data_.size()) {
     buf_ |= uint64_t{static_cast<uint8_t>(data_[pos_++])} << (56 - valid_);
     valid_ += 8;
   }
 }
 
-uint64_t BitReader::Take(int n) {
-  if (n == 0) return 0;
-  const uint64_t v = buf_ >> (64 - n);
-  buf_ = n == 64 ? 0 : buf_ << n;
-  valid_ -= n;
-  return v;
-}
-
-bool BitReader::ReadBits(int nbits, uint64_t* out) {
+bool BitReader::ReadBitsSlow(int nbits, uint64_t* out) {
+  if (nbits == 0) {
+    *out = 0;
+    return true;
+  }
   if (nbits > valid_) Refill();
   if (nbits <= valid_) {
-    *out = Take(nbits);
+    if (nbits == 64) {
+      *out = buf_;
+      buf_ = 0;
+      valid_ = 0;
+    } else {
+      *out = Take(nbits);
+    }
     return true;
   }
   if (pos_ >= data_.size()) return false;
   // Only a read longer than the 57..64 bits one refill provides gets here.
   const int first = valid_;
-  const uint64_t hi = Take(first);
+  const uint64_t hi = first == 0 ? 0 : Take(first);
   Refill();
   const int rest = nbits - first;
   if (rest > valid_) return false;
   *out = (hi << rest) | Take(rest);
-  return true;
-}
-
-bool BitReader::ReadBit(bool* out) {
-  uint64_t v;
-  if (!ReadBits(1, &v)) return false;
-  *out = v != 0;
-  return true;
-}
-
-bool BitReader::ReadByte(uint8_t* out) {
-  uint64_t v;
-  if (!ReadBits(8, &v)) return false;
-  *out = static_cast<uint8_t>(v);
   return true;
 }
 

@@ -193,12 +193,8 @@ bool XorIterator::Next() {
     t_ = static_cast<int64_t>(static_cast<uint64_t>(t_) + t_delta_);
     return ReadValue();
   }
-  int prefix = 0;  // number of leading 1 bits, up to 4
-  for (; prefix < 4; ++prefix) {
-    bool bit;
-    if (!br_.ReadBit(&bit)) return Fail();
-    if (!bit) break;
-  }
+  const int prefix = br_.ReadPrefix4();  // number of leading 1 bits, up to 4
+  if (prefix < 0) return Fail();
   int64_t dod = 0;
   static constexpr int kWidths[] = {0, 14, 17, 20};
   if (prefix == 4) {

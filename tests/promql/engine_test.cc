@@ -40,7 +40,9 @@ TEST_F(EngineTest, InstantVectorAndScalar) {
   EXPECT_DOUBLE_EQ((*v)[0].f, 15);
   EXPECT_TRUE((*v)[0].metric.empty());
   EXPECT_EQ(r->stats.total_queryable_samples, 10);  // (0s, 5m] of two series
-  EXPECT_GE(r->stats.peak_samples, 10);
+  // The selector holds one point per series; the lookback window's raw
+  // samples are streamed through, not held.
+  EXPECT_EQ(r->stats.peak_samples, 2);
 
   auto s = engine_.InstantQuery(db_, *Parse("1 + 2 * 3"), 0, QueryOptions{});
   ASSERT_TRUE(s.ok());
@@ -57,6 +59,33 @@ TEST_F(EngineTest, RangeQueryIsSortedMatrix) {
   ASSERT_EQ(m[1].floats.size(), 3u);
   EXPECT_DOUBLE_EQ(m[1].floats[2].f, 40);
   EXPECT_EQ(m[1].floats[2].t_ms, 120000);
+}
+
+TEST_F(EngineTest, RangeFunctionHoldsOutputsAndOneWindow) {
+  // rate() over 2 series x 11 samples, 11 steps: what is held at the peak is
+  // the outputs so far plus one series' current window (at most 5 samples
+  // in 5m at a 1m scrape), never the 22 raw samples at once plus outputs.
+  auto r = engine_.RangeQuery(db_, *Parse("rate(up[5m])"), 0, 600000, 60000, QueryOptions{});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const auto& m = std::get<Matrix>(r->value);
+  ASSERT_EQ(m.size(), 2u);
+  const int64_t outputs = static_cast<int64_t>(m[0].floats.size() + m[1].floats.size());
+  EXPECT_EQ(outputs, 20);  // no value at t=0, where the window holds one sample
+  EXPECT_GE(r->stats.peak_samples, outputs);
+  EXPECT_LE(r->stats.peak_samples, outputs + 5);
+  EXPECT_EQ(r->stats.total_queryable_samples, 22);  // every raw sample read once
+}
+
+TEST_F(EngineTest, MaxSamplesCountsStreamedWindows) {
+  // 11 samples of one series in the window exceed a limit of 10 even though
+  // the result is a single point; the window plus that point need 12 (as in
+  // Prometheus, the output is added while the window is still held).
+  QueryOptions opts;
+  opts.max_samples = 11;
+  auto r = engine_.InstantQuery(db_, *Parse("sum_over_time(up{job=\"a\"}[20m])"), 600000, opts);
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  opts.max_samples = 12;
+  EXPECT_TRUE(engine_.InstantQuery(db_, *Parse("sum_over_time(up{job=\"a\"}[20m])"), 600000, opts).ok());
 }
 
 TEST_F(EngineTest, RangeQueryRejectsBadStep) {

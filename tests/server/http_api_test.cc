@@ -215,10 +215,27 @@ TEST_F(HttpApiTest, FormatQuery) {
   EXPECT_EQ(r.body, R"j({"status":"success","data":"sum by (job) (rate(x[5m]))"})j");
 }
 
+TEST_F(HttpApiTest, ParseQuery) {
+  auto r = Get("/api/v1/parse_query?query=-1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"j({"status":"success","data":{"type":"numberLiteral","val":"-1"}})j");
+  auto post = PostForm("/api/v1/parse_query", "query=up");
+  EXPECT_EQ(post.status, 200);
+  EXPECT_NE(post.body.find(R"("type":"vectorSelector")"), std::string::npos) << post.body;
+  auto bad = Get("/api/v1/parse_query?query=sum(");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find(R"("errorType":"bad_data")"), std::string::npos) << bad.body;
+}
+
 TEST_F(HttpApiTest, ExemplarsAreAValidEmptyList) {
   auto r = Get("/api/v1/query_exemplars?query=test&start=1700000000000&end=1700000600000");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, R"({"status":"success","data":[]})");
+  // A query without selectors has no exemplars to look for: null, as upstream.
+  EXPECT_EQ(Get("/api/v1/query_exemplars?query=1%2B1").body, R"({"status":"success","data":null})");
+  auto bad = Get("/api/v1/query_exemplars?query=sum(");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find(R"("error":"invalid parameter \"query\": 1:5: parse error)"), std::string::npos) << bad.body;
 }
 
 TEST_F(HttpApiTest, StatusEndpoints) {

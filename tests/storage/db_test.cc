@@ -126,6 +126,39 @@ TEST_F(DBTest, AppendThenSelectSortedWithSeek) {
   EXPECT_EQ(st.max_time_ms, kT0 + 299 * 15000);
 }
 
+TEST_F(DBTest, LargeSelectionLoadedAheadKeepsOrderAndSamples) {
+  // Enough series for the loader thread (the longer ones have chunks on disk),
+  // some with no sample in the window, which must be skipped.
+  Open();
+  const int n = 700;
+  for (int i = 0; i < n; ++i) {
+    char name[8];
+    std::snprintf(name, sizeof(name), "i%03d", i);
+    const int64_t start = i % 5 == 0 ? kT0 : kT0 + 3'600'000;
+    Add(Series("many", name), Range(start, 15000, i % 2 == 0 ? 300 : 20, i));
+  }
+  auto q = db_->NewQuerier(kT0 + 3'600'000, kT0 + 7'200'000);
+  ASSERT_TRUE(q.ok());
+  auto set = (*q)->Select({}, {M(MatchType::kEqual, "__name__", "many")});
+  int seen = 0;
+  int expect = 0;
+  while (set->Next()) {
+    // Series starting at kT0 with 20 samples end before the window.
+    while (expect % 5 == 0 && expect % 2 == 1) ++expect;
+    char name[8];
+    std::snprintf(name, sizeof(name), "i%03d", expect);
+    ASSERT_EQ(set->At().labels(), Series("many", name));
+    auto it = set->At().Iterator();
+    ASSERT_TRUE(it->Next());
+    EXPECT_GE(it->At().t_ms, kT0 + 3'600'000);
+    EXPECT_EQ(it->At().v - expect, (it->At().t_ms - (expect % 5 == 0 ? kT0 : kT0 + 3'600'000)) / 15000);
+    ++seen;
+    ++expect;
+  }
+  EXPECT_TRUE(set->status().ok()) << set->status().ToString();
+  EXPECT_EQ(seen, n - n / 10);
+}
+
 TEST_F(DBTest, StatsGaugesTrackHeadWithoutWalking) {
   opts_.samples_per_chunk = 10;
   Open();
