@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <string>
@@ -112,6 +113,37 @@ TEST_F(EngineTest, StreamedAggregationMatchesTheStepwiseOne) {
       }
     }
   }
+}
+
+TEST(EngineStreamTest, LongWindowsSmallStepsAndSparseSteps) {
+  // One sample per second with value = its second. Windows of 100 s moved by
+  // 1 s recycle the stream's buffer many times; steps of 400 s with a 10 s
+  // range or the 5 m lookback skip most samples by seeking.
+  storage::MemoryStorage db;
+  auto app = db.NewAppender();
+  for (int i = 0; i <= 3000; ++i) ASSERT_TRUE(app->Append(0, {{"__name__", "x"}}, i * 1000, i).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  Engine engine;
+  auto parse = [](const std::string& q) { return std::move(parser::ParseExpr(q)).value(); };
+  auto sums = engine.RangeQuery(db, *parse("sum_over_time(x[100s])"), 100000, 3000000, 1000, QueryOptions{});
+  ASSERT_TRUE(sums.ok());
+  const auto& m = std::get<Matrix>(sums->value);
+  ASSERT_EQ(m.size(), 1u);
+  ASSERT_EQ(m[0].floats.size(), 2901u);
+  for (const FPoint& p : m[0].floats) {
+    const int64_t t = p.t_ms / 1000;  // sum of t-99 .. t
+    ASSERT_EQ(p.f, static_cast<double>(100 * t - 99 * 100 / 2)) << t;
+  }
+  auto sparse = engine.RangeQuery(db, *parse("count_over_time(x[10s])"), 400000, 2800000, 400000, QueryOptions{});
+  ASSERT_TRUE(sparse.ok());
+  for (const FPoint& p : std::get<Matrix>(sparse->value)[0].floats) EXPECT_EQ(p.f, 10);
+  auto latest = engine.RangeQuery(db, *parse("x"), 0, 3600000, 400000, QueryOptions{});
+  ASSERT_TRUE(latest.ok());
+  const auto& lm = std::get<Matrix>(latest->value);
+  // 0 .. 3200 s (3000 s is the last sample, 200 s old at 3200 s); at 3600 s
+  // it is 10 min old.
+  ASSERT_EQ(lm[0].floats.size(), 9u);
+  for (const FPoint& p : lm[0].floats) EXPECT_EQ(p.f, static_cast<double>(std::min<int64_t>(p.t_ms / 1000, 3000)));
 }
 
 TEST_F(EngineTest, RangeQueryRejectsBadStep) {
