@@ -4,6 +4,17 @@
 
 namespace cairn::promql {
 
+std::string_view ValueTypeGoName(ValueType t) {
+  switch (t) {
+    case ValueType::kScalar: return "scalar";
+    case ValueType::kVector: return "vector";
+    case ValueType::kMatrix: return "matrix";
+    case ValueType::kString: return "string";
+    case ValueType::kNone: break;
+  }
+  return "none";
+}
+
 std::string_view ValueTypeName(ValueType t) {
   switch (t) {
     case ValueType::kScalar: return "scalar";

@@ -46,6 +46,9 @@ enum class ValueType { kNone, kScalar, kVector, kMatrix, kString };
 // "scalar", "instant vector", "range vector", "string" (as Prometheus' errors
 // name them), "none".
 std::string_view ValueTypeName(ValueType t);
+// Go's ValueType strings: "scalar", "vector", "matrix", "string", "none"
+// (function signatures in /api/v1/parse_query, a few parser messages).
+std::string_view ValueTypeGoName(ValueType t);
 
 // Byte offsets [start, end) into the parsed query text.
 struct PosRange {

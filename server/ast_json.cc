@@ -14,18 +14,6 @@ namespace {
 using api::JsonWriter;
 using namespace promql;
 
-// Go's ValueType names, as the function signatures carry them.
-std::string_view GoTypeName(ValueType t) {
-  switch (t) {
-    case ValueType::kScalar: return "scalar";
-    case ValueType::kVector: return "vector";
-    case ValueType::kMatrix: return "matrix";
-    case ValueType::kString: return "string";
-    case ValueType::kNone: break;
-  }
-  return "none";
-}
-
 std::string_view CardinalityName(Cardinality c) {
   switch (c) {
     case Cardinality::kOneToOne: return "one-to-one";
@@ -247,13 +235,13 @@ struct Writer {
     w.Key("argTypes");
     w.BeginArray();
     if (c.func != nullptr) {
-      for (ValueType t : c.func->arg_types) w.String(GoTypeName(t));
+      for (ValueType t : c.func->arg_types) w.String(ValueTypeGoName(t));
     }
     w.EndArray();
     w.Key("name");
     w.String(c.name);
     w.Key("returnType");
-    w.String(GoTypeName(c.return_type));
+    w.String(ValueTypeGoName(c.return_type));
     w.Key("variadic");
     w.Int(c.func != nullptr ? c.func->variadic : 0);
     w.EndObject();

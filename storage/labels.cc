@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
+#include <memory>
+#include <span>
+
+#include <xxhash.h>
 
 namespace cairn::storage {
 
@@ -127,21 +132,32 @@ void Labels::Erase(std::initializer_list<std::string_view> names) {
 }
 
 uint64_t Labels::Hash() const {
-  // FNV-1a over name\xff value\xff ...; the separator keeps ("ab","c") != ("a","bc").
-  uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ULL;
-  };
+  // The separator keeps ("ab","c") != ("a","bc"). Most label sets fit the
+  // stack buffer and hash in one call; longer ones stream (same result).
+  static constexpr char kSep = '\xff';
+  char buf[1024];
+  size_t n = 0;
   for (const Label& l : labels_) {
-    mix(l.name);
-    mix(l.value);
+    if (n + l.name.size() + l.value.size() + 2 > sizeof(buf)) {
+      std::unique_ptr<XXH64_state_t, decltype(&XXH64_freeState)> state(XXH64_createState(), &XXH64_freeState);
+      XXH64_reset(state.get(), 0);
+      XXH64_update(state.get(), buf, n);
+      for (const Label& rest : std::span(labels_).subspan(&l - labels_.data())) {
+        XXH64_update(state.get(), rest.name.data(), rest.name.size());
+        XXH64_update(state.get(), &kSep, 1);
+        XXH64_update(state.get(), rest.value.data(), rest.value.size());
+        XXH64_update(state.get(), &kSep, 1);
+      }
+      return XXH64_digest(state.get());
+    }
+    std::memcpy(buf + n, l.name.data(), l.name.size());
+    n += l.name.size();
+    buf[n++] = kSep;
+    std::memcpy(buf + n, l.value.data(), l.value.size());
+    n += l.value.size();
+    buf[n++] = kSep;
   }
-  return h;
+  return XXH64(buf, n, 0);
 }
 
 std::string Labels::ToString() const {

@@ -58,7 +58,9 @@ class Labels {
   // Drop in place: removes the given names without copying the other labels.
   void Erase(std::initializer_list<std::string_view> names);
 
-  // Stable 64-bit hash of the whole set (xxhash-like; not persisted).
+  // Prometheus' labels.Hash: XXH64 (seed 0) of name\xff value\xff ... for
+  // every label in order. Equal to upstream's, so hash-driven choices such
+  // as limit_ratio's pick the same series. Not persisted.
   uint64_t Hash() const;
   // Prometheus' text form: name{a="b", c="d"} or {a="b"} when there is no name;
   // values escaped as Go's %q does.

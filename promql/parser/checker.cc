@@ -10,18 +10,6 @@
 namespace cairn::promql::parser {
 namespace {
 
-// Go's ValueType strings, used by a few of Prometheus' messages.
-std::string_view GoTypeName(ValueType t) {
-  switch (t) {
-    case ValueType::kScalar: return "scalar";
-    case ValueType::kVector: return "vector";
-    case ValueType::kMatrix: return "matrix";
-    case ValueType::kString: return "string";
-    case ValueType::kNone: break;
-  }
-  return "none";
-}
-
 bool IsSpaceChar(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 class Checker {
@@ -169,7 +157,7 @@ class Checker {
     } else if (auto* sq = e.As<SubqueryExpr>()) {
       ValueType t = Check(*sq->expr);
       if (!failed() && t != ValueType::kVector) {
-        Error(e.pos.start, "subquery is only allowed on instant vector, got " + std::string(GoTypeName(t)) +
+        Error(e.pos.start, "subquery is only allowed on instant vector, got " + std::string(ValueTypeGoName(t)) +
                                " instead");
       }
     } else if (auto* p = e.As<ParenExpr>()) {

@@ -198,6 +198,19 @@ def build_queries(t_at, subquery_ranges_safe):
         q += ["max_over_time(rate(%s[5s])[20s:2s])" % C_NODE,
               "avg_over_time(irate(%s[5s])[10s:1s])" % C_PROM,
               "rate(sum(%s)[15s:1s])" % C_NODE]
+    # The seed stack's dashboards and alert rules (shared/SEED.md), written as their authors would,
+    # over node_exporter and Prometheus' own HTTP metrics in place of the services' http_* metrics.
+    q += ["100 - (avg by (instance) (rate(%s{mode=\"idle\"}[10s])) * 100)" % C_NODE,
+          "100 - (avg by (instance) (rate(%s{mode=\"idle\"}[10s])) * 100) > 0" % C_NODE,
+          "(1 - (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)) * 100",
+          "(1 - (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)) * 100 > 1",
+          "up == 0", "up{job=\"node\"} == 1", "avg_over_time(up[20s]) < 1",
+          "histogram_quantile(0.95, sum(rate(%s[10s])) by (le))" % HIST,
+          "histogram_quantile(0.99, sum(rate(%s[10s])) by (le, handler)) > 0.5" % HIST,
+          "sum(rate(%s{code=~\"5..\"}[10s])) / sum(rate(%s[10s]))" % (C_PROM, C_PROM),
+          "sum by (code) (rate(%s[10s]))" % C_PROM, "sum by (job) (rate(%s[10s]))" % C_PROM,
+          "sum(rate(node_network_receive_bytes_total{device!=\"lo\"}[10s])) by (instance)",
+          "increase(process_cpu_seconds_total[20s]) > 0", "count by (job) (up == 1)"]
     # Errors must be errors on both sides (bad_data), whatever the evaluation time.
     q += ["rate(go_goroutines)", "sum(", "up[5s]", "foo{", "histogram_quantile(0.5)",
           "label_replace(up, \"x\", \"y\", \"job\", \"(\")",
@@ -292,6 +305,28 @@ def compare_metadata(prom_url, cairn_url, start, end):
     return differ
 
 
+def compare_metric_metadata(prom_url, cairn_url):
+    """/api/v1/metadata: Prometheus' from its scrape targets, Cairn's from the metadata
+    Prometheus remote-writes. Returns #differences."""
+    calls = [[("metric", m)] for m in ("go_goroutines", "node_cpu_seconds_total", "node_load1",
+                                        "prometheus_http_requests_total",
+                                        "prometheus_http_request_duration_seconds", "node_memory_MemFree_bytes")]
+    calls.append([("metric", "no_such_metric")])
+    differ = 0
+    for params in calls:
+        results = []
+        for base in (prom_url, cairn_url):
+            r = harness.http_get(base + "/api/v1/metadata?" + urllib.parse.urlencode(params))
+            results.append((r.status, json.loads(r.body).get("data") if r.status == 200 else r.body))
+        if params[0][1] != "no_such_metric":
+            check(results[0][0] == 200 and results[0][1], "prometheus metadata %s: %r" % (params, results[0]))
+        if results[0] != results[1]:
+            differ += 1
+            print("DIFF /api/v1/metadata %s\n    want %s\n    got  %s" % (params, results[0], results[1]))
+    print("metric metadata: %d agree, %d differ" % (len(calls) - differ, differ))
+    return differ
+
+
 def main(env):
     prom_bin = env.binary("prometheus")
     node_bin = env.binary("prometheus-node-exporter") if not env.args.node_exporter else env.args.node_exporter
@@ -322,12 +357,15 @@ remote_write:
       max_shards: 2
       min_backoff: 100ms
       max_backoff: 1s
+    metadata_config:
+      send_interval: 2s
 """ % (prom_port, node_port, cairn.url)
     prom = harness.Prometheus(env, config)
     prom.binary = prom_bin
     prom.port = prom_port
     prom.start()
     time.sleep(SCRAPE_S)
+    metadata_differ = compare_metric_metadata(prom.url, cairn.url)
     check(prom.stop() == 0, "prometheus did not stop cleanly")
     node.stop()
     reader = harness.Prometheus(env, "global:\n  scrape_interval: 1h\n", name="prometheus")
@@ -401,6 +439,7 @@ remote_write:
           (agree, differ, allowed, len(queries), time.time() - t0), flush=True)
     differ += compare_formatting(reader.url, cairn.url, queries)
     differ += compare_metadata(reader.url, cairn.url, first_ms / 1e3, t_late)
+    differ += metadata_differ
     print("prometheus answers: %d with data, %d empty, %d errors; empty: %s" %
           (len(kinds["data"]), len(kinds["empty"]), len(kinds["error"]), sorted(set(kinds["empty"]))))
     check(len(kinds["data"]) >= 0.85 * (agree + differ + allowed),

@@ -33,9 +33,20 @@ TEST(ParseTimeTest, Sentinels) {
   EXPECT_EQ(*ParseTime("292277025-08-18T07:12:54.999999999Z"), kMaxTimeMs);
 }
 
+TEST(ParseTimeTest, GoFloatSyntax) {
+  // strconv.ParseFloat: '_' between digits, hex mantissas with a p exponent.
+  EXPECT_EQ(*ParseTime("1_000"), 1000000);
+  EXPECT_EQ(*ParseTime("0x1p4"), 16000);
+  EXPECT_EQ(*ParseTime("0x_1p4"), 16000);
+  for (const char* bad : {"1__0", "_1", "1_", "1_.5", "0x10", "+nan", "-NaN"}) {
+    EXPECT_FALSE(ParseTime(bad).ok()) << bad;
+  }
+}
+
 TEST(ParseTimeTest, RejectsGarbage) {
   for (const char* bad : {"", "abc", "2015-07-01", "2015-13-01T00:00:00Z", "2023-02-29T00:00:00Z", "NaN",
-                          "Inf", "1.5s", "2015-07-01T20:10:51"}) {
+                          "Inf", "1.5s", "2015-07-01T20:10:51", "1970-01-01t00:00:04Z",
+                          "1970-01-01T00:00:04z"}) {
     auto r = ParseTime(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);

@@ -1,6 +1,7 @@
 #include "storage/labels.h"
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include "storage/matcher.h"
 
@@ -47,6 +48,18 @@ TEST(LabelsTest, CompareOrdersLikePrometheus) {
   EXPECT_LT(Labels::Compare(b, c), 0);
   EXPECT_EQ(Labels::Compare(a, Labels{{"a", "1"}}), 0);
   EXPECT_NE(a.Hash(), c.Hash());
+}
+
+TEST(LabelsTest, HashIsPrometheusXxhashOfNamesAndValues) {
+  // xxhash.Sum64 of name 0xff value 0xff ..., as upstream's labels.Hash.
+  EXPECT_EQ(Labels().Hash(), 0xef46db3751d8e999ULL);  // XXH64 of no bytes, seed 0
+  std::string bytes = "a\xff" "b\xff" "c\xff" "d\xff";
+  EXPECT_EQ((Labels{{"a", "b"}, {"c", "d"}}).Hash(), XXH64(bytes.data(), bytes.size(), 0));
+  // Past the 1 KiB stack buffer the hash streams; the value must not change.
+  std::string long_value(3000, 'v');
+  Labels big{{"a", "b"}, {"c", long_value}, {"e", "f"}};
+  std::string all = "a\xff" "b\xff" "c\xff" + long_value + "\xff" "e\xff" "f\xff";
+  EXPECT_EQ(big.Hash(), XXH64(all.data(), all.size(), 0));
 }
 
 TEST(MatcherTest, RegexIsAnchoredAndDotMatchesNewline) {

@@ -1,0 +1,44 @@
+// Fuzzes the server's text parsers on arbitrary bytes: HTTP API parameters
+// (<time>, <duration>, limit, byte sizes, urlencoded forms), label-name
+// unescaping and prometheus.yml. The first byte picks the parser. None may
+// crash or trip a sanitizer; a parsed time must print as RFC3339 and parse
+// back to itself.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "server/api/label_name.h"
+#include "server/api/params.h"
+#include "server/config.h"
+
+namespace api = cairn::server::api;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
+  switch (data[0] % 7) {
+    case 0: {
+      auto t = api::ParseTime(text);
+      // FormatRfc3339 covers years 0..9999; beyond that Go prints other forms.
+      if (t.ok() && *t > -62135596800000 && *t < 253402300800000) {
+        auto back = api::ParseTime(api::FormatRfc3339(*t));
+        if (!back.ok() || *back != *t) std::abort();
+      }
+      break;
+    }
+    case 1: (void)api::ParseDuration(text); break;
+    case 2: (void)api::ParseLimit(text); break;
+    case 3: (void)api::ParseByteSize(text); break;
+    case 4: {
+      api::Form form;
+      form.AddEncoded(text);
+      (void)form.GetAll("match[]");
+      (void)api::UrlDecode(text);
+      break;
+    }
+    case 5: (void)api::UnescapeLabelName(text); break;
+    case 6: (void)cairn::server::ParseConfig(text); break;
+  }
+  return 0;
+}
