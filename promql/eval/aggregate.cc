@@ -14,13 +14,17 @@ namespace cairn::promql::eval {
 
 namespace {
 
-struct Group {
-  storage::Labels labels;
+// One group's running value at one step, for the aggregations that fold
+// their inputs into one value.
+struct Acc {
   bool seen = false;
-  double value = 0, comp = 0, mean = 0;
-  double count = 0;
   bool incremental_mean = false;
   bool drop_name = false;  // a member's __name__ is to be dropped (grouping by __name__)
+  double value = 0, comp = 0, mean = 0;
+  double count = 0;
+};
+
+struct Group : Acc {
   std::vector<size_t> members;  // topk/bottomk/limitk/limit_ratio/quantile
   std::vector<double> values;
 };
@@ -34,7 +38,7 @@ storage::Labels GroupLabels(const storage::Labels& ls, const AggregateExpr& ae) 
   return ls.Keep(ae.grouping);
 }
 
-void Accumulate(AggregateOp op, Group& g, double f) {
+void Accumulate(AggregateOp op, Acc& g, double f) {
   if (!g.seen) {
     g.seen = true;
     g.value = f;
@@ -89,7 +93,7 @@ void Accumulate(AggregateOp op, Group& g, double f) {
   }
 }
 
-double Finish(AggregateOp op, const Group& g) {
+double Finish(AggregateOp op, const Acc& g) {
   switch (op) {
     case AggregateOp::kSum: return g.value + g.comp;
     case AggregateOp::kAvg:
@@ -100,6 +104,24 @@ double Finish(AggregateOp op, const Group& g) {
     case AggregateOp::kStdvar: return g.value / g.count;
     case AggregateOp::kStddev: return std::sqrt(g.value / g.count);
     default: return g.value;
+  }
+}
+
+// The aggregations that fold each group's inputs into one value per step,
+// which can consume their input one series at a time.
+bool Folds(AggregateOp op) {
+  switch (op) {
+    case AggregateOp::kSum:
+    case AggregateOp::kAvg:
+    case AggregateOp::kCount:
+    case AggregateOp::kMin:
+    case AggregateOp::kMax:
+    case AggregateOp::kGroup:
+    case AggregateOp::kStddev:
+    case AggregateOp::kStdvar:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -118,8 +140,60 @@ double Quantile(double q, std::vector<double> values) {
   return values[static_cast<size_t>(lower)] * (1 - weight) + values[static_cast<size_t>(upper)] * weight;
 }
 
+StepValue Evaluator::EvalAggregateStreamed(const AggregateExpr& ae) {
+  // Each (group, step) accumulator sees its inputs in input-series order, as
+  // the step-major loop of EvalAggregate feeds them, so results are the same
+  // bit for bit; only one input series is held at a time.
+  const AggregateOp op = ae.op;
+  const bool by_name = !ae.without && std::find(ae.grouping.begin(), ae.grouping.end(), storage::kMetricName) !=
+                                          ae.grouping.end();
+  std::unordered_map<storage::Labels, size_t, storage::LabelsHash> index;
+  std::vector<storage::Labels> group_labels;
+  std::vector<bool> group_drop;
+  std::vector<Acc> acc;  // group * num_steps_ + step
+  EvalSeries(*ae.expr, [&](Series&& s) {
+    // Held while it is folded in.
+    const auto held = static_cast<int64_t>(s.floats.size());
+    AddSamples(held);
+    storage::Labels gl = GroupLabels(s.metric, ae);
+    auto [it, inserted] = index.emplace(std::move(gl), group_labels.size());
+    if (inserted) {
+      group_labels.push_back(it->first);
+      group_drop.push_back(false);
+      acc.resize(acc.size() + num_steps_);
+    }
+    const size_t g = it->second;
+    group_drop[g] = group_drop[g] || (by_name && s.drop_name);
+    Acc* row = acc.data() + g * num_steps_;
+    int64_t fresh = 0;
+    for (const FPoint& p : s.floats) {
+      Acc& a = row[static_cast<size_t>((p.t_ms - start_ms_) / step_ms_)];
+      fresh += a.seen ? 0 : 1;
+      Accumulate(op, a, p.f);
+    }
+    // The accumulators become the output points: count them as held.
+    if (fresh > 0) AddSamples(fresh);
+    ReleaseSamples(held);
+  });
+  StepValue out;
+  out.type = ValueType::kVector;
+  for (size_t g = 0; g < group_labels.size(); ++g) {
+    Series res;
+    const Acc* row = acc.data() + g * num_steps_;
+    for (size_t i = 0; i < num_steps_; ++i) {
+      if (row[i].seen) res.floats.push_back({StepTime(i), Finish(op, row[i])});
+    }
+    if (res.floats.empty()) continue;
+    res.metric = std::move(group_labels[g]);
+    res.drop_name = group_drop[g];
+    out.series.push_back(std::move(res));
+  }
+  return out;
+}
+
 StepValue Evaluator::EvalAggregate(const AggregateExpr& ae, const Expr& e) {
   AggregateOp op = ae.op;
+  if (!ae.param && Folds(op) && StreamsSeries(*ae.expr)) return EvalAggregateStreamed(ae);
   StepValue param;
   if (ae.param) param = Eval(*ae.param);
   StepValue in = Eval(*ae.expr);

@@ -125,45 +125,13 @@ StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
     return out;
   }
 
-  if (const functions::RangeFunction* rf = functions::FindRangeFunction(name)) {
-    size_t matrix_arg = 0;
-    while (matrix_arg < call.args.size() && TypeOf(*call.args[matrix_arg]) != ValueType::kMatrix) ++matrix_arg;
-    if (matrix_arg == call.args.size()) FailExec("function " + name + " needs a range vector");
-    std::vector<StepValue> scalars;
-    for (size_t a = 0; a < call.args.size(); ++a) {
-      if (a != matrix_arg) scalars.push_back(Eval(*call.args[a]));
-    }
-    RangeArg ra = LoadRange(*call.args[matrix_arg]);
+  if (functions::FindRangeFunction(name) != nullptr) {
     StepValue out;
     out.type = ValueType::kVector;
-    std::vector<double> params(scalars.size());
-    functions::RangeWindow w;
-    w.range_ms = ra.range_ms;
-    w.params = params;
-    w.from_selector = ra.selector != nullptr;
-    while (ra.series->NextSeries()) {
-      Series res;
-      w.metric = &ra.series->metric();
-      w.metric_name = w.metric->MetricName();
-      for (size_t i = 0; i < num_steps_; ++i) {
-        int64_t lo, hi;
-        WindowOf(ra, i, lo, hi);
-        w.points = ra.series->Window(lo, hi);
-        if (w.points.empty()) continue;  // no function yields a value for an empty window
-        for (size_t p = 0; p < scalars.size(); ++p) params[p] = scalars[p].scalars[i];
-        w.starts = ra.series->WindowStarts();
-        w.range_start_ms = lo;
-        w.range_end_ms = hi;
-        w.t_ms = StepTime(i);
-        std::optional<double> v = rf->fn(w, ctx);
-        if (v) res.floats.push_back({w.t_ms, *v});
-      }
-      if (res.floats.empty()) continue;
-      AddSamples(static_cast<int64_t>(res.floats.size()));
-      res.metric = ra.series->metric();
-      res.drop_name = ra.series->drop_name() || !rf->keep_name;
-      out.series.push_back(std::move(res));
-    }
+    StreamRangeCall(call, e, [&](Series&& s) {
+      AddSamples(static_cast<int64_t>(s.floats.size()));
+      out.series.push_back(std::move(s));
+    });
     return out;
   }
 
@@ -174,6 +142,70 @@ StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
     return vf(args, ctx);
   }
   FailExec("function \"" + name + "\" is not supported");
+}
+
+void Evaluator::StreamRangeCall(const Call& call, const Expr& e, const SeriesSink& sink) {
+  const functions::RangeFunction* rf = functions::FindRangeFunction(call.name);
+  functions::FuncContext ctx{*this, call, e};
+  size_t matrix_arg = 0;
+  while (matrix_arg < call.args.size() && TypeOf(*call.args[matrix_arg]) != ValueType::kMatrix) ++matrix_arg;
+  if (matrix_arg == call.args.size()) FailExec("function " + call.name + " needs a range vector");
+  std::vector<StepValue> scalars;
+  for (size_t a = 0; a < call.args.size(); ++a) {
+    if (a != matrix_arg) scalars.push_back(Eval(*call.args[a]));
+  }
+  RangeArg ra = LoadRange(*call.args[matrix_arg]);
+  std::vector<double> params(scalars.size());
+  functions::RangeWindow w;
+  w.range_ms = ra.range_ms;
+  w.params = params;
+  w.from_selector = ra.selector != nullptr;
+  while (ra.series->NextSeries()) {
+    Series res;
+    w.metric = &ra.series->metric();
+    w.metric_name = w.metric->MetricName();
+    for (size_t i = 0; i < num_steps_; ++i) {
+      int64_t lo, hi;
+      WindowOf(ra, i, lo, hi);
+      w.points = ra.series->Window(lo, hi);
+      if (w.points.empty()) continue;  // no function yields a value for an empty window
+      for (size_t p = 0; p < scalars.size(); ++p) params[p] = scalars[p].scalars[i];
+      w.starts = ra.series->WindowStarts();
+      w.range_start_ms = lo;
+      w.range_end_ms = hi;
+      w.t_ms = StepTime(i);
+      std::optional<double> v = rf->fn(w, ctx);
+      if (v) res.floats.push_back({w.t_ms, *v});
+    }
+    if (res.floats.empty()) continue;
+    res.metric = ra.series->metric();
+    res.drop_name = ra.series->drop_name() || !rf->keep_name;
+    sink(std::move(res));
+  }
+}
+
+bool Evaluator::StreamsSeries(const Expr& e) const {
+  const Expr& u = Unwrap(e);
+  if (const auto* vs = u.As<VectorSelector>()) return !vs->smoothed;
+  const auto* call = u.As<Call>();
+  if (call == nullptr || functions::FindRangeFunction(call->name) == nullptr) return false;
+  // EvalCall answers these from the argument's syntax, before the table.
+  const std::string& n = call->name;
+  if (n == "timestamp" || n == "start_timestamp" || n == "info" || n == "absent" || n == "absent_over_time") {
+    return false;
+  }
+  for (const auto& arg : call->args) {
+    const VectorSelector* vs = RangeSelectorOf(*arg);
+    if (vs != nullptr && (vs->smoothed || vs->anchored)) return false;
+  }
+  return true;
+}
+
+void Evaluator::EvalSeries(const Expr& e, const SeriesSink& sink) {
+  CheckInterrupt();
+  const Expr& u = Unwrap(e);
+  if (const auto* vs = u.As<VectorSelector>()) return StreamVectorSelector(*vs, PointValue::kValue, sink);
+  StreamRangeCall(*u.As<Call>(), u, sink);
 }
 
 }  // namespace cairn::promql::eval

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -90,6 +91,19 @@ class Evaluator {
   // first (only) step, empty series dropped. Consumes `arg`.
   StepValue WindowedMatrix(RangeArg arg);
 
+  // Streamed evaluation: a node that yields its series one at a time hands
+  // each to a sink instead of building the whole matrix, so a consumer such
+  // as an aggregation holds one input series at a time. The sink is called
+  // while the producer still holds that series' input window, and counts
+  // what it keeps (AddSamples) itself.
+  using SeriesSink = std::function<void(Series&&)>;
+  // Whether EvalSeries can stream `e`: a plain vector selector, or a call of
+  // a range function whose range argument is not anchored or smoothed.
+  bool StreamsSeries(const Expr& e) const;
+  // Precondition: StreamsSeries(e). Emits the series Eval(e) returns, in the
+  // same order, with the same points.
+  void EvalSeries(const Expr& e, const SeriesSink& sink);
+
   // Node kinds.
   // What a vector selector's points hold: the sample's value, its timestamp
   // in seconds (timestamp() of a selector) or its start timestamp in seconds,
@@ -105,7 +119,14 @@ class Evaluator {
   // Vector/vector operators with matching `m` (vector_binop.cc).
   StepValue EvalVectorBinop(const BinaryExpr& be, const VectorMatching& m, const Matrix& lhs, const Matrix& rhs);
   StepValue EvalAggregate(const AggregateExpr& ae, const Expr& e);
+  // sum, avg, count, min, max, group, stddev, stdvar over a streamable input,
+  // one input series at a time (aggregate.cc).
+  StepValue EvalAggregateStreamed(const AggregateExpr& ae);
   StepValue EvalCall(const Call& call, const Expr& e);
+  // The range-function half of EvalCall, streamed (call.cc).
+  void StreamRangeCall(const Call& call, const Expr& e, const SeriesSink& sink);
+  // The vector selector, streamed (selector.cc).
+  void StreamVectorSelector(const VectorSelector& vs, PointValue value, const SeriesSink& sink);
   StepValue EvalUnary(const UnaryExpr& ue, const Expr& e);
 
   // Streams the series matching `matchers` with samples in [mint, maxt].

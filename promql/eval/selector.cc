@@ -48,6 +48,14 @@ StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e,
   if (vs.smoothed && value == PointValue::kValue) return EvalSmoothedSelector(vs);
   StepValue out;
   out.type = ValueType::kVector;
+  StreamVectorSelector(vs, value, [&](Series&& s) {
+    AddSamples(static_cast<int64_t>(s.floats.size()));
+    out.series.push_back(std::move(s));
+  });
+  return out;
+}
+
+void Evaluator::StreamVectorSelector(const VectorSelector& vs, PointValue value, const SeriesSink& sink) {
   int64_t offset = ResolveDuration(vs.offset);
   AtModifier at = ResolveAt(vs.at);
   int64_t lookback = opts_.lookback_delta_ms;
@@ -67,11 +75,9 @@ StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e,
       res.floats.push_back({t, v});
     }
     if (res.floats.empty()) continue;
-    AddSamples(static_cast<int64_t>(res.floats.size()));
     res.metric = in->metric();
-    out.series.push_back(std::move(res));
+    sink(std::move(res));
   }
-  return out;
 }
 
 RangeArg Evaluator::LoadRange(const Expr& e) {

@@ -76,7 +76,9 @@ class Output {
   uint32_t Slot(storage::Labels metric) {
     auto [it, inserted] = index_.try_emplace(std::move(metric), static_cast<uint32_t>(out_.size()));
     if (inserted) {
-      out_.push_back(Series{it->first, {}, false});
+      Series s;
+      s.metric = it->first;
+      out_.push_back(std::move(s));
       last_step_.push_back(SIZE_MAX);
     }
     return it->second;
