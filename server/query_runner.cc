@@ -6,6 +6,7 @@
 
 #include "promql/parser/parser.h"
 #include "promql/printer.h"
+#include "server/api/api_error.h"
 #include "server/ast_json.h"
 
 namespace cairn::server {
@@ -36,9 +37,7 @@ size_t SeriesCount(const promql::Value& v) {
 }
 
 // A parse error as upstream's invalidParamError(err, "query") words it.
-Status InvalidQuery(const Status& parse_error) {
-  return Status::InvalidArgument("invalid parameter \"query\": " + parse_error.message());
-}
+Status InvalidQuery(const Status& parse_error) { return api::InvalidParam("query", parse_error.message()); }
 
 void Truncate(promql::Value& v, size_t limit) {
   if (auto* vec = std::get_if<promql::Vector>(&v)) vec->resize(limit);
@@ -189,13 +188,13 @@ bool SelectsSeries(const promql::Expr& e) {
 
 Result<bool> QueryRunner::HasSelectors(std::string_view query) {
   auto expr = promql::parser::ParseExpr(query);
-  if (!expr.ok()) return Status::InvalidArgument(expr.status().message());
+  if (!expr.ok()) return InvalidQuery(expr.status());
   return SelectsSeries(**expr);
 }
 
 Result<std::string> QueryRunner::ParseTree(std::string_view query) {
   auto expr = promql::parser::ParseExpr(query);
-  if (!expr.ok()) return Status::InvalidArgument(expr.status().message());
+  if (!expr.ok()) return InvalidQuery(expr.status());
   std::string out;
   api::JsonWriter w(&out);
   WriteAstJson(w, **expr);

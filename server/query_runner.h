@@ -32,9 +32,10 @@ class QueryRunner {
 
   // /api/v1/format_query: the canonical form of `query`; parse errors as Run's.
   static Result<std::string> Format(std::string_view query);
-  // /api/v1/parse_query: the syntax tree of `query` as JSON (server/ast_json.h).
+  // /api/v1/parse_query: the syntax tree of `query` as JSON (server/ast_json.h);
+  // parse errors as Run's.
   static Result<std::string> ParseTree(std::string_view query);
-  // Parses `query`; true when it has a vector or matrix selector.
+  // Parses `query` (errors as Run's); true when it has a vector or matrix selector.
   static Result<bool> HasSelectors(std::string_view query);
 
   // Queries that ended canceled because their client went away

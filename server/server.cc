@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "server/admin_ops.h"
+#include "server/api/api_error.h"
 #include "server/config.h"
 #include "promql/parser/parser.h"
 
@@ -215,8 +216,7 @@ void Server::RegisterAdminRoutes() {
                   if (auto v = form.Get(key); v && !v->empty()) {
                     auto t = api::ParseTime(*v);
                     if (!t.ok()) {
-                      return api::ApiFailure(Status::InvalidArgument(std::string("invalid parameter \"") + key +
-                                                                     "\": " + t.status().message()));
+                      return api::ApiFailure(api::InvalidParam(key, t.status().message()));
                     }
                     *target = *t;
                   }

@@ -28,4 +28,8 @@ ApiError ApiErrorFor(const Status& status) {
   return {"internal", 500};
 }
 
+Status InvalidParam(std::string_view name, std::string_view message) {
+  return Status::InvalidArgument("invalid parameter \"" + std::string(name) + "\": " + std::string(message));
+}
+
 }  // namespace cairn::server::api

@@ -4,6 +4,7 @@
 // ApiErrorFor(); nothing else in server/ picks an errorType or an error code.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "util/status.h"
@@ -25,5 +26,8 @@ struct ApiError {
 //   Unavailable                           -> unavailable 500
 //   everything else (I/O, corruption, …)  -> internal 500
 ApiError ApiErrorFor(const Status& status);
+
+// Upstream's invalidParamError: bad_data `invalid parameter "<name>": <message>`.
+Status InvalidParam(std::string_view name, std::string_view message);
 
 }  // namespace cairn::server::api

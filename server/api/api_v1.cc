@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "server/api/api_error.h"
+
 namespace cairn::server::api {
 
 ApiV1::ApiV1(ApiDeps deps) : deps_(std::move(deps)) {}
@@ -72,12 +74,12 @@ Result<std::pair<int64_t, int64_t>> ApiV1::ParseRange(const Form& form) {
   int64_t start = kMinTimeMs, end = kMaxTimeMs;
   if (auto s = form.Get("start"); s && !s->empty()) {
     auto t = ParseTime(*s);
-    if (!t.ok()) return Status::InvalidArgument("invalid parameter \"start\": " + t.status().message());
+    if (!t.ok()) return InvalidParam("start", t.status().message());
     start = *t;
   }
   if (auto e = form.Get("end"); e && !e->empty()) {
     auto t = ParseTime(*e);
-    if (!t.ok()) return Status::InvalidArgument("invalid parameter \"end\": " + t.status().message());
+    if (!t.ok()) return InvalidParam("end", t.status().message());
     end = *t;
   }
   return std::make_pair(start, end);

@@ -8,17 +8,13 @@
 #include <charconv>
 #include <chrono>
 
+#include "server/api/api_error.h"
 #include "server/api/api_v1.h"
 
 namespace cairn::server::api {
 namespace {
 
 constexpr int64_t kMaxPoints = 11000;
-
-// Upstream's invalidParamError: `invalid parameter "<name>": <error>`.
-Status InvalidParam(const char* name, const std::string& message) {
-  return Status::InvalidArgument(std::string("invalid parameter \"") + name + "\": " + message);
-}
 
 // Upstream's parseLimitParam: strconv.Atoi, then non-negative.
 Result<uint64_t> LimitParam(const Form& form) {
@@ -141,7 +137,7 @@ http::HttpResponse ApiV1::FormatQuery(const http::HttpRequest& req) {
   Form form = ParseForm(req);
   if (!deps_.format_query) return ApiFailure(Status::Unavailable("the PromQL printer is not available"));
   auto text = deps_.format_query(form.Get("query").value_or(""));
-  if (!text.ok()) return ApiFailure(Status::InvalidArgument(text.status().message()));
+  if (!text.ok()) return ApiFailure(text.status());
   return ApiSuccess([&](JsonWriter& w) { w.String(*text); });
 }
 
@@ -149,7 +145,7 @@ http::HttpResponse ApiV1::ParseQuery(const http::HttpRequest& req) {
   Form form = ParseForm(req);
   if (!deps_.parse_query) return ApiFailure(Status::Unavailable("the PromQL parser is not available"));
   auto tree = deps_.parse_query(form.Get("query").value_or(""));
-  if (!tree.ok()) return ApiFailure(Status::InvalidArgument(tree.status().message()));
+  if (!tree.ok()) return ApiFailure(tree.status());
   return ApiSuccess([&](JsonWriter& w) { w.Raw(*tree); });
 }
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 
+#include "server/api/api_error.h"
 #include "server/api/api_v1.h"
 #include "server/api/label_name.h"
 #include "storage/labels.h"
@@ -15,7 +16,7 @@ Result<uint64_t> LimitParam(const Form& form) {
   auto s = form.Get("limit");
   if (!s || s->empty()) return uint64_t{0};
   auto l = ParseLimit(*s);
-  if (!l.ok()) return Status::InvalidArgument("invalid parameter \"limit\": " + l.status().message());
+  if (!l.ok()) return InvalidParam("limit", l.status().message());
   return l;
 }
 
@@ -134,7 +135,7 @@ http::HttpResponse ApiV1::Metadata(const http::HttpRequest& req) {
   auto limit = LimitParam(form);
   if (!limit.ok()) return ApiFailure(limit.status());
   if (auto lpm = form.Get("limit_per_metric"); lpm && !lpm->empty() && !ParseLimit(*lpm).ok()) {
-    return ApiFailure(Status::InvalidArgument("invalid parameter \"limit_per_metric\": invalid limit"));
+    return ApiFailure(InvalidParam("limit_per_metric", "invalid limit"));
   }
   std::string metric = form.Get("metric").value_or("");
   auto entries = deps_.metadata->Snapshot();
@@ -174,7 +175,7 @@ http::HttpResponse ApiV1::QueryExemplars(const http::HttpRequest& req) {
   bool selects = true;
   if (deps_.has_selectors) {
     auto r = deps_.has_selectors(form.Get("query").value_or(""));
-    if (!r.ok()) return ApiFailure(Status::InvalidArgument("invalid parameter \"query\": " + r.status().message()));
+    if (!r.ok()) return ApiFailure(r.status());
     selects = *r;
   }
   return ApiSuccess([selects](JsonWriter& w) {
