@@ -102,23 +102,26 @@ void SeriesStream::DropThrough(int64_t lo_excl) {
   }
 }
 
+std::optional<storage::Sample> SeriesStream::NextUpTo(int64_t hi_incl) {
+  if (it_done_) return std::nullopt;
+  if (!pending_) {
+    if (!it_->Next()) {
+      it_done_ = true;
+      if (!it_->status().ok()) ev_->Fail(it_->status());
+      return std::nullopt;
+    }
+    ev_->CountRead(1);
+  }
+  const storage::Sample smp = it_->At();
+  pending_ = smp.t_ms > hi_incl;
+  if (pending_) return std::nullopt;
+  return smp;
+}
+
 void SeriesStream::Pull(int64_t hi_incl) {
   int64_t added = 0;
-  while (!it_done_) {
-    if (!pending_) {
-      if (!it_->Next()) {
-        it_done_ = true;
-        if (!it_->status().ok()) ev_->Fail(it_->status());
-        break;
-      }
-      ev_->CountRead(1);
-    }
-    const storage::Sample smp = it_->At();
-    if (smp.t_ms > hi_incl) {
-      pending_ = true;
-      break;
-    }
-    pending_ = false;
+  while (const auto next = NextUpTo(hi_incl)) {
+    const storage::Sample& smp = *next;
     if (!keep_stale_ && storage::IsStaleNaN(smp.v)) continue;
     const int64_t st = it_->AtST();
     // Start timestamps are kept only once a point has one (0 = none); the
@@ -186,23 +189,9 @@ std::optional<SeriesStream::Latest> SeriesStream::LatestAt(int64_t ref, int64_t 
       if (!it_->status().ok()) ev_->Fail(it_->status());
     }
   }
-  while (!it_done_) {
-    if (!pending_) {
-      if (!it_->Next()) {
-        it_done_ = true;
-        if (!it_->status().ok()) ev_->Fail(it_->status());
-        break;
-      }
-      ev_->CountRead(1);
-    }
-    const storage::Sample smp = it_->At();
-    if (smp.t_ms > ref) {
-      pending_ = true;
-      break;
-    }
-    pending_ = false;
-    if (!keep_stale_ && storage::IsStaleNaN(smp.v)) continue;
-    latest_ = Latest{FPoint{smp.t_ms, smp.v}, it_->AtST()};
+  while (const auto smp = NextUpTo(ref)) {
+    if (!keep_stale_ && storage::IsStaleNaN(smp->v)) continue;
+    latest_ = Latest{FPoint{smp->t_ms, smp->v}, it_->AtST()};
   }
   if (latest_ && latest_->point.t_ms > oldest) return latest_;
   return std::nullopt;

@@ -79,6 +79,9 @@ class SeriesStream {
 
  private:
   explicit SeriesStream(Evaluator& ev) : ev_(&ev) {}
+  // The next storage sample if its t <= hi_incl (consumed, counted as read);
+  // nullopt at the end of the series or when it lies later (kept pending).
+  std::optional<storage::Sample> NextUpTo(int64_t hi_incl);
   // Pulls storage points with t <= hi_incl into the window.
   void Pull(int64_t hi_incl);
   // Drops window points with t <= lo_excl.
