@@ -3,12 +3,12 @@
 #include "server/api/api_response.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <string>
 #include <vector>
 
 #include "server/http/gzip_chunk_writer.h"
+#include "tests/server/gunzip.h"
 
 namespace cairn::server::api {
 namespace {
@@ -35,24 +35,7 @@ class RecordingWriter final : public http::ChunkWriter {
   bool started_ = false;
 };
 
-std::string Gunzip(const std::string& in) {
-  z_stream zs{};
-  inflateInit2(&zs, 15 + 16);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  char buf[1 << 16];
-  int rc;
-  do {
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof(buf);
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.append(buf, sizeof(buf) - zs.avail_out);
-  } while (rc == Z_OK);
-  inflateEnd(&zs);
-  EXPECT_EQ(rc, Z_STREAM_END);
-  return out;
-}
+using testing::Gunzip;
 
 std::vector<std::string> Numbered(const std::string& prefix, int n) {
   std::vector<std::string> out;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/server/gunzip.h"
 #include "tests/server/server_fixture.h"
 
 namespace cairn::server {
@@ -15,19 +16,7 @@ namespace {
 using testing::HttpCall;
 using HttpApiTest = testing::ServerFixture;
 
-std::string Gunzip(const std::string& in) {
-  z_stream zs{};
-  inflateInit2(&zs, 15 + 16);
-  std::string out(1 << 20, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  inflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  inflateEnd(&zs);
-  return out;
-}
+using testing::Gunzip;
 
 
 TEST_F(HttpApiTest, HealthAndReadiness) {

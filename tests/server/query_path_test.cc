@@ -5,7 +5,6 @@
 // error texts, and timeout / max-samples / lookback delta taking effect.
 #include <gtest/gtest.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <boost/asio.hpp>
 
@@ -23,6 +22,7 @@
 #include "server/query_runner.h"
 #include "server/server.h"
 #include "storage/memory_storage.h"
+#include "tests/server/gunzip.h"
 #include "tests/server/http_test_client.h"
 
 namespace cairn::server {
@@ -108,24 +108,7 @@ class PendingRequest {
   boost::asio::ip::tcp::socket socket_;
 };
 
-std::string Gunzip(const std::string& in) {
-  z_stream zs{};
-  inflateInit2(&zs, 15 + 16);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  std::vector<char> buf(1 << 16);
-  int rc;
-  do {
-    zs.next_out = reinterpret_cast<Bytef*>(buf.data());
-    zs.avail_out = static_cast<uInt>(buf.size());
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.append(buf.data(), buf.size() - zs.avail_out);
-  } while (rc == Z_OK);
-  inflateEnd(&zs);
-  EXPECT_EQ(rc, Z_STREAM_END);
-  return out;
-}
+using testing::Gunzip;
 
 int Count(const std::string& text, const std::string& what) {
   int n = 0;
