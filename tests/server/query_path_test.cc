@@ -23,7 +23,7 @@
 #include "server/server.h"
 #include "storage/memory_storage.h"
 #include "tests/server/gunzip.h"
-#include "tests/server/http_test_client.h"
+#include "tests/server/server_fixture.h"
 
 namespace cairn::server {
 namespace {
@@ -116,38 +116,8 @@ int Count(const std::string& text, const std::string& what) {
   return n;
 }
 
-class QueryPathTest : public ::testing::Test {
+class QueryPathTest : public testing::InProcessServer {
  protected:
-  void TearDown() override {
-    if (server_) server_->Stop();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  // Starts the server over `queryable` (the plain storage when null).
-  void StartServer(std::vector<std::string> flags, storage::Queryable* queryable = nullptr) {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cairn_query_path_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    std::string config = (dir_ / "prometheus.yml").string();
-    std::ofstream(config) << "global:\n  scrape_interval: 15s\n";
-    flags.push_back("--config.file=" + config);
-    flags.push_back("--web.listen-address=127.0.0.1:0");
-    auto parsed = ParseFlags(flags);
-    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
-    ServerOptions opts;
-    opts.flags = parsed->flags;
-    opts.clock = &clock_;
-    opts.queryable = queryable != nullptr ? queryable : &storage_;
-    opts.appendable = &storage_;
-    opts.http_threads = 2;
-    auto s = BuildServer(std::move(opts));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    server_ = std::move(s).value();
-    ASSERT_TRUE(server_->Start().ok());
-    port_ = server_->http_port();
-  }
-
   // `n` series `name`{i="0".."n-1"} with samples at 1s..points s.
   void Seed(const std::string& name, int n, int points, const std::string& label = "i") {
     auto app = storage_.NewAppender();
@@ -156,10 +126,6 @@ class QueryPathTest : public ::testing::Test {
       for (int p = 1; p <= points; ++p) ASSERT_TRUE(app->Append(0, ls, p * 1000LL, i * 0.5 + p).ok());
     }
     ASSERT_TRUE(app->Commit().ok());
-  }
-
-  ClientResponse Get(const std::string& target, std::vector<std::pair<std::string, std::string>> headers = {}) {
-    return HttpCall(port_, "GET", target, "", headers);
   }
 
   // A self-metric's value, or -1 when absent.
@@ -180,12 +146,6 @@ class QueryPathTest : public ::testing::Test {
     }
     return v;
   }
-
-  std::filesystem::path dir_;
-  ManualClock clock_{1700000000000};
-  storage::MemoryStorage storage_;
-  std::unique_ptr<Server> server_;
-  uint16_t port_ = 0;
 };
 
 TEST_F(QueryPathTest, HealthyAnswersWhileSlowQueriesRunAndHangingUpCancelsThem) {
