@@ -202,5 +202,48 @@ TEST_F(EngineTest, ManyToManyMatchingFails) {
   EXPECT_EQ(r.status().code(), StatusCode::kExecution);
 }
 
+TEST(EngineNameRemovalTest, AtEachNodeByDefaultDelayedWhenAsked) {
+  // Two counters that differ only by name: without delayed name removal
+  // (Prometheus' default) rate() makes them equal and fails; with it, the
+  // names survive until sum() and the query answers.
+  storage::MemoryStorage db;
+  auto app = db.NewAppender();
+  for (int i = 0; i <= 10; ++i) {
+    ASSERT_TRUE(app->Append(0, {{"__name__", "disk_read_bytes"}, {"dev", "a"}}, i * 60000, 10.0 * i).ok());
+    ASSERT_TRUE(app->Append(0, {{"__name__", "disk_written_bytes"}, {"dev", "a"}}, i * 60000, 20.0 * i).ok());
+    // Equal to the first after dropping names, but only from 11m on: merged, not a duplicate.
+    ASSERT_TRUE(app->Append(0, {{"__name__", "disk_late_bytes"}, {"dev", "b"}}, (i + 11) * 60000, 1.0 * i).ok());
+    ASSERT_TRUE(app->Append(0, {{"__name__", "disk_early_bytes"}, {"dev", "b"}}, i * 60000, 1.0 * i).ok());
+  }
+  ASSERT_TRUE(app->Commit().ok());
+  Engine engine;
+  auto parse = [](const std::string& q) { return std::move(parser::ParseExpr(q)).value(); };
+  const std::string both = "{__name__=~\"disk_(read|written)_bytes\"}";
+  QueryOptions now;  // the default
+  QueryOptions delayed;
+  delayed.delayed_name_removal = true;
+  for (const std::string q : {"sum(rate(" + both + "[5m]))", "rate(" + both + "[5m])", "sum(" + both + " * 2)",
+                              "max_over_time(rate(" + both + "[5m])[5m:1m])"}) {
+    auto r = engine.InstantQuery(db, *parse(q), 600000, now);
+    ASSERT_FALSE(r.ok()) << q;
+    EXPECT_EQ(r.status().code(), StatusCode::kExecution) << q;
+    EXPECT_EQ(r.status().message(), "vector cannot contain metrics with the same labelset") << q;
+    auto rr = engine.RangeQuery(db, *parse(q), 300000, 600000, 60000, now);
+    EXPECT_FALSE(rr.ok()) << q;
+  }
+  auto sum = engine.InstantQuery(db, *parse("sum(rate(" + both + "[5m]))"), 600000, delayed);
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  const auto& v = std::get<Vector>(sum->value);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_DOUBLE_EQ(v[0].f, 0.5);  // 10/60 + 20/60 per second
+  // The same name-less label set at different steps merges in both modes.
+  for (const auto& opts : {now, delayed}) {
+    auto merged = engine.RangeQuery(db, *parse("sum by (dev) (rate({__name__=~\"disk_(early|late)_bytes\"}[3m]))"),
+                                    0, 1200000, 60000, opts);
+    ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+    EXPECT_EQ(std::get<Matrix>(merged->value).size(), 1u);
+  }
+}
+
 }  // namespace
 }  // namespace cairn::promql
