@@ -13,7 +13,8 @@ constexpr int kShift[4][4] = {{7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, 
 const std::array<uint32_t, 64>& SineTable() {
   static const std::array<uint32_t, 64> table = [] {
     std::array<uint32_t, 64> t{};
-    for (int i = 0; i < 64; ++i) t[i] = static_cast<uint32_t>(std::floor(std::fabs(std::sin(i + 1.0)) * 4294967296.0));
+    for (int i = 0; i < 64; ++i)
+      t[i] = static_cast<uint32_t>(std::floor(std::fabs(std::sin(i + 1.0)) * 4294967296.0));
     return t;
   }();
   return table;
@@ -34,10 +35,22 @@ void ProcessBlock(const uint8_t* block, uint32_t state[4]) {
     uint32_t f;
     int word;
     switch (round) {
-      case 0: f = (b & c) | (~b & d); word = i; break;
-      case 1: f = (d & b) | (~d & c); word = (5 * i + 1) % 16; break;
-      case 2: f = b ^ c ^ d; word = (3 * i + 5) % 16; break;
-      default: f = c ^ (b | ~d); word = (7 * i) % 16; break;
+      case 0:
+        f = (b & c) | (~b & d);
+        word = i;
+        break;
+      case 1:
+        f = (d & b) | (~d & c);
+        word = (5 * i + 1) % 16;
+        break;
+      case 2:
+        f = b ^ c ^ d;
+        word = (3 * i + 5) % 16;
+        break;
+      default:
+        f = c ^ (b | ~d);
+        word = (7 * i) % 16;
+        break;
     }
     const uint32_t rotated = RotateLeft(a + f + t[i] + m[word], kShift[round][i % 4]);
     a = d;

@@ -1,12 +1,12 @@
 #include "ingest/relabel.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <array>
 #include <numeric>
 #include <string>
 #include <utility>
+
+#include <re2/re2.h>
 
 #include "ingest/go_unicode.h"
 #include "ingest/md5.h"
@@ -197,15 +197,29 @@ bool Apply(const RelabelRule& rule, LabelEditor& ed, std::string& join_buf, Subm
   const RelabelConfig& c = rule.config();
   const std::string_view value = JoinSources(c, ed, join_buf);
   switch (c.action) {
-    case RelabelAction::kDrop: return !c.regex.Matches(value);
-    case RelabelAction::kKeep: return c.regex.Matches(value);
-    case RelabelAction::kDropEqual: return ed.Get(c.target_label) != value;
-    case RelabelAction::kKeepEqual: return ed.Get(c.target_label) == value;
-    case RelabelAction::kReplace: Replace(rule, value, ed, sub); return true;
-    case RelabelAction::kLowercase: ed.Set(c.target_label, ToLower(value)); return true;
-    case RelabelAction::kUppercase: ed.Set(c.target_label, ToUpper(value)); return true;
-    case RelabelAction::kHashMod: ed.Set(c.target_label, HashMod(value, c.modulus)); return true;
-    case RelabelAction::kLabelMap: LabelMap(rule, ed, sub); return true;
+    case RelabelAction::kDrop:
+      return !c.regex.Matches(value);
+    case RelabelAction::kKeep:
+      return c.regex.Matches(value);
+    case RelabelAction::kDropEqual:
+      return ed.Get(c.target_label) != value;
+    case RelabelAction::kKeepEqual:
+      return ed.Get(c.target_label) == value;
+    case RelabelAction::kReplace:
+      Replace(rule, value, ed, sub);
+      return true;
+    case RelabelAction::kLowercase:
+      ed.Set(c.target_label, ToLower(value));
+      return true;
+    case RelabelAction::kUppercase:
+      ed.Set(c.target_label, ToUpper(value));
+      return true;
+    case RelabelAction::kHashMod:
+      ed.Set(c.target_label, HashMod(value, c.modulus));
+      return true;
+    case RelabelAction::kLabelMap:
+      LabelMap(rule, ed, sub);
+      return true;
     case RelabelAction::kLabelDrop:
       ed.EraseNames([&](const std::string& name) { return c.regex.Matches(name); });
       return true;

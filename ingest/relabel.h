@@ -27,8 +27,8 @@ class RelabelRule {
  public:
   // Checks `config` with ValidateRelabelConfig under `scheme` (the scrape
   // config's metric_name_validation_scheme) and prepares it.
-  static Result<RelabelRule> Make(RelabelConfig config,
-                                  storage::NameValidationScheme scheme = storage::NameValidationScheme::kUtf8);
+  static Result<RelabelRule> Make(
+      RelabelConfig config, storage::NameValidationScheme scheme = storage::NameValidationScheme::kUtf8);
 
   const RelabelConfig& config() const { return config_; }
   storage::NameValidationScheme scheme() const { return scheme_; }

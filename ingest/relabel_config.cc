@@ -1,15 +1,16 @@
 #include "ingest/relabel_config.h"
 
-#include <re2/re2.h>
-
 #include <array>
+
+#include <re2/re2.h>
 
 #include "ingest/go_unicode.h"
 
 namespace cairn::ingest {
 
 struct RelabelRegexp::Compiled {
-  Compiled(std::string p, const std::string& anchored, const RE2::Options& opts) : pattern(std::move(p)), re(anchored, opts) {}
+  Compiled(std::string p, const std::string& anchored, const RE2::Options& opts)
+      : pattern(std::move(p)), re(anchored, opts) {}
   std::string pattern;
   RE2 re;
   std::vector<std::string> group_names;
@@ -88,13 +89,15 @@ std::shared_ptr<const RelabelRegexp::Compiled> CompileAnchored(std::string_view 
   // Go's regexp has no memory cap; RE2's default 8 MiB rejects the long
   // alternations of metric names that keep/drop rules often carry.
   opts.set_max_mem(int64_t{256} << 20);
-  auto c = std::make_shared<RelabelRegexp::Compiled>(std::string(pattern), "^(?s:" + ToRe2Syntax(pattern) + ")$", opts);
+  auto c = std::make_shared<RelabelRegexp::Compiled>(std::string(pattern),
+                                                     "^(?s:" + ToRe2Syntax(pattern) + ")$", opts);
   if (!c->re.ok()) {
     *error = c->re.error();
     return nullptr;
   }
   c->group_names.resize(static_cast<size_t>(c->re.NumberOfCapturingGroups()) + 1);
-  for (const auto& [index, name] : c->re.CapturingGroupNames()) c->group_names[static_cast<size_t>(index)] = name;
+  for (const auto& [index, name] : c->re.CapturingGroupNames())
+    c->group_names[static_cast<size_t>(index)] = name;
   return c;
 }
 
@@ -156,7 +159,8 @@ Status ValidateRelabelConfig(const RelabelConfig& c, storage::NameValidationSche
   using A = RelabelAction;
   const std::string action(RelabelActionName(c.action));
   auto invalid = [&](std::string_view value, std::string_view field) {
-    return Status::InvalidArgument(Quote(value) + " is invalid '" + std::string(field) + "' for " + action + " action");
+    return Status::InvalidArgument(Quote(value) + " is invalid '" + std::string(field) + "' for " + action +
+                                   " action");
   };
   auto valid_name = [&](std::string_view n) { return storage::IsValidLabelName(n, scheme); };
   // UTF-8 names may contain '$' anyway; legacy ones allow it only as a reference.
@@ -170,7 +174,8 @@ Status ValidateRelabelConfig(const RelabelConfig& c, storage::NameValidationSche
     return Status::InvalidArgument("relabel configuration for hashmod requires non-zero modulus");
   }
   if ((c.action == A::kReplace || c.action == A::kHashMod || sets_target) && c.target_label.empty()) {
-    return Status::InvalidArgument("relabel configuration for " + action + " action requires 'target_label' value");
+    return Status::InvalidArgument("relabel configuration for " + action +
+                                   " action requires 'target_label' value");
   }
   if (c.action == A::kReplace && !target_has_reference && !valid_name(c.target_label)) {
     return invalid(c.target_label, "target_label");
@@ -189,7 +194,8 @@ Status ValidateRelabelConfig(const RelabelConfig& c, storage::NameValidationSche
   if (c.action == A::kKeepEqual || c.action == A::kDropEqual) {
     if (!c.regex.is_default() || c.modulus != 0 || c.separator != kDefaultRelabelSeparator ||
         c.replacement != kDefaultRelabelReplacement) {
-      return Status::InvalidArgument(action + " action requires only 'source_labels' and `target_label`, and no other fields");
+      return Status::InvalidArgument(
+          action + " action requires only 'source_labels' and `target_label`, and no other fields");
     }
   }
   if (c.action == A::kLabelDrop || c.action == A::kLabelKeep) {

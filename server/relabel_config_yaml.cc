@@ -1,13 +1,12 @@
 #include "server/relabel_config_yaml.h"
 
-#include <yaml-cpp/binary.h>
-
-#include <re2/re2.h>
-
 #include <cstdlib>
 #include <limits>
 #include <optional>
 #include <set>
+
+#include <re2/re2.h>
+#include <yaml-cpp/binary.h>
 
 #include "ingest/go_unicode.h"
 #include "storage/labels.h"
@@ -20,7 +19,9 @@ constexpr std::string_view kQuotedTag = "!";  // yaml-cpp's tag for a quoted (no
 
 std::string Where(const YAML::Node& n) { return "line " + std::to_string(n.Mark().line + 1); }
 
-Status Error(const YAML::Node& n, const std::string& what) { return Status::InvalidArgument(Where(n) + ": " + what); }
+Status Error(const YAML::Node& n, const std::string& what) {
+  return Status::InvalidArgument(Where(n) + ": " + what);
+}
 
 // yaml.v2's type error: "cannot unmarshal !!str `abc` into uint64", with
 // scalar values cut to 7 bytes and "..." past 10.
@@ -33,7 +34,9 @@ Status CannotUnmarshal(const YAML::Node& n, std::string_view tag, std::string_vi
   return Error(n, what + " into " + std::string(into));
 }
 
-std::string_view KindTag(const YAML::Node& n) { return n.IsMap() ? "!!map" : n.IsSequence() ? "!!seq" : "!!str"; }
+std::string_view KindTag(const YAML::Node& n) {
+  return n.IsMap() ? "!!map" : n.IsSequence() ? "!!seq" : "!!str";
+}
 
 // A YAML value read into a Go string, as yaml.v2 does it: any scalar's text,
 // null as "", and !!binary base64-decoded.
@@ -62,7 +65,10 @@ std::optional<uint64_t> ParseGoUint(std::string_view s) {
   if (s.empty()) return std::nullopt;
   uint64_t v = 0;
   for (char c : s) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : 99;
     if (d >= base) return std::nullopt;
     if (v > (std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) {
       return std::nullopt;
@@ -91,7 +97,8 @@ Result<uint64_t> ReadUint64(const YAML::Node& n) {
     if (c != '_') plain.push_back(c);
   const bool negative = !plain.empty() && plain[0] == '-';
   std::string_view unsigned_part(plain);
-  if (!unsigned_part.empty() && (unsigned_part[0] == '+' || unsigned_part[0] == '-')) unsigned_part.remove_prefix(1);
+  if (!unsigned_part.empty() && (unsigned_part[0] == '+' || unsigned_part[0] == '-'))
+    unsigned_part.remove_prefix(1);
   if (auto v = ParseGoUint(unsigned_part)) {
     if (negative && *v != 0) return bad("!!int");
     return negative ? uint64_t{0} : *v;
@@ -158,7 +165,7 @@ Status ReadField(const std::string& key, const YAML::Node& v, ingest::RelabelCon
 }
 
 Result<ingest::RelabelConfig> ParseRelabelConfigNoThrow(const YAML::Node& node) {
-  static const std::set<std::string> kKeys = {"source_labels", "separator", "regex",  "modulus",
+  static const std::set<std::string> kKeys = {"source_labels", "separator",   "regex", "modulus",
                                               "target_label",  "replacement", "action"};
   if (!node.IsMap()) return CannotUnmarshal(node, KindTag(node), "relabel.plain");
   ingest::RelabelConfig c;
@@ -166,7 +173,8 @@ Result<ingest::RelabelConfig> ParseRelabelConfigNoThrow(const YAML::Node& node) 
   for (const auto& kv : node) {
     const std::string key = kv.first.Scalar();
     if (!kKeys.count(key)) return Error(kv.first, "field " + key + " not found in type relabel.plain");
-    if (!seen.insert(key).second) return Error(kv.first, "key \"" + key + "\" already set in map");
+    if (!seen.insert(key).second)
+      return Error(kv.first, "field " + key + " already set in type relabel.plain");
     CAIRN_RETURN_IF_ERROR(ReadField(key, kv.second, &c));
   }
   return c;
@@ -183,7 +191,7 @@ Result<ingest::RelabelConfig> ParseRelabelConfig(const YAML::Node& node) {
 }
 
 Result<std::vector<ingest::RelabelConfig>> ParseRelabelConfigs(const YAML::Node& list,
-                                                                std::string_view null_rule_error) {
+                                                               std::string_view null_rule_error) {
   std::vector<ingest::RelabelConfig> out;
   if (!list || list.IsNull()) return out;
   if (!list.IsSequence()) return CannotUnmarshal(list, KindTag(list), "[]*relabel.Config");

@@ -12,10 +12,10 @@
 // Thread-safety: pure functions.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <string_view>
 #include <vector>
+
+#include <yaml-cpp/yaml.h>
 
 #include "ingest/relabel_config.h"
 #include "util/status.h"
@@ -30,6 +30,6 @@ Result<ingest::RelabelConfig> ParseRelabelConfig(const YAML::Node& node);
 // ("empty or null target relabeling rule in scrape config", "empty or null
 // relabeling rule in remote write config", ...).
 Result<std::vector<ingest::RelabelConfig>> ParseRelabelConfigs(const YAML::Node& list,
-                                                                std::string_view null_rule_error);
+                                                               std::string_view null_rule_error);
 
 }  // namespace cairn::server

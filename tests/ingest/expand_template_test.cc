@@ -31,7 +31,7 @@ TEST(ExpandTemplateTest, References) {
   const std::vector<std::string_view> g = {"whole", "one", "two", "three"};
   EXPECT_EQ(ExpandWith("$1-${2}-$name-${name}-$3", g), "one-two-two-two-three");
   EXPECT_EQ(ExpandWith("$0", g), "whole");
-  EXPECT_EQ(ExpandWith("$1x", g), "");    // the group named "1x"
+  EXPECT_EQ(ExpandWith("$1x", g), "");     // the group named "1x"
   EXPECT_EQ(ExpandWith("$name_", g), "");  // the group named "name_"
   EXPECT_EQ(ExpandTemplate::Parse("$3$1", kGroups).max_group(), 3);
 }

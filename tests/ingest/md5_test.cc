@@ -2,9 +2,9 @@
 // (digests of the latter from Python's hashlib).
 #include "ingest/md5.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace cairn::ingest {
 namespace {
@@ -30,7 +30,8 @@ TEST(Md5Test, Rfc1321Suite) {
 }
 
 TEST(Md5Test, PaddingBoundaries) {
-  EXPECT_EQ(Hex(Md5(std::string(55, 'A'))), "e38a93ffe074a99b3fed47dfbe37db21");  // length fits the first block
+  EXPECT_EQ(Hex(Md5(std::string(55, 'A'))),
+            "e38a93ffe074a99b3fed47dfbe37db21");  // length fits the first block
   EXPECT_EQ(Hex(Md5(std::string(56, 'B'))), "ee0a6d91f573b47a98f7ce0b4d671c5f");  // needs a second block
   EXPECT_EQ(Hex(Md5(std::string(64, 'C'))), "96d2704b7115c040215a81e658b74d8c");
   EXPECT_EQ(Hex(Md5(std::string(119, 'D'))), "029ba7bf0a9569048c049ffbaa851902");

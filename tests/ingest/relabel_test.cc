@@ -4,9 +4,9 @@
 // hashlib); 976 and 734 are also the values upstream's own tests expect.
 #include "ingest/relabel.h"
 
-#include <gtest/gtest.h>
-
 #include <optional>
+
+#include <gtest/gtest.h>
 
 namespace cairn::ingest {
 namespace {
@@ -87,33 +87,48 @@ TEST(RelabelTest, Replace) {
        Labels{{"a", "foo"}, {"b", "bar"}, {"c", "baz"}, {"d", "choo-choo"}}},
       {"rules see earlier rules' results",
        {{"a", "foo"}, {"b", "bar"}, {"c", "baz"}},
-       {Replace({"a", "b"}, "f(.*);(.*)r", "a", "b${1}${2}m"), Replace({"c", "a"}, "(b).*b(.*)ba(.*)", "d", "$1$2$2$3")},
+       {Replace({"a", "b"}, "f(.*);(.*)r", "a", "b${1}${2}m"),
+        Replace({"c", "a"}, "(b).*b(.*)ba(.*)", "d", "$1$2$2$3")},
        Labels{{"a", "boobam"}, {"b", "bar"}, {"c", "baz"}, {"d", "boooom"}}},
-      {"group inside a longer match", {{"a", "abc"}}, {Replace({"a"}, ".*(b).*", "d", "$1")},
+      {"group inside a longer match",
+       {{"a", "abc"}},
+       {Replace({"a"}, ".*(b).*", "d", "$1")},
        Labels{{"a", "abc"}, {"d", "b"}}},
       {"no match changes nothing", {{"a", "boo"}}, {Replace({"a"}, "f", "b", "bar")}, Labels{{"a", "boo"}}},
-      {"the regex is anchored at both ends", {{"a", "foobar"}}, {Replace({"a"}, "foo", "b", "x")},
+      {"the regex is anchored at both ends",
+       {{"a", "foobar"}},
+       {Replace({"a"}, "foo", "b", "x")},
        Labels{{"a", "foobar"}}},
-      {"dot matches a newline", {{"a", "line1\nline2"}}, {Replace({"a"}, "line1.*line2", "d", "match${1}")},
+      {"dot matches a newline",
+       {{"a", "line1\nline2"}},
+       {Replace({"a"}, "line1.*line2", "d", "match${1}")},
        Labels{{"a", "line1\nline2"}, {"d", "match"}}},
-      {"an empty result deletes the target", {{"a", "foo"}, {"f", "baz"}}, {Replace({"a"}, "(f).*", "$1", "$2")},
+      {"an empty result deletes the target",
+       {{"a", "foo"}, {"f", "baz"}},
+       {Replace({"a"}, "(f).*", "$1", "$2")},
        Labels{{"a", "foo"}}},
-      {"an empty result deletes an existing label", {{"a", "foo"}, {"b", "x"}}, {Replace({"a"}, ".*", "b", "")},
+      {"an empty result deletes an existing label",
+       {{"a", "foo"}, {"b", "x"}},
+       {Replace({"a"}, ".*", "b", "")},
        Labels{{"a", "foo"}}},
       {"missing source labels join as empty",
        {{"a", "x"}, {"b", "y"}},
        {Replace({"a", "missing", "b"}, "(.*)", "t", "$1")},
        Labels{{"a", "x"}, {"b", "y"}, {"t", "x;;y"}}},
-      {"a custom separator", {{"a", "x"}, {"b", "y"}},
+      {"a custom separator",
+       {{"a", "x"}, {"b", "y"}},
        {[] {
          RelabelConfig c = Replace({"a", "b"}, "(.*)", "t", "$1");
          c.separator = "/";
          return c;
        }()},
        Labels{{"a", "x"}, {"b", "y"}, {"t", "x/y"}}},
-      {"a missing source matches the default regex", {{"a", "x"}}, {Replace({"nope"}, "(.*)", "t", "static")},
+      {"a missing source matches the default regex",
+       {{"a", "x"}},
+       {Replace({"nope"}, "(.*)", "t", "static")},
        Labels{{"a", "x"}, {"t", "static"}}},
-      {"no source labels at all: a static label", {{"a", "x"}},
+      {"no source labels at all: a static label",
+       {{"a", "x"}},
        {[] {
          RelabelConfig c;
          c.target_label = "env";
@@ -121,17 +136,26 @@ TEST(RelabelTest, Replace) {
          return c;
        }()},
        Labels{{"a", "x"}, {"env", "prod"}}},
-      {"a missing source does not match (.+)", {{"a", "x"}}, {Replace({"nope"}, "(.+)", "t", "static")},
+      {"a missing source does not match (.+)",
+       {{"a", "x"}},
+       {Replace({"nope"}, "(.+)", "t", "static")},
        Labels{{"a", "x"}}},
-      {"target label built from a group", {{"a", "some-name-value"}},
+      {"target label built from a group",
+       {{"a", "some-name-value"}},
        {Replace({"a"}, "some-([^-]+)-([^,]+)", "${1}", "${2}")},
        Labels{{"a", "some-name-value"}, {"name", "value"}}},
-      {"target with a suffix after the group", {{"a", "abc"}}, {Replace({"a"}, "(.*)", "${1}_foo", "v")},
+      {"target with a suffix after the group",
+       {{"a", "abc"}},
+       {Replace({"a"}, "(.*)", "${1}_foo", "v")},
        Labels{{"a", "abc"}, {"abc_foo", "v"}}},
-      {"a missing group in the replacement expands to nothing", {{"a", "some-name-value"}},
-       {Replace({"a"}, "some-([^-]+)-([^,]+)", "${1}", "${3}")}, Labels{{"a", "some-name-value"}}},
-      {"an empty expanded target is skipped", {{"a", "some-name-0"}},
-       {Replace({"a"}, "some-([^-]+)-([^,]+)", "${3}", "${1}"), Replace({"a"}, "some-([^-]+)(-[^,]+)", "${3}", "${1}")},
+      {"a missing group in the replacement expands to nothing",
+       {{"a", "some-name-value"}},
+       {Replace({"a"}, "some-([^-]+)-([^,]+)", "${1}", "${3}")},
+       Labels{{"a", "some-name-value"}}},
+      {"an empty expanded target is skipped",
+       {{"a", "some-name-0"}},
+       {Replace({"a"}, "some-([^-]+)-([^,]+)", "${3}", "${1}"),
+        Replace({"a"}, "some-([^-]+)(-[^,]+)", "${3}", "${1}")},
        Labels{{"a", "some-name-0"}}},
       {"sd tags, a real-life chain",
        {{"__meta_sd_tags", "path:/secret,job:some-job,label:foo=bar"}},
@@ -151,7 +175,8 @@ TEST(RelabelTest, Replace) {
        {Replace({"a"}, "(line1).*(?<second>line2)", "label1_${1}", "val_${second}"),
         Replace({"a"}, "(line1).*(?P<second>line2)", "label2_$1", "val_$second")},
        Labels{{"a", "line1\nline2"}, {"label1_line1", "val_line2"}, {"label2_line1", "val_line2"}}},
-      {"__type__ and __unit__ are ordinary targets", {{"__name__", "http_requests_total"}},
+      {"__type__ and __unit__ are ordinary targets",
+       {{"__name__", "http_requests_total"}},
        {Replace({"__name__"}, ".*_total$", "__type__", "counter")},
        Labels{{"__name__", "http_requests_total"}, {"__type__", "counter"}}},
   });
@@ -171,40 +196,53 @@ TEST(RelabelTest, ReplaceTargetValidityFollowsTheScheme) {
 TEST(RelabelTest, TemplatesExpandAsGoDoes) {
   const Labels in{{"a", "abc"}};
   auto expand = [&](std::string_view regex, std::string replacement) {
-    auto rules = MakeRelabelRules({Replace({"a"}, regex, "t", std::move(replacement))}, NameValidationScheme::kUtf8);
+    auto rules =
+        MakeRelabelRules({Replace({"a"}, regex, "t", std::move(replacement))}, NameValidationScheme::kUtf8);
     EXPECT_TRUE(rules.ok()) << rules.status().message();
     RelabelResult r = Process(in, *rules);
     return std::string(r.labels.Get("t"));
   };
   EXPECT_EQ(expand("(a)(b)(c)", "$1-$2-$3"), "a-b-c");
-  EXPECT_EQ(expand("(abc)", "pre_$1x_post"), "pre_");        // $1x_post names a group "1x_post"
+  EXPECT_EQ(expand("(abc)", "pre_$1x_post"), "pre_");  // $1x_post names a group "1x_post"
   EXPECT_EQ(expand("(abc)", "pre_${1}x_post"), "pre_abcx_post");
-  EXPECT_EQ(expand("(abc)", "$10"), "");                     // group 10, not group 1 then "0"
-  EXPECT_EQ(expand("(abc)", "[$01]"), "[]");                 // a leading zero makes it a name
-  EXPECT_EQ(expand("(abc)", "$$1"), "$1");                   // $$ is a literal $
-  EXPECT_EQ(expand("(abc)", "cost$"), "cost$");              // malformed: $ stays
-  EXPECT_EQ(expand("(abc)", "${1"), "${1");                  // missing brace: $ stays
+  EXPECT_EQ(expand("(abc)", "$10"), "");         // group 10, not group 1 then "0"
+  EXPECT_EQ(expand("(abc)", "[$01]"), "[]");     // a leading zero makes it a name
+  EXPECT_EQ(expand("(abc)", "$$1"), "$1");       // $$ is a literal $
+  EXPECT_EQ(expand("(abc)", "cost$"), "cost$");  // malformed: $ stays
+  EXPECT_EQ(expand("(abc)", "${1"), "${1");      // missing brace: $ stays
   EXPECT_EQ(expand("(abc)", "$-$1"), "$-abc");
   EXPECT_EQ(expand("(abc)", "${}"), "${}");
   EXPECT_EQ(expand("(?P<x>a)(?P<y_1>b)c", "$y_1$x"), "ba");
-  EXPECT_EQ(expand("(?P<x>a)bc", "${x}${nope}$0"), "aabc");  // unknown names expand to nothing; $0 is the match
+  EXPECT_EQ(expand("(?P<x>a)bc", "${x}${nope}$0"),
+            "aabc");  // unknown names expand to nothing; $0 is the match
   EXPECT_EQ(expand("(a)|(b)|(abc)", "[$1][$2][$3]"), "[][][abc]");  // groups that took no part
-  EXPECT_EQ(expand("(abc)", "<$é>"), "<>");                  // a name may hold any letter, so this is one
+  EXPECT_EQ(expand("(abc)", "<$é>"), "<>");  // a name may hold any letter, so this is one
 }
 
 TEST(RelabelTest, KeepAndDrop) {
   RunCases({
-      {"drop on match, later rules do not run", {{"a", "foo"}},
-       {Filter(A::kDrop, {"a"}, ".*o.*"), Replace({"a"}, "f(.*)", "d", "ch$1-ch$1")}, std::nullopt},
-      {"drop without a match keeps", {{"a", "foo"}}, {Filter(A::kDrop, {"a"}, "no-match")}, Labels{{"a", "foo"}}},
+      {"drop on match, later rules do not run",
+       {{"a", "foo"}},
+       {Filter(A::kDrop, {"a"}, ".*o.*"), Replace({"a"}, "f(.*)", "d", "ch$1-ch$1")},
+       std::nullopt},
+      {"drop without a match keeps",
+       {{"a", "foo"}},
+       {Filter(A::kDrop, {"a"}, "no-match")},
+       Labels{{"a", "foo"}}},
       {"drop's regex is anchored", {{"a", "foo"}}, {Filter(A::kDrop, {"a"}, "f|o")}, Labels{{"a", "foo"}}},
       {"keep without a match drops", {{"a", "foo"}}, {Filter(A::kKeep, {"a"}, "no-match")}, std::nullopt},
       {"keep on match", {{"a", "foo"}}, {Filter(A::kKeep, {"a"}, "f.*")}, Labels{{"a", "foo"}}},
-      {"keep on a missing label sees the empty value", {{"a", "foo"}}, {Filter(A::kKeep, {"b"}, "")},
+      {"keep on a missing label sees the empty value",
+       {{"a", "foo"}},
+       {Filter(A::kKeep, {"b"}, "")},
        Labels{{"a", "foo"}}},
-      {"drop on joined values", {{"a", "x"}, {"b", "y"}}, {Filter(A::kDrop, {"a", "b"}, "x;y")}, std::nullopt},
+      {"drop on joined values",
+       {{"a", "x"}, {"b", "y"}},
+       {Filter(A::kDrop, {"a", "b"}, "x;y")},
+       std::nullopt},
       {"issue 12283: drop, then recreate, then keep",
-       {{"__meta_kubernetes_pod_container_port_name", "foo"}, {"__meta_kubernetes_pod_annotation_XXX_metrics_port", "9091"}},
+       {{"__meta_kubernetes_pod_container_port_name", "foo"},
+        {"__meta_kubernetes_pod_annotation_XXX_metrics_port", "9091"}},
        {OnNames(A::kLabelDrop, "^__meta_kubernetes_pod_container_port_name$"),
         Replace({"__meta_kubernetes_pod_annotation_XXX_metrics_port"}, "(.+)",
                 "__meta_kubernetes_pod_container_port_name", "metrics"),
@@ -222,90 +260,133 @@ TEST(RelabelTest, KeepEqualAndDropEqual) {
       {"dropequal, equal", ports, {ToTarget(A::kDropEqual, {"__tmp_port"}, "__port1")}, std::nullopt},
       {"dropequal, different", ports, {ToTarget(A::kDropEqual, {"__tmp_port"}, "__port2")}, ports},
       {"missing on both sides is equal", ports, {ToTarget(A::kDropEqual, {"nope"}, "nada")}, std::nullopt},
-      {"joined sources compare as one", {{"a", "1"}, {"b", "2"}, {"t", "1;2"}},
-       {ToTarget(A::kKeepEqual, {"a", "b"}, "t")}, Labels{{"a", "1"}, {"b", "2"}, {"t", "1;2"}}},
+      {"joined sources compare as one",
+       {{"a", "1"}, {"b", "2"}, {"t", "1;2"}},
+       {ToTarget(A::kKeepEqual, {"a", "b"}, "t")},
+       Labels{{"a", "1"}, {"b", "2"}, {"t", "1;2"}}},
   });
 }
 
 TEST(RelabelTest, HashMod) {
   RunCases({
-      {"upstream's first value", {{"a", "foo"}, {"b", "bar"}, {"c", "baz"}},
-       {ToTarget(A::kHashMod, {"c"}, "d", 1000)}, Labels{{"a", "foo"}, {"b", "bar"}, {"c", "baz"}, {"d", "976"}}},
-      {"a newline in the value", {{"a", "foo\nbar"}}, {ToTarget(A::kHashMod, {"a"}, "b", 1000)},
+      {"upstream's first value",
+       {{"a", "foo"}, {"b", "bar"}, {"c", "baz"}},
+       {ToTarget(A::kHashMod, {"c"}, "d", 1000)},
+       Labels{{"a", "foo"}, {"b", "bar"}, {"c", "baz"}, {"d", "976"}}},
+      {"a newline in the value",
+       {{"a", "foo\nbar"}},
+       {ToTarget(A::kHashMod, {"a"}, "b", 1000)},
        Labels{{"a", "foo\nbar"}, {"b", "734"}}},
-      {"an address into three shards", {{"__address__", "10.0.0.1:9100"}},
+      {"an address into three shards",
+       {{"__address__", "10.0.0.1:9100"}},
        {ToTarget(A::kHashMod, {"__address__"}, "__tmp_hash", 3)},
        Labels{{"__address__", "10.0.0.1:9100"}, {"__tmp_hash", "2"}}},
-      {"the empty value", {{"a", "x"}}, {ToTarget(A::kHashMod, {"nope"}, "h", 7)}, Labels{{"a", "x"}, {"h", "1"}}},
-      {"joined values, a 2^63 modulus", {{"a", "a"}, {"b", "b"}},
+      {"the empty value",
+       {{"a", "x"}},
+       {ToTarget(A::kHashMod, {"nope"}, "h", 7)},
+       Labels{{"a", "x"}, {"h", "1"}}},
+      {"joined values, a 2^63 modulus",
+       {{"a", "a"}, {"b", "b"}},
        {ToTarget(A::kHashMod, {"a", "b"}, "h", uint64_t{1} << 63)},
        Labels{{"a", "a"}, {"b", "b"}, {"h", "2420134994223480074"}}},
-      {"the largest modulus", {{"a", "x"}}, {ToTarget(A::kHashMod, {"a"}, "h", ~uint64_t{0})},
+      {"the largest modulus",
+       {{"a", "x"}},
+       {ToTarget(A::kHashMod, {"a"}, "h", ~uint64_t{0})},
        Labels{{"a", "x"}, {"h", "17710500428000290726"}}},
-      {"UTF-8 bytes are hashed as they are", {{"a", "ünïcode"}}, {ToTarget(A::kHashMod, {"a"}, "h", 97)},
+      {"UTF-8 bytes are hashed as they are",
+       {{"a", "ünïcode"}},
+       {ToTarget(A::kHashMod, {"a"}, "h", 97)},
        Labels{{"a", "ünïcode"}, {"h", "81"}}},
   });
 }
 
 TEST(RelabelTest, LabelMap) {
   RunCases({
-      {"with a replacement prefix", {{"a", "foo"}, {"b1", "bar"}, {"b2", "baz"}},
+      {"with a replacement prefix",
+       {{"a", "foo"}, {"b1", "bar"}, {"b2", "baz"}},
        {OnNames(A::kLabelMap, "(b.*)", "bar_${1}")},
        Labels{{"a", "foo"}, {"b1", "bar"}, {"b2", "baz"}, {"bar_b1", "bar"}, {"bar_b2", "baz"}}},
       {"meta labels to plain ones",
        {{"a", "foo"}, {"__meta_my_bar", "aaa"}, {"__meta_my_baz", "bbb"}, {"__meta_other", "ccc"}},
        {OnNames(A::kLabelMap, "__meta_(my.*)", "${1}")},
-       Labels{{"a", "foo"}, {"__meta_my_bar", "aaa"}, {"__meta_my_baz", "bbb"}, {"__meta_other", "ccc"},
-              {"my_bar", "aaa"}, {"my_baz", "bbb"}}},
+       Labels{{"a", "foo"},
+              {"__meta_my_bar", "aaa"},
+              {"__meta_my_baz", "bbb"},
+              {"__meta_other", "ccc"},
+              {"my_bar", "aaa"},
+              {"my_baz", "bbb"}}},
       {"the default replacement copies group 1",
        {{"__meta_kubernetes_pod_label_app", "web"}},
        {OnNames(A::kLabelMap, "__meta_kubernetes_pod_label_(.+)")},
        Labels{{"__meta_kubernetes_pod_label_app", "web"}, {"app", "web"}}},
-      {"overwrites an existing label", {{"__meta_x_job", "new"}, {"job", "old"}},
-       {OnNames(A::kLabelMap, "__meta_x_(.+)")}, Labels{{"__meta_x_job", "new"}, {"job", "new"}}},
-      {"two names onto one: the later in name order wins", {{"a_x", "1"}, {"b_x", "2"}},
-       {OnNames(A::kLabelMap, "(?:a|b)_(x)")}, Labels{{"a_x", "1"}, {"b_x", "2"}, {"x", "2"}}},
+      {"overwrites an existing label",
+       {{"__meta_x_job", "new"}, {"job", "old"}},
+       {OnNames(A::kLabelMap, "__meta_x_(.+)")},
+       Labels{{"__meta_x_job", "new"}, {"job", "new"}}},
+      {"two names onto one: the later in name order wins",
+       {{"a_x", "1"}, {"b_x", "2"}},
+       {OnNames(A::kLabelMap, "(?:a|b)_(x)")},
+       Labels{{"a_x", "1"}, {"b_x", "2"}, {"x", "2"}}},
       // labels.Builder.Range visits labels set by earlier rules after the
       // untouched ones, in the order they were set.
-      {"a label added by an earlier rule is visited last", {{"a_x", "1"}, {"z_x", "9"}},
+      {"a label added by an earlier rule is visited last",
+       {{"a_x", "1"}, {"z_x", "9"}},
        {Replace({}, "(.*)", "c_x", "3"), OnNames(A::kLabelMap, "(?:a|c|z)_(x)")},
        Labels{{"a_x", "1"}, {"c_x", "3"}, {"z_x", "9"}, {"x", "3"}}},
-      {"a label changed by an earlier rule is visited last", {{"a_x", "1"}, {"b_x", "2"}},
+      {"a label changed by an earlier rule is visited last",
+       {{"a_x", "1"}, {"b_x", "2"}},
        {Replace({}, "(.*)", "a_x", "5"), OnNames(A::kLabelMap, "(?:a|b)_(x)")},
        Labels{{"a_x", "5"}, {"b_x", "2"}, {"x", "5"}}},
       {"a label deleted and set again counts from its new setting",
        {{"a_x", "1"}, {"b_x", "2"}, {"c_x", "3"}},
-       {Replace({}, "(.*)", "c_x", "4"), Replace({}, "(.*)", "a_x", "7"), Replace({"nope"}, "(.*)", "c_x", ""),
-        Replace({}, "(.*)", "c_x", "8"), OnNames(A::kLabelMap, "(?:a|b|c)_(x)")},
+       {Replace({}, "(.*)", "c_x", "4"), Replace({}, "(.*)", "a_x", "7"),
+        Replace({"nope"}, "(.*)", "c_x", ""), Replace({}, "(.*)", "c_x", "8"),
+        OnNames(A::kLabelMap, "(?:a|b|c)_(x)")},
        Labels{{"a_x", "7"}, {"b_x", "2"}, {"c_x", "8"}, {"x", "8"}}},
   });
 }
 
 TEST(RelabelTest, LabelDropAndLabelKeep) {
   RunCases({
-      {"labelkeep", {{"a", "foo"}, {"b1", "bar"}, {"b2", "baz"}}, {OnNames(A::kLabelKeep, "(b.*)")},
+      {"labelkeep",
+       {{"a", "foo"}, {"b1", "bar"}, {"b2", "baz"}},
+       {OnNames(A::kLabelKeep, "(b.*)")},
        Labels{{"b1", "bar"}, {"b2", "baz"}}},
-      {"labeldrop", {{"a", "foo"}, {"b1", "bar"}, {"b2", "baz"}}, {OnNames(A::kLabelDrop, "(b.*)")},
+      {"labeldrop",
+       {{"a", "foo"}, {"b1", "bar"}, {"b2", "baz"}},
+       {OnNames(A::kLabelDrop, "(b.*)")},
        Labels{{"a", "foo"}}},
-      {"labeldrop is anchored", {{"ab", "1"}, {"b", "2"}}, {OnNames(A::kLabelDrop, "b")}, Labels{{"ab", "1"}}},
+      {"labeldrop is anchored",
+       {{"ab", "1"}, {"b", "2"}},
+       {OnNames(A::kLabelDrop, "b")},
+       Labels{{"ab", "1"}}},
       {"labelkeep of nothing leaves an empty set", {{"a", "1"}}, {OnNames(A::kLabelKeep, "zzz")}, Labels{}},
   });
 }
 
 TEST(RelabelTest, LowercaseAndUppercase) {
   RunCases({
-      {"ASCII", {{"foo", "bAr123Foo"}},
+      {"ASCII",
+       {{"foo", "bAr123Foo"}},
        {ToTarget(A::kUppercase, {"foo"}, "foo_uppercase"), ToTarget(A::kLowercase, {"foo"}, "foo_lowercase")},
        Labels{{"foo", "bAr123Foo"}, {"foo_lowercase", "bar123foo"}, {"foo_uppercase", "BAR123FOO"}}},
       // Go maps rune by rune with simple case mappings: İ lowers to a plain i,
       // the Kelvin sign to k, ǅ to ǆ; ß has no single-rune upper case.
-      {"Unicode lower", {{"v", "ÄÖÜ İ ǅ \u212A"}}, {ToTarget(A::kLowercase, {"v"}, "v")},
+      {"Unicode lower",
+       {{"v", "ÄÖÜ İ ǅ \u212A"}},
+       {ToTarget(A::kLowercase, {"v"}, "v")},
        Labels{{"v", "äöü i ǆ k"}}},
-      {"Unicode upper", {{"v", "straße ǆ ÿ ı ſ"}}, {ToTarget(A::kUppercase, {"v"}, "v")},
+      {"Unicode upper",
+       {{"v", "straße ǆ ÿ ı ſ"}},
+       {ToTarget(A::kUppercase, {"v"}, "v")},
        Labels{{"v", "STRAßE Ǆ Ÿ I S"}}},
-      {"invalid bytes become U+FFFD", {{"v", "A\xffz"}}, {ToTarget(A::kLowercase, {"v"}, "v")},
+      {"invalid bytes become U+FFFD",
+       {{"v", "A\xffz"}},
+       {ToTarget(A::kLowercase, {"v"}, "v")},
        Labels{{"v", "a\uFFFDz"}}},
-      {"an empty value deletes the target", {{"a", "1"}, {"t", "old"}}, {ToTarget(A::kLowercase, {"nope"}, "t")},
+      {"an empty value deletes the target",
+       {{"a", "1"}, {"t", "old"}},
+       {ToTarget(A::kLowercase, {"nope"}, "t")},
        Labels{{"a", "1"}}},
   });
 }
@@ -336,7 +417,8 @@ TEST(RelabelTest, ManyGroups) {
 
 // --- validation ---
 
-std::string ValidationError(const RelabelConfig& c, NameValidationScheme scheme = NameValidationScheme::kUtf8) {
+std::string ValidationError(const RelabelConfig& c,
+                            NameValidationScheme scheme = NameValidationScheme::kUtf8) {
   Status st = ValidateRelabelConfig(c, scheme);
   return st.ok() ? "" : st.message();
 }
@@ -350,8 +432,8 @@ TEST(RelabelValidateTest, RequiredFields) {
             "relabel configuration for replace action requires 'target_label' value");
   for (A a : {A::kLowercase, A::kUppercase, A::kKeepEqual, A::kDropEqual}) {
     EXPECT_EQ(ValidationError(ToTarget(a, {"a"}, "")), "relabel configuration for " +
-                                                            std::string(RelabelActionName(a)) +
-                                                            " action requires 'target_label' value");
+                                                           std::string(RelabelActionName(a)) +
+                                                           " action requires 'target_label' value");
   }
 }
 
@@ -389,12 +471,14 @@ TEST(RelabelValidateTest, FieldsAnActionDoesNotTake) {
   RelabelConfig eq = ToTarget(A::kKeepEqual, {"abcdef"}, "bar");
   EXPECT_EQ(ValidationError(eq), "");
   eq.regex = Re("foo");
-  EXPECT_EQ(ValidationError(eq), "keepequal action requires only 'source_labels' and `target_label`, and no other fields");
+  EXPECT_EQ(ValidationError(eq),
+            "keepequal action requires only 'source_labels' and `target_label`, and no other fields");
   eq.regex = Re("(.*)");  // spelled out, it is no longer the default, as upstream sees it
   EXPECT_NE(ValidationError(eq), "");
   RelabelConfig deq = ToTarget(A::kDropEqual, {"abcdef"}, "bar");
   deq.separator = ",";
-  EXPECT_EQ(ValidationError(deq), "dropequal action requires only 'source_labels' and `target_label`, and no other fields");
+  EXPECT_EQ(ValidationError(deq),
+            "dropequal action requires only 'source_labels' and `target_label`, and no other fields");
 
   const std::string only_regex = "labelkeep action requires only 'regex', and no other fields";
   RelabelConfig keep = OnNames(A::kLabelKeep, "a.*");

@@ -3,6 +3,8 @@
 // those of Prometheus' config/testdata/*.bad.yml).
 #include "server/relabel_config_yaml.h"
 
+#include <optional>
+
 #include <gtest/gtest.h>
 
 #include "ingest/relabel.h"
@@ -119,7 +121,8 @@ TEST(RelabelConfigYamlTest, Modulus) {
 
 TEST(RelabelConfigYamlTest, UnmarshalErrors) {
   EXPECT_EQ(ErrorOf("- target_label: t\n  foo: bar\n"), "line 2: field foo not found in type relabel.plain");
-  EXPECT_EQ(ErrorOf("- target_label: t\n  target_label: u\n"), "line 2: key \"target_label\" already set in map");
+  EXPECT_EQ(ErrorOf("- target_label: t\n  target_label: u\n"),
+            "line 2: field target_label already set in type relabel.plain");
   EXPECT_EQ(ErrorOf("- regex: [a, b]\n"), "line 1: cannot unmarshal !!seq into string");
   EXPECT_EQ(ErrorOf("- source_labels: job\n"), "line 1: cannot unmarshal !!str `job` into model.LabelNames");
   EXPECT_EQ(ErrorOf("- source_labels: [\"\"]\n"), "\"\" is not a valid label name");
@@ -158,7 +161,8 @@ TEST(RelabelConfigYamlTest, BinaryStrings) {
 TEST(RelabelConfigYamlTest, ValidationErrorsOfUpstreamBadFiles) {
   EXPECT_EQ(ErrorOf("- regex: abcdef\n  action: hashmod\n"),
             "relabel configuration for hashmod requires non-zero modulus");
-  EXPECT_EQ(ErrorOf("- regex: abcdef\n"), "relabel configuration for replace action requires 'target_label' value");
+  EXPECT_EQ(ErrorOf("- regex: abcdef\n"),
+            "relabel configuration for replace action requires 'target_label' value");
   EXPECT_EQ(ErrorOf("- source_labels: [__address__]\n  modulus: 8\n  action: hashmod\n"),
             "relabel configuration for hashmod action requires 'target_label' value");
   EXPECT_EQ(ErrorOf("- action: null\n"), "relabel action cannot be empty");
@@ -179,8 +183,10 @@ TEST(RelabelConfigYamlTest, ValidationErrorsOfUpstreamBadFiles) {
             "keepequal action requires only 'source_labels' and `target_label`, and no other fields");
   EXPECT_EQ(ErrorOf("- source_labels: [a]\n  action: keepequal\n  regex: (.*)\n  target_label: bar\n"),
             "keepequal action requires only 'source_labels' and `target_label`, and no other fields");
-  EXPECT_EQ(ErrorOf("- action: lowercase\n  source_labels: [__name__]\n  target_label: __name__\n  replacement: bar\n"),
-            "'replacement' can not be set for lowercase action");
+  EXPECT_EQ(
+      ErrorOf(
+          "- action: lowercase\n  source_labels: [__name__]\n  target_label: __name__\n  replacement: bar\n"),
+      "'replacement' can not be set for lowercase action");
   EXPECT_EQ(ErrorOf("- action: uppercase\n  source_labels: [__name__]\n"),
             "relabel configuration for uppercase action requires 'target_label' value");
   // The scheme decides which target names are valid.
@@ -215,14 +221,199 @@ TEST(RelabelConfigYamlTest, ParsedRulesRun) {
   auto rules = ingest::MakeRelabelRules(std::move(configs).value(), NameValidationScheme::kUtf8);
   ASSERT_TRUE(rules.ok()) << rules.status().message();
   // md5("10.0.0.1:9100") mod 3 is 2, so this target is this shard's.
-  ingest::RelabelResult r = ingest::Process(
-      storage::Labels{{"__address__", "10.0.0.1:80"},
-                      {"__meta_kubernetes_pod_annotation_prometheus_io_port", "9100"},
-                      {"__meta_kubernetes_pod_label_app", "web"},
-                      {"job", "pods"}},
-      *rules);
+  ingest::RelabelResult r =
+      ingest::Process(storage::Labels{{"__address__", "10.0.0.1:80"},
+                                      {"__meta_kubernetes_pod_annotation_prometheus_io_port", "9100"},
+                                      {"__meta_kubernetes_pod_label_app", "web"},
+                                      {"job", "pods"}},
+                      *rules);
   ASSERT_TRUE(r.keep);
   EXPECT_EQ(r.labels, (storage::Labels{{"__address__", "10.0.0.1:9100"}, {"app", "web"}, {"job", "pods"}}));
+}
+
+// Rules and results of a run of Debian's Prometheus 2.42 over static targets
+// (/api/v1/targets: discoveredLabels in, labels out without `__` labels and
+// `instance`). Its one difference from 3.x, `.` not matching a newline, is
+// left out.
+TEST(RelabelConfigYamlTest, MatchesWhatPrometheusComputed) {
+  auto configs = Parse(R"(
+- source_labels: [__address__]
+  target_label: r_hash7
+  modulus: 7
+  action: hashmod
+- source_labels: [__address__, v]
+  target_label: r_hash1000
+  modulus: 1000
+  action: hashmod
+- source_labels: [v]
+  regex: (\w+)-(\w+)
+  target_label: r_${1}
+  replacement: $2
+- source_labels: [v]
+  regex: (a)(b)?(.*)
+  target_label: r_tpl
+  replacement: "[$1][$2][$3][$1x][${1}x][$$][$10][$][${3}_${0}]"
+- source_labels: [v, missing, w]
+  separator: "|"
+  target_label: r_join
+- source_labels: [v]
+  target_label: r_lower
+  action: lowercase
+- source_labels: [v]
+  target_label: r_upper
+  action: uppercase
+- source_labels: [v]
+  target_label: w
+  action: dropequal
+- source_labels: [v]
+  regex: dropme.*
+  action: drop
+- regex: m_(.+)
+  replacement: mm_$1
+  action: labelmap
+- regex: m_.*
+  action: labeldrop
+- source_labels: [nope]
+  target_label: w
+- source_labels: [v]
+  regex: "(?i)KEEP.*|a.*|x.*|.*ß.*|İ.*|line.*|.*-.*"
+  action: keep
+)");
+  ASSERT_TRUE(configs.ok()) << configs.status().message();
+  auto rules = ingest::MakeRelabelRules(std::move(configs).value(), NameValidationScheme::kLegacy);
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  const std::vector<std::pair<storage::Labels, std::optional<storage::Labels>>> cases = {
+      {storage::Labels{{"__address__", "10.0.0.1:9100"},
+                       {"__metrics_path__", "/metrics"},
+                       {"__scheme__", "http"},
+                       {"__scrape_interval__", "1h"},
+                       {"__scrape_timeout__", "10s"},
+                       {"job", "x"},
+                       {"m_one", "1"},
+                       {"v", "abc"},
+                       {"w", "w1"}},
+       storage::Labels{{"job", "x"},
+                       {"mm_one", "1"},
+                       {"r_hash1000", "572"},
+                       {"r_hash7", "2"},
+                       {"r_join", "abc||w1"},
+                       {"r_lower", "abc"},
+                       {"r_tpl", "[a][b][c][][ax][$][][$][c_abc]"},
+                       {"r_upper", "ABC"},
+                       {"v", "abc"}}},
+      {storage::Labels{{"__address__", "10.0.0.3:9100"},
+                       {"__metrics_path__", "/metrics"},
+                       {"__scheme__", "http"},
+                       {"__scrape_interval__", "1h"},
+                       {"__scrape_timeout__", "10s"},
+                       {"job", "x"},
+                       {"m_x", "2"},
+                       {"m_y", "3"},
+                       {"v", "foo-bar"}},
+       storage::Labels{{"job", "x"},
+                       {"mm_x", "2"},
+                       {"mm_y", "3"},
+                       {"r_foo", "bar"},
+                       {"r_hash1000", "311"},
+                       {"r_hash7", "5"},
+                       {"r_join", "foo-bar||"},
+                       {"r_lower", "foo-bar"},
+                       {"r_upper", "FOO-BAR"},
+                       {"v", "foo-bar"}}},
+      {storage::Labels{{"__address__", "[::1]:9090"},
+                       {"__metrics_path__", "/metrics"},
+                       {"__scheme__", "http"},
+                       {"__scrape_interval__", "1h"},
+                       {"__scrape_timeout__", "10s"},
+                       {"job", "x"},
+                       {"v", "xKy"}},
+       storage::Labels{{"job", "x"},
+                       {"r_hash1000", "479"},
+                       {"r_hash7", "3"},
+                       {"r_join", "xKy||"},
+                       {"r_lower", "xky"},
+                       {"r_upper", "XKY"},
+                       {"v", "xKy"}}},
+      {storage::Labels{{"__address__", "10.0.0.10:9100"},
+                       {"__metrics_path__", "/metrics"},
+                       {"__scheme__", "http"},
+                       {"__scrape_interval__", "1h"},
+                       {"__scrape_timeout__", "10s"},
+                       {"job", "x"},
+                       {"v", "a"}},
+       storage::Labels{{"job", "x"},
+                       {"r_hash1000", "236"},
+                       {"r_hash7", "3"},
+                       {"r_join", "a||"},
+                       {"r_lower", "a"},
+                       {"r_tpl", "[a][][][][ax][$][][$][_a]"},
+                       {"r_upper", "A"},
+                       {"v", "a"}}},
+      {storage::Labels{{"__address__", "host.example:80"},
+                       {"__metrics_path__", "/metrics"},
+                       {"__scheme__", "http"},
+                       {"__scrape_interval__", "1h"},
+                       {"__scrape_timeout__", "10s"},
+                       {"job", "x"},
+                       {"v", "Straße İstanbul ǅ ÿ"},
+                       {"w", "x"}},
+       storage::Labels{{"job", "x"},
+                       {"r_hash1000", "48"},
+                       {"r_hash7", "3"},
+                       {"r_join", "Straße İstanbul ǅ ÿ||x"},
+                       {"r_lower", "straße istanbul ǆ ÿ"},
+                       {"r_upper", "STRAßE İSTANBUL Ǆ Ÿ"},
+                       {"v", "Straße İstanbul ǅ ÿ"}}},
+      {storage::Labels{{"__address__", "10.0.0.6:9100"},
+                       {"__metrics_path__", "/metrics"},
+                       {"__scheme__", "http"},
+                       {"__scrape_interval__", "1h"},
+                       {"__scrape_timeout__", "10s"},
+                       {"job", "x"},
+                       {"v", "KEEPme"}},
+       storage::Labels{{"job", "x"},
+                       {"r_hash1000", "381"},
+                       {"r_hash7", "4"},
+                       {"r_join", "KEEPme||"},
+                       {"r_lower", "keepme"},
+                       {"r_upper", "KEEPME"},
+                       {"v", "KEEPme"}}},
+      {storage::Labels{{"__address__", "10.0.0.2:9100"},
+                       {"__metrics_path__", "/metrics"},
+                       {"__scheme__", "http"},
+                       {"__scrape_interval__", "1h"},
+                       {"__scrape_timeout__", "10s"},
+                       {"job", "x"},
+                       {"v", "ab"},
+                       {"w", "ab"}},
+       std::nullopt},
+      {storage::Labels{{"__address__", "10.0.0.5:9100"},
+                       {"__metrics_path__", "/metrics"},
+                       {"__scheme__", "http"},
+                       {"__scrape_interval__", "1h"},
+                       {"__scrape_timeout__", "10s"},
+                       {"job", "x"},
+                       {"v", "dropme please"}},
+       std::nullopt},
+      {storage::Labels{{"__address__", "10.0.0.7:9100"},
+                       {"__metrics_path__", "/metrics"},
+                       {"__scheme__", "http"},
+                       {"__scrape_interval__", "1h"},
+                       {"__scrape_timeout__", "10s"},
+                       {"job", "x"},
+                       {"v", "nomatch"}},
+       std::nullopt},
+  };
+  for (const auto& [discovered, want] : cases) {
+    SCOPED_TRACE(discovered.ToString());
+    ingest::RelabelResult r = ingest::Process(discovered, *rules);
+    ASSERT_EQ(r.keep, want.has_value());
+    if (!want) continue;
+    std::vector<storage::Label> visible;
+    for (const storage::Label& l : r.labels)
+      if (l.name.rfind("__", 0) != 0) visible.push_back(l);
+    EXPECT_EQ(storage::Labels::FromSorted(visible), *want) << r.labels.ToString();
+  }
 }
 
 }  // namespace
