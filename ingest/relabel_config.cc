@@ -168,12 +168,14 @@ Status ValidateRelabelConfig(const RelabelConfig& c, storage::NameValidationSche
     return scheme == storage::NameValidationScheme::kUtf8 ? valid_name(n) : IsLegacyNameWithReferences(n);
   };
   const bool target_has_reference = c.target_label.find('$') != std::string::npos;
-  const bool sets_target = IsOneOf(c.action, {A::kLowercase, A::kUppercase, A::kKeepEqual, A::kDropEqual});
+  // Actions whose target_label is a name as it stands, never expanded.
+  const bool plain_target_only =
+      IsOneOf(c.action, {A::kLowercase, A::kUppercase, A::kKeepEqual, A::kDropEqual});
 
   if (c.action == A::kHashMod && c.modulus == 0) {
     return Status::InvalidArgument("relabel configuration for hashmod requires non-zero modulus");
   }
-  if ((c.action == A::kReplace || c.action == A::kHashMod || sets_target) && c.target_label.empty()) {
+  if ((c.action == A::kReplace || c.action == A::kHashMod || plain_target_only) && c.target_label.empty()) {
     return Status::InvalidArgument("relabel configuration for " + action +
                                    " action requires 'target_label' value");
   }
@@ -183,8 +185,8 @@ Status ValidateRelabelConfig(const RelabelConfig& c, storage::NameValidationSche
   if (c.action == A::kReplace && target_has_reference && !valid_name_with_references(c.target_label)) {
     return invalid(c.target_label, "target_label");
   }
-  if (sets_target && !valid_name(c.target_label)) return invalid(c.target_label, "target_label");
-  if (sets_target && c.replacement != kDefaultRelabelReplacement) {
+  if (plain_target_only && !valid_name(c.target_label)) return invalid(c.target_label, "target_label");
+  if (plain_target_only && c.replacement != kDefaultRelabelReplacement) {
     return Status::InvalidArgument("'replacement' can not be set for " + action + " action");
   }
   if (c.action == A::kLabelMap && !valid_name_with_references(c.replacement)) {
