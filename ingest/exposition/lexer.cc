@@ -1,20 +1,35 @@
 #include "ingest/exposition/lexer.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 #include "util/go_quote.h"
 
 namespace cairn::ingest::exposition {
 namespace {
 
-bool IsBlank(unsigned char c) { return c == ' ' || c == '\t'; }
-bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
-bool IsLetter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+// Byte classes of the lexer rules, as a table (the lexer runs per byte).
+enum : uint8_t { kDigit = 1, kLetter = 2, kColon = 4, kBlank = 8 };
+constexpr std::array<uint8_t, 256> kClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kLetter;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kLetter;
+  t['_'] = kLetter;
+  t[':'] = kColon;
+  t[' '] = kBlank;
+  t['\t'] = kBlank;
+  return t;
+}();
+inline bool Is(unsigned char c, uint8_t cls) { return (kClass[c] & cls) != 0; }
+inline bool IsBlank(unsigned char c) { return Is(c, kBlank); }
+inline bool IsDigit(unsigned char c) { return Is(c, kDigit); }
 // {M} starts a metric name, {M}|{D} continues it; {L} and {L}|{D} for labels.
-bool IsNameStart(unsigned char c) { return IsLetter(c) || c == ':'; }
-bool IsNameChar(unsigned char c) { return IsLetter(c) || IsDigit(c) || c == ':'; }
-bool IsLabelStart(unsigned char c) { return IsLetter(c); }
-bool IsLabelChar(unsigned char c) { return IsLetter(c) || IsDigit(c); }
+inline bool IsNameStart(unsigned char c) { return Is(c, kLetter | kColon); }
+inline bool IsNameChar(unsigned char c) { return Is(c, kLetter | kColon | kDigit); }
+inline bool IsLabelStart(unsigned char c) { return Is(c, kLetter); }
+inline bool IsLabelChar(unsigned char c) { return Is(c, kLetter | kDigit); }
 
 }  // namespace
 
@@ -54,15 +69,7 @@ std::string LexerBase::Slice(size_t a, size_t e) const {
   return out;
 }
 
-std::string_view LexerBase::View(size_t a, size_t e) const {
-  e = std::min(e, b_.size());
-  a = std::min(a, e);
-  return b_.substr(a, e - a);
-}
-
-unsigned char LexerBase::Next() {
-  ++i;
-  if (i >= size_) return 0;
+unsigned char LexerBase::SkipNuls() {
   while (At(i) == 0 && (state == LexState::kLValue || state == LexState::kMeta2 || state == LexState::kComment)) {
     ++i;
     if (i >= size_) return 0;

@@ -67,7 +67,11 @@ class LexerBase {
   // Input bytes [a, e) as a string (clamped to the input), for messages.
   std::string Slice(size_t a, size_t e) const;
   // A view of body bytes [a, e); never includes the virtual newline.
-  std::string_view View(size_t a, size_t e) const;
+  std::string_view View(size_t a, size_t e) const {
+    e = e < b_.size() ? e : b_.size();
+    a = a < e ? a : e;
+    return b_.substr(a, e - a);
+  }
 
   size_t i = 0;      // the next unread byte (golex's l.i)
   size_t start = 0;  // start of the current token (l.start)
@@ -79,9 +83,16 @@ class LexerBase {
  protected:
   // golex's l.next(): advances and returns the new byte, or 0 past the end.
   // NUL bytes are stepped over inside label values, HELP/TYPE text and
-  // comments, as Prometheus does.
-  unsigned char Next();
+  // comments, as Prometheus does. Inline: it runs once per input byte.
+  unsigned char Next() {
+    ++i;
+    if (i >= size_) return 0;
+    const unsigned char c = At(i);
+    return c != 0 ? c : SkipNuls();
+  }
   unsigned char Cur() const { return i < size_ ? At(i) : 0; }
+  // Next()'s rare path: steps over NULs where upstream does.
+  unsigned char SkipNuls();
   // A quoted string from its opening quote at i; false when it does not close.
   bool ScanQuoted(bool newline_ok);
 

@@ -320,6 +320,7 @@ void OpenMetricsParser::SeriesIdentity(std::string_view family, std::string* out
 }
 
 int64_t OpenMetricsParser::StartTimestamp() {
+  if (offsets_.size() < 2 || offsets_[0] < 0) return 0;  // not after a sample
   if (!TypeHasCreated(type_)) {
     st_cached_ = false;
     return 0;

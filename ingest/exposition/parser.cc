@@ -89,8 +89,8 @@ double NormalNaN() { return std::bit_cast<double>(uint64_t{0x7ff8000000000001});
 
 Result<double> ParseExpositionFloat(std::string_view s) {
   // Prometheus keeps to pre-Go 1.13 float syntax: no hex floats, no '_'.
-  if (s.find_first_of("pP_") != std::string_view::npos) {
-    return Status::InvalidArgument("unsupported character in float");
+  for (char c : s) {
+    if (c == 'p' || c == 'P' || c == '_') return Status::InvalidArgument("unsupported character in float");
   }
   GoFloat f = GoParseFloat(s);
   if (f.error != GoNumError::kNone) return Status::InvalidArgument(GoNumErrorText("ParseFloat", s, f.error));
