@@ -114,8 +114,9 @@ class Parser {
   // Builds the series' labels: __name__ plus the written labels, escapes
   // applied (\\ \" \n), `le` of histograms and `quantile` of summaries
   // normalised to Prometheus' float form ("1" → "1.0"). Allocates.
-  // Sets *duplicate_name to a label name written twice (Labels keeps the
-  // first; Prometheus' scrape loop fails the sample for it), else clears it.
+  // Sets *duplicate_name to a label name written twice, else clears it
+  // (Labels keeps the first). Upstream's TSDB then refuses the sample with
+  // `label name "<name>" is not unique: invalid sample`, failing the scrape.
   storage::Labels Labels(std::string* duplicate_name = nullptr) const;
   // OpenMetrics: the exemplar of the current sample, once; false when there
   // is none (always false for the text format). Exemplar label values are

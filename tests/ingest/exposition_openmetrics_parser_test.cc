@@ -89,6 +89,45 @@ TEST(OpenMetricsParserTest, EveryConstruct) {
   EXPECT_EQ(p.entries, want);
 }
 
+// Upstream's TestOpenMetricsParse_UTF8: quoted names anywhere in the
+// braces, quoted exemplar label names, and start times of a quoted family.
+TEST(OpenMetricsParserTest, QuotedUtf8Names) {
+  const std::string body = R"(# HELP "go.gc_duration_seconds" A summary of the GC invocation durations.
+# TYPE "go.gc_duration_seconds" summary
+# UNIT "go.gc_duration_seconds" seconds
+{"go.gc_duration_seconds",quantile="0"} 4.9351e-05
+{"go.gc_duration_seconds",quantile="0.25"} 7.424100000000001e-05
+{"go.gc_duration_seconds_created"} 1520872607.123
+{"go.gc_duration_seconds",quantile="0.5",a="b"} 8.3835e-05
+{"http.status",q="0.9",a="b"} 8.3835e-05
+{q="0.9","http.status",a="b"} 8.3835e-05
+{"go.gc_duration_seconds_sum"} 0.004304266
+{"Heizölrückstoßabdämpfung 10€ metric with \"interesting\" {character\nchoices}","strange©™\n'quoted' \"name\""="6"} 10.0
+quotedexemplar_count 1 # {"id.thing"="histogram-count-test"} 4
+quotedexemplar2_count 1 # {"id.thing"="histogram-count-test",other="hello"} 4
+# EOF
+)";
+  ParserOptions options;
+  options.skip_created_series = true;
+  Parsed p = ParseAll(kOM, body, options, /*start_timestamps=*/true);
+  ASSERT_TRUE(p.error.ok()) << p.error.ToString();
+  const std::vector<std::string> want = {
+      "help go.gc_duration_seconds A summary of the GC invocation durations.",
+      "type go.gc_duration_seconds summary",
+      "unit go.gc_duration_seconds seconds",
+      R"(series {"go.gc_duration_seconds",quantile="0"} => {__name__="go.gc_duration_seconds", quantile="0.0"} 4.9351e-05 st=1520872607123)",
+      R"(series {"go.gc_duration_seconds",quantile="0.25"} => {__name__="go.gc_duration_seconds", quantile="0.25"} 7.424100000000001e-05 st=1520872607123)",
+      R"(series {"go.gc_duration_seconds",quantile="0.5",a="b"} => {__name__="go.gc_duration_seconds", a="b", quantile="0.5"} 8.3835e-05 st=0)",
+      R"(series {"http.status",q="0.9",a="b"} => {__name__="http.status", a="b", q="0.9"} 8.3835e-05 st=0)",
+      R"(series {q="0.9","http.status",a="b"} => {__name__="http.status", a="b", q="0.9"} 8.3835e-05 st=0)",
+      R"(series {"go.gc_duration_seconds_sum"} => {__name__="go.gc_duration_seconds_sum"} 0.004304266 st=0)",
+      R"(series {"Heizölrückstoßabdämpfung 10€ metric with \"interesting\" {character\nchoices}","strange©™\n'quoted' \"name\""="6"} => {__name__="Heizölrückstoßabdämpfung 10€ metric with \"interesting\" {character\nchoices}", "strange©™\n'quoted' \"name\""="6"} 10 st=0)",
+      R"(series quotedexemplar_count => quotedexemplar_count{} 1 st=0 ex={"id.thing"="histogram-count-test"} 4)",
+      R"(series quotedexemplar2_count => quotedexemplar2_count{} 1 st=0 ex={"id.thing"="histogram-count-test", other="hello"} 4)",
+  };
+  EXPECT_EQ(p.entries, want);
+}
+
 TEST(OpenMetricsParserTest, EofAloneAndWithoutNewline) {
   EXPECT_EQ(ErrorOf(kOM, "# EOF"), "");
   EXPECT_EQ(ErrorOf(kOM, "# EOF\n"), "");
