@@ -12,7 +12,7 @@ declare -A allowed=(
   [storage]="^(util|storage)/"
   [promql]="^(util|promql)/|^${api}$"
   [ingest]="^(util|ingest|proto)/|^${api}$"
-  [scrape]="^(util|scrape|ingest)/|^${api}$"
+  [scrape]="^(util|ingest|scrape)/|^${api}$"
 )
 # Third-party headers a layer must not reach (storage knows no wire or HTTP).
 declare -A forbidden_system=(

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -24,9 +25,12 @@ class DnsDiscovererTest : public ::testing::Test {
     char tmpl[] = "/tmp/cairn_dns_sd_XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    server_ = std::make_unique<testing::ChildProcess>(std::vector<std::string>{
-        "python3", std::string(CAIRN_SCRAPE_TESTDATA) + "/dns_server.py", dir_ + "/zone.json"});
-    options_.servers = "127.0.0.1:" + server_->first_line();
+    server_ = std::make_unique<testing::ChildProcess>();
+    ASSERT_TRUE(server_->Start({
+        "python3", std::string(CAIRN_SCRAPE_TESTDATA) + "/dns_server.py", dir_ + "/zone.json"}));
+    port_ = server_->ReadLine(std::chrono::seconds(10));
+    ASSERT_FALSE(port_.empty()) << "the helper server printed no port";
+    options_.servers = "127.0.0.1:" + port_;
     options_.timeout_ms = 2000;
   }
   // Every test starts from this zone; the server re-reads it per query.
@@ -52,10 +56,12 @@ class DnsDiscovererTest : public ::testing::Test {
 
   static std::string dir_;
   static DnsOptions options_;
+  static std::string port_;
   static std::unique_ptr<testing::ChildProcess> server_;
 };
 std::string DnsDiscovererTest::dir_;
 DnsOptions DnsDiscovererTest::options_;
+std::string DnsDiscovererTest::port_;
 std::unique_ptr<testing::ChildProcess> DnsDiscovererTest::server_;
 
 Labels Target(const std::string& address, const std::string& name, const std::string& srv_target = "",

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -27,10 +28,13 @@ class HttpDiscovererTest : public ::testing::Test {
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     Respond(200, "application/json", "[]");
-    server_ = std::make_unique<testing::ChildProcess>(std::vector<std::string>{
+    server_ = std::make_unique<testing::ChildProcess>();
+    ASSERT_TRUE(server_->Start({
         "python3", std::string(CAIRN_SCRAPE_TESTDATA) + "/http_sd_server.py", dir_ + "/response.json",
-        dir_ + "/request.json"});
-    url_ = "http://127.0.0.1:" + server_->first_line() + "/sd?x=1";
+        dir_ + "/request.json"}));
+    port_ = server_->ReadLine(std::chrono::seconds(10));
+    ASSERT_FALSE(port_.empty()) << "the helper server printed no port";
+    url_ = "http://127.0.0.1:" + port_ + "/sd?x=1";
   }
   static void TearDownTestSuite() {
     server_.reset();
@@ -50,10 +54,12 @@ class HttpDiscovererTest : public ::testing::Test {
 
   static std::string dir_;
   static std::string url_;
+  static std::string port_;
   static std::unique_ptr<testing::ChildProcess> server_;
 };
 std::string HttpDiscovererTest::dir_;
 std::string HttpDiscovererTest::url_;
+std::string HttpDiscovererTest::port_;
 std::unique_ptr<testing::ChildProcess> HttpDiscovererTest::server_;
 
 TEST_F(HttpDiscovererTest, FetchesGroupsWithPrometheusHeaders) {
