@@ -1,0 +1,128 @@
+#include "scrape/discovery/yaml_util.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include "util/duration.h"
+
+namespace cairn::scrape::discovery {
+
+std::string At(const YAML::Node& node) {
+  if (!node || node.Mark().is_null()) return "";
+  return "line " + std::to_string(node.Mark().line + 1) + ": ";
+}
+
+Result<YAML::Node> LoadYaml(std::string_view text) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len;
+    uint32_t cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      len = 2, cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3, cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid.
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string GoQuoteAscii(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out + "\"";
+}
+
+Status CheckKnownKeys(const YAML::Node& map, std::initializer_list<std::string_view> known,
+                      std::string_view type) {
+  for (const auto& kv : map) {
+    const std::string key = kv.first.Scalar();
+    bool found = false;
+    for (std::string_view k : known) found = found || k == key;
+    if (!found) {
+      return Status::InvalidArgument(At(kv.first) + "field " + key + " not found in type " + std::string(type));
+    }
+  }
+  return Status::OK();
+}
+
+Status ReadString(const YAML::Node& map, const char* key, std::string* out) {
+  const YAML::Node n = map[key];
+  if (!n || n.IsNull()) return Status::OK();
+  if (!n.IsScalar()) return Status::InvalidArgument(At(n) + key + " must be a string");
+  *out = n.Scalar();
+  return Status::OK();
+}
+
+Status ReadStringList(const YAML::Node& map, const char* key, std::vector<std::string>* out) {
+  const YAML::Node n = map[key];
+  if (!n || n.IsNull()) return Status::OK();
+  if (!n.IsSequence()) return Status::InvalidArgument(At(n) + key + " must be a list of strings");
+  out->clear();
+  for (const auto& item : n) {
+    if (!item.IsScalar()) return Status::InvalidArgument(At(item) + key + " must be a list of strings");
+    out->push_back(item.Scalar());
+  }
+  return Status::OK();
+}
+
+Status ReadDurationMs(const YAML::Node& map, const char* key, int64_t* out) {
+  const YAML::Node n = map[key];
+  if (!n || n.IsNull()) return Status::OK();
+  if (!n.IsScalar()) return Status::InvalidArgument(At(n) + key + " must be a duration");
+  auto d = ParseDurationMs(n.Scalar());
+  if (!d.ok()) return Status::InvalidArgument(At(n) + d.status().message());
+  *out = *d;
+  return Status::OK();
+}
+
+Status ReadInt(const YAML::Node& map, const char* key, int64_t* out) {
+  const YAML::Node n = map[key];
+  if (!n || n.IsNull()) return Status::OK();
+  const std::string s = n.IsScalar() ? n.Scalar() : "";
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
+    return Status::InvalidArgument(At(n) + "cannot unmarshal " + GoQuoteAscii(s) + " into " + key + " (an integer)");
+  }
+  *out = v;
+  return Status::OK();
+}
+
+}  // namespace cairn::scrape::discovery

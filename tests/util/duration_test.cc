@@ -1,0 +1,32 @@
+// util/duration: Prometheus' model.ParseDuration, values and messages.
+#include "util/duration.h"
+
+#include <gtest/gtest.h>
+
+namespace cairn {
+namespace {
+
+TEST(DurationTest, ParsesUnitsInOrder) {
+  EXPECT_EQ(*ParseDurationMs("0"), 0);
+  EXPECT_EQ(*ParseDurationMs("30s"), 30000);
+  EXPECT_EQ(*ParseDurationMs("5m"), 300000);
+  EXPECT_EQ(*ParseDurationMs("1h30m"), 5400000);
+  EXPECT_EQ(*ParseDurationMs("1d2h"), 93600000);
+  EXPECT_EQ(*ParseDurationMs("1w"), 604800000);
+  EXPECT_EQ(*ParseDurationMs("1y"), 31536000000);
+  EXPECT_EQ(*ParseDurationMs("1s500ms"), 1500);
+}
+
+TEST(DurationTest, RejectsWhatPrometheusRejects) {
+  EXPECT_EQ(ParseDurationMs("").status().message(), "empty duration string");
+  EXPECT_EQ(ParseDurationMs("5").status().message(), "not a valid duration string: \"5\"");
+  EXPECT_EQ(ParseDurationMs("m5").status().message(), "not a valid duration string: \"m5\"");
+  EXPECT_EQ(ParseDurationMs("1m1h").status().message(), "not a valid duration string: \"1m1h\"");
+  EXPECT_EQ(ParseDurationMs("1.5s").status().message(), "not a valid duration string: \"1.5s\"");
+  EXPECT_EQ(ParseDurationMs("5x").status().message(), "unknown unit \"x\" in duration \"5x\"");
+  EXPECT_EQ(ParseDurationMs("-5m").status().message(), "not a valid duration string: \"-5m\"");
+  EXPECT_EQ(ParseDurationMs("300y").status().message(), "duration out of range");
+}
+
+}  // namespace
+}  // namespace cairn

@@ -1,0 +1,78 @@
+#include "util/duration.h"
+
+#include <cstdio>
+#include <iterator>
+
+namespace cairn {
+namespace {
+
+struct Unit {
+  std::string_view name;
+  uint64_t ms;
+};
+// In the order units must appear. Sub-millisecond units do not exist in
+// model.Duration, so milliseconds are exact.
+constexpr Unit kUnits[] = {
+    {"y", 365ULL * 24 * 3600 * 1000}, {"w", 7ULL * 24 * 3600 * 1000}, {"d", 24ULL * 3600 * 1000},
+    {"h", 3600ULL * 1000},            {"m", 60ULL * 1000},            {"s", 1000},
+    {"ms", 1},
+};
+constexpr uint64_t kMaxMs = 9223372036854ULL;  // int64 nanoseconds, as Go's time.Duration
+
+// Go's %q for the ASCII text durations are made of; other bytes as \xNN.
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out + "\"";
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+Result<int64_t> ParseDurationMs(std::string_view text) {
+  if (text == "0") return int64_t{0};
+  if (text.empty()) return Status::InvalidArgument("empty duration string");
+  const Status invalid = Status::InvalidArgument("not a valid duration string: " + Quote(text));
+  uint64_t total = 0;
+  int last_unit = -1;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t digits_end = i;
+    while (digits_end < text.size() && IsDigit(text[digits_end])) ++digits_end;
+    size_t unit_end = digits_end;
+    while (unit_end < text.size() && !IsDigit(text[unit_end])) ++unit_end;
+    if (digits_end == i || unit_end == digits_end) return invalid;
+    const std::string_view unit = text.substr(digits_end, unit_end - digits_end);
+    int idx = -1;
+    for (int u = 0; u < static_cast<int>(std::size(kUnits)); ++u) {
+      if (kUnits[u].name == unit) idx = u;
+    }
+    if (idx < 0) return Status::InvalidArgument("unknown unit " + Quote(unit) + " in duration " + Quote(text));
+    if (idx <= last_unit) return invalid;
+    last_unit = idx;
+    uint64_t v = 0;
+    for (size_t k = i; k < digits_end; ++k) {
+      v = v * 10 + static_cast<uint64_t>(text[k] - '0');
+      if (v > kMaxMs) return Status::InvalidArgument("duration out of range");
+    }
+    if (v > kMaxMs / kUnits[idx].ms) return Status::InvalidArgument("duration out of range");
+    total += v * kUnits[idx].ms;
+    if (total > kMaxMs) return Status::InvalidArgument("duration out of range");
+    i = unit_end;
+  }
+  return static_cast<int64_t>(total);
+}
+
+}  // namespace cairn
