@@ -12,6 +12,7 @@ declare -A allowed=(
   [storage]="^(util|storage)/"
   [promql]="^(util|promql)/|^${api}$"
   [ingest]="^(util|ingest|proto)/|^${api}$"
+  [scrape]="^(util|ingest|scrape)/|^${api}$"
 )
 # Third-party headers a layer must not reach (storage knows no wire or HTTP).
 declare -A forbidden_system=(
@@ -19,11 +20,12 @@ declare -A forbidden_system=(
   [storage]='^(google|grpc|grpcpp|boost|yaml-cpp)/'
   [promql]='^(rocksdb|google|grpc|grpcpp|yaml-cpp)/'
   [ingest]='^(rocksdb|boost|yaml-cpp)/'
+  [scrape]='^(rocksdb|google|grpc|grpcpp)/'
 )
 
 violations=0
 checked=0
-for layer in util storage promql ingest; do
+for layer in util storage promql ingest scrape; do
   [ -d "$layer" ] || continue
   while IFS= read -r -d '' file; do
     checked=$((checked + 1))
