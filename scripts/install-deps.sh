@@ -10,10 +10,10 @@ build_pkgs=(
   librocksdb-dev libboost-dev libsnappy-dev libjemalloc-dev libre2-dev libyaml-cpp-dev libicu-dev libc-ares-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libzstd-dev libxxhash-dev
-  clang libclang-rt-14-dev curl python3
+  clang libclang-rt-14-dev curl python3 libssl-dev
 )
 peer_pkgs=(
-  prometheus victoria-metrics python3-snappy python3-protobuf prometheus-node-exporter
+  prometheus victoria-metrics python3-snappy python3-protobuf prometheus-node-exporter nginx openssl
 )
 
 want=()
