@@ -1,0 +1,189 @@
+"""Random-expression mode of the PromQL differential (see query_differential.py).
+
+Builds a DataModel of the data both servers hold from Prometheus' own answer,
+generates seeded expressions (lib/promql_gen.py), runs each as two instant
+queries and one range query on both servers and compares the answers with
+lib/promql_diff.py. A differing answer is *excluded* (counted per reason, not
+failed) only when the difference is one Prometheus 3.x legitimately has against
+2.42 and the answers show it:
+  - topk/bottomk tie: a topk/bottomk argument has equal values at a step, so
+    which series is kept is unspecified;
+  - sort order of NaN: the answers agree as sets, the order differs, NaN is in it;
+  - cancellation: same series and timestamps, every differing value is within
+    CANCEL_TOL of the expression's magnitude (sums that cancel to the last bits;
+    3.x sums with Kahan compensation).
+Everything else is a difference.
+"""
+import collections
+import math
+import time
+
+from . import promql_diff
+from . import promql_gen
+
+CANCEL_TOL = 2e-14
+
+
+def build_model(prom_url, t_now, data_start_ms, data_end_ms, phases):
+    """A DataModel from every raw sample Prometheus holds."""
+    res = promql_diff.run_query(prom_url, '{__name__=~".+"}[15m]', time_s=t_now, timeout=120)
+    if res.kind != "matrix" or not res.data:
+        raise RuntimeError("prometheus returned no raw data: %r" % res)
+    series, first, max_abs = collections.defaultdict(list), {}, {}
+    for key, pts in res.data.items():
+        labels = dict(key)
+        name = labels.pop("__name__")
+        series[name].append(labels)
+        first[name] = max(first.get(name, 0), pts[0][0])
+        finite = [abs(v) for _, v in pts if math.isfinite(v)]
+        max_abs[name] = max([max_abs.get(name, 0.0)] + finite)
+    return promql_gen.DataModel(dict(series), first, max_abs, data_start_ms, data_end_ms, phases)
+
+
+def query_runs(times):
+    runs = [("instant@%.3f" % t, dict(time_s=t)) for t in times.instants]
+    runs.append(("range %.3f..%.3f step %ds" % (times.r_start, times.r_end, times.step_s),
+                 dict(start=times.r_start, end=times.r_end, step=times.step_s)))
+    return runs
+
+
+def _has_ties(res):
+    """Whether any step of an answer holds two equal values (NaN equal to NaN)."""
+    if res.kind == "vector":
+        vals = [v for _, v in res.data.values()]
+        return _dup([vals])
+    if res.kind == "matrix":
+        by_t = collections.defaultdict(list)
+        for pts in res.data.values():
+            for t, v in pts:
+                by_t[t].append(v)
+        return _dup(by_t.values())
+    return False
+
+
+def _dup(groups):
+    for vals in groups:
+        keys = ["NaN" if math.isnan(v) else v for v in vals]
+        if len(keys) != len(set(keys)):
+            return True
+    return False
+
+
+def _only_cancellation(want, got, scale):
+    """Same series and timestamps, and every differing value is tiny against the scale."""
+    if want.kind != got.kind or want.kind not in ("vector", "matrix", "scalar") or not math.isfinite(scale):
+        return False
+    if want.kind == "scalar":
+        pairs = [(want.data[1], got.data[1])] if want.data[0] == got.data[0] else None
+    else:
+        if set(want.data) != set(got.data):
+            return False
+        pairs = []
+        for k, w in want.data.items():
+            g = got.data[k]
+            w, g = ([w], [g]) if want.kind == "vector" else (w, g)
+            if [p[0] for p in w] != [p[0] for p in g]:
+                return False
+            pairs += [(a[1], b[1]) for a, b in zip(w, g)]
+    if pairs is None:
+        return False
+    tol = CANCEL_TOL * max(scale, 1.0)
+    for a, b in pairs:
+        if promql_diff.values_equal(a, b):
+            continue
+        if not (math.isfinite(a) and math.isfinite(b) and abs(a - b) <= tol):
+            return False
+    return True
+
+
+class Runner:
+    def __init__(self, prom_url, cairn_url, model, times, seed, verbose=False):
+        self.prom, self.cairn = prom_url, cairn_url
+        self.model, self.times, self.seed = model, times, seed
+        self.runs = query_runs(times)
+        self.verbose = verbose
+        self.excluded = collections.Counter()
+        self.answer_kinds = collections.Counter()
+        self.differences = []  # (index, expr, run name, want, got, problems)
+
+    def classify(self, gen, kw, want, got, problems):
+        """None for a real difference, else the exclusion reason."""
+        if gen.topk_args:
+            for arg in gen.topk_args:
+                try:
+                    probe = promql_diff.run_query(self.prom, arg, **kw)
+                except ValueError:
+                    continue
+                if _has_ties(probe):
+                    return "topk/bottomk tie"
+        if gen.ordered and want.kind == "vector" and not promql_diff.compare(want, got, ordered=False):
+            if any(math.isnan(v) for v in want.order):
+                return "sort order of NaN"
+        if _only_cancellation(want, got, gen.scale):
+            return "cancellation"
+        return None
+
+    def compare_one(self, gen, kw):
+        """(status, want, got, problems): status 'agree', 'differ' or an exclusion reason."""
+        want = promql_diff.run_query(self.prom, gen.text, **kw)
+        try:
+            got = promql_diff.run_query(self.cairn, gen.text, **kw)
+            problems = promql_diff.compare(want, got, ordered=gen.ordered)
+        except ValueError as e:
+            return "differ", want, None, ["cairn's answer is malformed: %s" % e]
+        if not problems:
+            return "agree", want, got, []
+        reason = self.classify(gen, kw, want, got, problems)
+        return (reason or "differ"), want, got, problems
+
+    def run(self, count, shrink_limit=5):
+        gen = promql_gen.Generator(self.model, self.times, self.seed)
+        agree = differ = excluded = 0
+        t0 = time.time()
+        for i in range(count):
+            g = gen.expression()
+            statuses = []
+            for what, kw in self.runs:
+                status, want, got, problems = self.compare_one(g, kw)
+                self.answer_kinds["error" if want.kind == "error" else
+                                  "empty" if want.kind in ("vector", "matrix") and not want.data else "data"] += 1
+                statuses.append(status)
+                if status == "agree":
+                    continue
+                if status != "differ":
+                    self.excluded[status] += 1
+                    if self.verbose:
+                        print("EXCLUDED (%s) seed %d #%d %s: %s" % (status, self.seed, i, what, g.text))
+                    continue
+                print("DIFF seed %d expression #%d %s\n    expr %s\n    prometheus %r\n    cairn      %r" %
+                      (self.seed, i, what, g.text, want, got))
+                for p in problems:
+                    print("    " + p)
+                if len(self.differences) < shrink_limit:
+                    small = self.shrink(g, kw)
+                    if small and small != g.text:
+                        print("    smallest differing subexpression: %s" % small)
+                self.differences.append((i, g.text, what))
+            if "differ" in statuses:
+                differ += 1
+            elif all(s == "agree" for s in statuses):
+                agree += 1
+            else:
+                excluded += 1
+        self.elapsed = time.time() - t0
+        self.avoided = gen.avoided
+        return agree, differ, excluded
+
+    def shrink(self, g, kw):
+        """The shortest instant-vector subexpression that differs on its own (no exclusion applies)."""
+        for text in sorted(set(g.subexprs), key=len):
+            if text == g.text:
+                break
+            sub = promql_gen.Generated(text, False, [a for a in g.topk_args if a in text], g.scale, [])
+            try:
+                status = self.compare_one(sub, kw)[0]
+            except ValueError:
+                continue
+            if status == "differ":
+                return text
+        return None
