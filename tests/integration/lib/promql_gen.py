@@ -51,6 +51,11 @@ def fmt_num(v):
     return repr(v)
 
 
+def num_value(text):
+    """The value of a number literal this generator writes (decimal, hex, NaN, Inf)."""
+    return float(int(text, 16)) if text.startswith("0x") else float(text)
+
+
 def fmt_duration(ms):
     """Prometheus duration text for a positive number of milliseconds (e.g. 1m5s, 2s500ms)."""
     parts = []
@@ -516,7 +521,7 @@ class Generator:
         e = self.vector(ctx.deeper())
         r = self.rng.random()
         if r < 0.3:
-            lo, hi = sorted([self.number_text(), self.number_text()], key=float)
+            lo, hi = sorted([self.number_text(), self.number_text()], key=num_value)
             if self.rng.random() < 0.15:
                 lo, hi = hi, lo
             return Expr("clamp(%s, %s, %s)" % (e.text, lo, hi), "vector", False, e.scale)
@@ -613,14 +618,14 @@ class Generator:
 
     def number_text(self):
         return self.rng.choice(["0", "1", "2", "0.5", "-1", "10", "100", "1e3", "0.001", "-0.25", "3", "1e9",
-                                "NaN", "+Inf", "-Inf", "5", "0.1"])
+                                "NaN", "+Inf", "-Inf", "5", "0.1", "0x10", ".5"])
 
     def scalar(self, ctx, simple=False):
         if simple or ctx.depth >= self.max_depth:
             r = self.rng.random()
             if r < 0.85:
                 t = self.number_text()
-                v = abs(float(t))
+                v = abs(num_value(t))
                 return Expr(t, "scalar", False, v if math.isfinite(v) and v > 0 else 1)
             return Expr(self.rng.choice(["time()", "pi()"]), "scalar", False, 2e9)
         return self.pick([
