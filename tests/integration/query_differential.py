@@ -287,6 +287,7 @@ def run_random(prom_url, cairn_url, times, first_ms, last_ms, phases, args):
     print("random differential: %d agree, %d differ, %d excluded" % (agree, differ, excluded), flush=True)
     log("random: %.1fs; excluded answers by reason %s; avoided while generating %s; prometheus answers %s" %
         (runner.elapsed, dict(runner.excluded), dict(runner.avoided), dict(runner.answer_kinds)))
+    runner.print_signatures()
     if differ:
         log("random: reproduce with --only random --seed %d --count %d" % (seed, count))
     return differ

@@ -15,6 +15,7 @@ Everything else is a difference.
 """
 import collections
 import math
+import re
 import time
 
 from . import promql_diff
@@ -95,6 +96,23 @@ def _only_cancellation(want, got, scale):
     return True
 
 
+def signature(want, got, problems):
+    """A coarse kind of difference, to group many differing expressions into few causes."""
+    def side(r):
+        if r is None:
+            return "malformed"
+        if r.kind == "error":
+            return "error(%s: %s)" % (r.error, re.sub(r'"[^"]*"|\{[^}]*\}|[0-9.]+', "_", r.message or "")[:80])
+        return r.kind if r.data else "empty " + r.kind
+    if want is None or got is None or want.kind != got.kind or "error" in (want.kind, got.kind):
+        return "prometheus %s, cairn %s" % (side(want), side(got))
+    first = problems[0] if problems else ""
+    for kind in ("missing series", "extra series", "timestamps", "sort order", "timestamp", "string"):
+        if kind in first:
+            return "%s: %s" % (want.kind, kind)
+    return "%s: values differ" % want.kind
+
+
 class Runner:
     def __init__(self, prom_url, cairn_url, model, times, seed, verbose=False):
         self.prom, self.cairn = prom_url, cairn_url
@@ -103,7 +121,8 @@ class Runner:
         self.verbose = verbose
         self.excluded = collections.Counter()
         self.answer_kinds = collections.Counter()
-        self.differences = []  # (index, expr, run name, want, got, problems)
+        self.differences = []  # (index, expr, run name)
+        self.signatures = collections.OrderedDict()  # signature -> [count, first (index, expr, run)]
 
     def classify(self, gen, kw, want, got, problems):
         """None for a real difference, else the exclusion reason."""
@@ -160,6 +179,9 @@ class Runner:
                     if small and small != g.text:
                         print("    smallest differing subexpression: %s" % small)
                 self.differences.append((i, g.text, what))
+                sig = signature(want, got, problems)
+                entry = self.signatures.setdefault(sig, [0, (i, g.text, what)])
+                entry[0] += 1
             if "differ" in statuses:
                 differ += 1
             elif all(s == "agree" for s in statuses):
@@ -169,6 +191,10 @@ class Runner:
         self.elapsed = time.time() - t0
         self.avoided = gen.avoided
         return agree, differ, excluded
+
+    def print_signatures(self):
+        for sig, (n, (i, text, what)) in self.signatures.items():
+            print("difference kind: %s: %d answers; first #%d %s: %s" % (sig, n, i, what, text))
 
     def shrink(self, g, kw):
         """The shortest instant-vector subexpression that differs on its own (no exclusion applies)."""
