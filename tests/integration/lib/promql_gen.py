@@ -19,7 +19,9 @@ semantics (see tests/integration/README.md, "Random expressions"):
   - functions and aggregations 2.42 lacks (limitk, limit_ratio, info,
     double_exponential_smoothing, mad_over_time, ts_of_*, sort_by_label, ...) and
     holt_winters (renamed in 3.x) are never generated;
-  - vector atan2 keeps __name__ in 2.42: its operands never carry a name.
+  - vector atan2 keeps __name__ in 2.42: its operands never carry a name;
+  - 2.42 moves an @-pinned range of predict_linear along a range query's steps
+    (prometheus#11708, fixed in 2.50): predict_linear's range never has an @.
 
 Each generated expression comes with facts the comparison needs: whether the
 top level is a sort (answer order matters), the topk/bottomk arguments (to
@@ -270,7 +272,7 @@ class Generator:
             return 60000  # before the data: empty
         return self.rng.choice([1000, 2000, 3000, 5000, 7000, 10000, 1500, 2300])
 
-    def modifiers(self, ctx, edge_ms=0, need_edge_safe=True, sub_edge=False, allow_negative=True):
+    def modifiers(self, ctx, edge_ms=0, need_edge_safe=True, sub_edge=False, allow_negative=True, allow_at=True):
         """Chooses offset and @ for a selector/subquery evaluated in ctx whose window reaches edge_ms
         back. Returns (text, new ctx of the shifted evaluation times) or None when nothing fits."""
         for _ in range(8):
@@ -278,6 +280,9 @@ class Generator:
             at = None
             if self.rng.random() < 0.12:
                 at = self.rng.choice(["start()", "end()", "t"])
+                if not allow_at:
+                    self.avoided["@ on predict_linear's range"] += 1
+                    at = None
             if at is None:
                 tmin, tmax, phase = ctx.tmin - off / 1000.0, ctx.tmax - off / 1000.0, (ctx.phase - off) % 1000
             else:
@@ -345,14 +350,14 @@ class Generator:
             text += mod[0]
         return Expr(text, "vector", True, self.m.max_abs.get(metric, 1.0) or 1.0)
 
-    def range_selector(self, ctx, kind=None, inside_data=False):
+    def range_selector(self, ctx, kind=None, inside_data=False, allow_at=True):
         """(text, metric, new ctx) of a range selector evaluated in ctx, or None."""
         if ctx.in_subquery and not self.m.phase_safe(ctx.phase):
             self.avoided["range window left edge near a sample"] += 1
             return None
         for _ in range(6):
             rng_ms = self.range_ms()
-            mod = self.modifiers(ctx, edge_ms=rng_ms, allow_negative=not inside_data)
+            mod = self.modifiers(ctx, edge_ms=rng_ms, allow_negative=not inside_data, allow_at=allow_at)
             if mod is None:
                 continue
             text, sub = mod
@@ -363,22 +368,22 @@ class Generator:
             return "%s[%s]%s" % (sel, fmt_duration(rng_ms), text), metric
         return None
 
-    def matrix(self, ctx, kind=None, inside_data=False, allow_subquery=True):
+    def matrix(self, ctx, kind=None, inside_data=False, allow_subquery=True, allow_at=True):
         """A range-vector argument: a range selector or (where its edges are safe) a subquery.
         Returns (text, scale) or None."""
         if allow_subquery and ctx.depth < self.max_depth - 1 and self.rng.random() < 0.25:
-            sq = self.subquery(ctx)
+            sq = self.subquery(ctx, allow_at)
             if sq:
                 return sq
-        rs = self.range_selector(ctx, kind, inside_data)
+        rs = self.range_selector(ctx, kind, inside_data, allow_at)
         if rs is None:
             return None
         return rs[0], self.m.max_abs.get(rs[1], 1.0) or 1.0
 
-    def subquery(self, ctx):
+    def subquery(self, ctx, allow_at=True):
         step_ms = self.rng.choice([1000, 2000, 3000, 5000, None])
         rng_ms = self.rng.choice([5000, 10000, 15000, 20000, 30000])
-        mod = self.modifiers(ctx, edge_ms=rng_ms, need_edge_safe=False, sub_edge=True)
+        mod = self.modifiers(ctx, edge_ms=rng_ms, need_edge_safe=False, sub_edge=True, allow_at=allow_at)
         if mod is None:
             return None
         text, sub = mod
@@ -404,7 +409,9 @@ class Generator:
             phi = self.rng.choice(["0.5", "0.9", "0", "1", "0.25", "-0.5", "1.5", "NaN"])
             return Expr("quantile_over_time(%s, %s)" % (phi, m[0]), "vector", False, m[1])
         if r < 0.47:
-            m = self.matrix(ctx)
+            # (2.42 moves an @-pinned range along the steps of a range query for predict_linear, the
+            # one @-unsafe function over a range; fixed in 2.50)
+            m = self.matrix(ctx, allow_at=False)
             if m is None:
                 return self.vector_selector(ctx)
             t = self.rng.choice(["60", "-30", "0", "3600", "1.5"])
