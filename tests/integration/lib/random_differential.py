@@ -8,6 +8,8 @@ failed) only when the difference is one Prometheus 3.x legitimately has against
 2.42 and the answers show it:
   - topk/bottomk tie: a topk/bottomk argument has equal values at a step, so
     which series is kept is unspecified;
+  - stddev/stdvar over NaN/Inf: a stddev/stdvar argument has a NaN or ±Inf
+    value (3.x answers NaN for a group whose first value is one, 2.42 0);
   - cancellation: same series and timestamps, every differing value is within
     CANCEL_TOL of the expression's magnitude (sums that cancel to the last bits;
     3.x sums with Kahan compensation).
@@ -58,6 +60,14 @@ def _has_ties(res):
             for t, v in pts:
                 by_t[t].append(v)
         return _dup(by_t.values())
+    return False
+
+
+def _has_non_finite(res):
+    if res.kind == "vector":
+        return any(not math.isfinite(v) for _, v in res.data.values())
+    if res.kind == "matrix":
+        return any(not math.isfinite(v) for pts in res.data.values() for _, v in pts)
     return False
 
 
@@ -126,14 +136,14 @@ class Runner:
 
     def classify(self, gen, kw, want, got, problems):
         """None for a real difference, else the exclusion reason."""
-        if gen.topk_args:
-            for arg in gen.topk_args:
-                try:
-                    probe = promql_diff.run_query(self.prom, arg, **kw)
-                except ValueError:
-                    continue
-                if _has_ties(probe):
-                    return "topk/bottomk tie"
+        for reason, arg in gen.probes:
+            try:
+                probe = promql_diff.run_query(self.prom, arg, **kw)
+            except ValueError:
+                continue
+            test = _has_ties if reason == "topk/bottomk tie" else _has_non_finite
+            if test(probe):
+                return reason
         if _only_cancellation(want, got, gen.scale):
             return "cancellation"
         return None
@@ -201,7 +211,7 @@ class Runner:
         for text in sorted(set(g.subexprs), key=len):
             if text == g.text:
                 break
-            sub = promql_gen.Generated(text, False, [a for a in g.topk_args if a in text], g.scale, [])
+            sub = promql_gen.Generated(text, False, [p for p in g.probes if p[1] in text], g.scale, [])
             try:
                 status = self.compare_one(sub, kw)[0]
             except ValueError:
