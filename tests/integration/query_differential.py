@@ -15,6 +15,12 @@ Every expression also goes through /api/v1/format_query on both (same text), and
 the series/labels/label-values endpoints are compared on series present from the
 first scrape on. Prints every differing query and `differential: N agree, M
 differ`; fails on any difference not in ALLOWED_DIFFERENCES.
+
+Then, on the same pair, seeded random expressions (lib/promql_gen.py,
+lib/random_differential.py; README.md "Random expressions"): CI_SEED/CI_COUNT in
+ctest, `--seed N --count M` by hand, `--only random` to skip the fixed list.
+Prints `random differential: N agree, M differ, K excluded`; fails on any
+difference.
 """
 import json
 import os
@@ -32,7 +38,7 @@ from lib.harness import check, log  # noqa: E402
 SCRAPE_S = 32
 # The random-expression run in CI (ctest); any other seed/count by hand with --seed/--count.
 CI_SEED = 1
-CI_COUNT = 150
+CI_COUNT = 400
 TAIL_MARGIN_S = 3
 # Queries whose difference is understood and accepted, each with its reason. Keep empty.
 ALLOWED_DIFFERENCES = {
