@@ -612,7 +612,7 @@ class Generator:
             return Expr("%s(timestamp(%s))" % (f, self.vector(ctx.deeper()).text), "vector", False, 3000)
         if r < 0.8:
             v = self.rng.choice(["1e9", "-1e9", "951782400", "0", "86399", "1.7e9", "4e9", "-86400", "-1",
-                                 "1709251200", "1234567890.5"])
+                                 "1709251200", "1234567890.5", "-0.5", "-1.5", "-86400.5", "NaN", "+Inf", "1e16"])
             return Expr("%s(vector(%s))" % (f, v), "vector", False, 3000)
         return Expr("%s(%s)" % (f, self.vector(ctx.deeper()).text), "vector", False, 3000)
 
