@@ -294,6 +294,13 @@ def run_random(prom_url, cairn_url, times, first_ms, last_ms, phases, args):
     log("random: %.1fs; excluded answers by reason %s; avoided while generating %s; prometheus answers %s" %
         (runner.elapsed, dict(runner.excluded), dict(runner.avoided), dict(runner.answer_kinds)))
     runner.print_signatures()
+    for text, message in runner.invalid[:5]:
+        print("INVALID %s\n    %s" % (text, message))
+    check(not runner.invalid, "the generator wrote %d expressions Prometheus cannot parse" % len(runner.invalid))
+    answers = sum(runner.answer_kinds.values())
+    check(runner.answer_kinds["data"] >= 0.4 * answers,
+          "only %d of %d random answers hold data; does the generator fit the data?" % (runner.answer_kinds["data"],
+                                                                                       answers))
     if differ:
         log("random: reproduce with --only random --seed %d --count %d" % (seed, count))
     return differ

@@ -166,6 +166,7 @@ class Runner:
         self.verbose = verbose
         self.excluded = collections.Counter()
         self.answer_kinds = collections.Counter()
+        self.invalid = []  # (expr, message): Prometheus could not parse it, a generator bug
         self.differences = []  # (index, expr, run name)
         self.signatures = collections.OrderedDict()  # signature -> [count, first (index, expr, run)]
 
@@ -207,8 +208,10 @@ class Runner:
             statuses = []
             for what, kw in self.runs:
                 status, want, got, problems = self.compare_one(g, kw)
-                self.answer_kinds["error" if want.kind == "error" else
+                self.answer_kinds["error " + str(want.error) if want.kind == "error" else
                                   "empty" if want.kind in ("vector", "matrix") and not want.data else "data"] += 1
+                if want.kind == "error" and want.error == "bad_data":
+                    self.invalid.append((g.text, want.message))
                 statuses.append(status)
                 if status == "agree":
                     continue
