@@ -318,7 +318,7 @@ class Generator:
 
     def range_ms(self):
         return self.rng.choice([2000, 3000, 5000, 5000, 10000, 10000, 15000, 20000, 30000, 60000, 1000, 2500,
-                                4500])
+                                4500, 3600000])
 
     # ---- instant vectors ---------------------------------------------------------------------
 
@@ -636,7 +636,7 @@ class Generator:
 
     def number_text(self):
         return self.rng.choice(["0", "1", "2", "0.5", "-1", "10", "100", "1e3", "0.001", "-0.25", "3", "1e9",
-                                "NaN", "+Inf", "-Inf", "5", "0.1", "0x10", ".5"])
+                                "NaN", "+Inf", "-Inf", "5", "0.1", "0x10", ".5", "Inf", "1e-3"])
 
     def scalar(self, ctx, simple=False):
         if simple or ctx.depth >= self.max_depth:
