@@ -74,7 +74,7 @@ Md5Digest Md5(std::string_view data) {
 
   // Padding: 0x80, zeros to 56 mod 64, then the bit length little-endian.
   uint8_t tail[128] = {};
-  std::memcpy(tail, p, n);
+  if (n > 0) std::memcpy(tail, p, n);  // p may be null for empty input
   tail[n] = 0x80;
   const size_t tail_len = n < 56 ? 64 : 128;
   const uint64_t bits = static_cast<uint64_t>(data.size()) * 8;

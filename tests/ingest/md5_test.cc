@@ -21,6 +21,7 @@ std::string Hex(const Md5Digest& d) {
 
 TEST(Md5Test, Rfc1321Suite) {
   EXPECT_EQ(Hex(Md5("")), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(Hex(Md5(std::string_view())), "d41d8cd98f00b204e9800998ecf8427e");  // null data
   EXPECT_EQ(Hex(Md5("a")), "0cc175b9c0f1b6a831c399e269772661");
   EXPECT_EQ(Hex(Md5("abc")), "900150983cd24fb0d6963f7d28e17f72");
   EXPECT_EQ(Hex(Md5("message digest")), "f96b697d7cb7938d525a2f31aaf161d0");
