@@ -4,7 +4,8 @@
 // model/textparse.Parser and matching it byte for byte: the same entries,
 // the same accepted and rejected inputs, the same error texts.
 //
-// Use (what a scrape loop does):
+// Use (what a scrape loop does; `format` comes from SelectScrapeFormat() in
+// scrape_negotiation.h, which reads the response's Content-Type):
 //
 //   auto parser = exposition::NewParser(format, body, options);
 //   for (;;) {
@@ -31,7 +32,7 @@
 // it and stay unchanged. Next() allocates nothing once its small internal
 // vectors have grown to the widest line; labels are only built (and strings
 // only allocated) when Labels() is called. Views returned by accessors are
-// valid until the next call to Next() (or StartTimestamp()).
+// valid until the next call to Next(); StartTimestamp() leaves them alone.
 //
 // Quirks kept on purpose because Prometheus has them (see
 // ingest/docs/exposition.md): leading blanks of a text-format sample line

@@ -12,6 +12,10 @@
 
 #include "ingest/exposition/parser.h"
 
+// The replacement operator new/delete pair is malloc/free underneath, which
+// GCC cannot see through when it inlines them.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 namespace {
 std::atomic<int64_t> g_allocations{0};
 }  // namespace
