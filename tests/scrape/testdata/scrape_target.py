@@ -16,6 +16,7 @@ HTTP/1.1 with keep-alive until killed. Paths:
   /redirect/<n>         302 to /redirect/<n-1>; /redirect/0 answers 200
   /redirect-to?url=<u>  302 to <u>
   /auth?expect=<v>      200 if the Authorization header equals <v>, else 401
+  /close-silently       answers as if keeping the connection, then closes it
   /connections          how many TCP connections the server has accepted
 """
 import gzip
@@ -112,6 +113,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.reply(200, EXPOSITION, text)
             else:
                 self.reply(401, b"Unauthorized\n", text)
+        elif url.path == "/close-silently":
+            # Looks kept alive, but the server hangs up right after (as one
+            # whose idle timeout is shorter than the scrape interval does).
+            self.reply(200, EXPOSITION, text)
+            self.close_connection = True
         elif url.path == "/connections":
             with _lock:
                 n = _connections
