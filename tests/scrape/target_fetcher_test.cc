@@ -306,7 +306,7 @@ TEST_F(TargetFetcherTest, ManyTargetsConcurrentlyOnOneThread) {
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(done.load(), 40);
   EXPECT_EQ(ok.load(), 40);
-  EXPECT_LT(took, 5s);  // serially it would take 20 s
+  EXPECT_LT(took, 10s);  // serially it would take 20 s
 }
 
 }  // namespace
