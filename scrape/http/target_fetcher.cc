@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cctype>
 #include <charconv>
+#include <limits>
 #include <optional>
 
 #include "scrape/http/body_decoder.h"
@@ -233,7 +234,10 @@ class TargetFetcher::Impl : public std::enable_shared_from_this<Impl> {
     if (ec) return RetryOrFail(ec);
     parser_.emplace();
     parser_->header_limit(kHeaderLimitBytes);
-    parser_->body_limit(boost::none);  // the decoded size is what is limited
+    // The decoded size is what is limited (BodyDecoder). Not boost::none:
+    // Beast 1.74 compares a Content-Length against an empty optional as
+    // "over the limit".
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     conn_->Visit([&](auto& stream) {
       bhttp::async_read_header(stream, conn_->buffer, *parser_,
                                [self = shared_from_this()](error_code ec, size_t) { self->OnHeader(ec); });

@@ -45,6 +45,9 @@ std::string Url::ToString() const { return scheme + "://" + Authority() + target
 
 Result<Url> ParseUrl(std::string_view text) {
   Url u;
+  if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    return Status::InvalidArgument("net/url: invalid control character in URL");
+  }
   if (size_t hash = text.find('#'); hash != std::string_view::npos) text = text.substr(0, hash);
   size_t colon = text.find("://");
   if (colon == std::string_view::npos || colon == 0) {
@@ -81,6 +84,11 @@ Result<Url> ParseUrl(std::string_view text) {
     return Status::InvalidArgument("invalid port \":" + std::string(port) + "\" after host");
   }
   if (host.empty()) return Status::InvalidArgument("http: no Host in request URL");
+  // Brackets only around an IPv6 address, a colon only inside them.
+  const bool bracketed = authority.front() == '[';
+  if (size_t bad = host.find_first_of(bracketed ? "[] " : "[]: "); bad != std::string_view::npos) {
+    return Status::InvalidArgument("invalid character \"" + std::string(1, host[bad]) + "\" in host name");
+  }
   u.host = std::string(host);
   u.explicit_port = !port.empty();
   u.port = u.explicit_port ? std::string(port) : (u.tls() ? "443" : "80");

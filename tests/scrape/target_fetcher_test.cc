@@ -260,6 +260,17 @@ TEST_F(TargetFetcherTest, KeepAliveReusesTheConnection) {
   EXPECT_EQ(fetcher.connections_opened(), 2u);
 }
 
+TEST_F(TargetFetcherTest, ConnectionClosedByServerIsRetriedOnce) {
+  TargetFetcher fetcher(ioc_.get_executor(), MakeClient());
+  ASSERT_TRUE(Fetch(fetcher, FetchRequest{.url = Url("/close-silently")}).ok());
+  std::this_thread::sleep_for(100ms);  // the server's close reaches us
+  // The kept connection is dead; the scrape still succeeds on a new one.
+  auto r = Fetch(fetcher, FetchRequest{.url = Url("/metrics")});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "# TYPE up gauge\nup 1\n");
+  EXPECT_EQ(fetcher.connections_opened(), 2u);
+}
+
 TEST_F(TargetFetcherTest, ConnectionRefused) {
   uint16_t closed = testing::PickFreePort();
   TargetFetcher fetcher(ioc_.get_executor(), MakeClient());
@@ -295,7 +306,7 @@ TEST_F(TargetFetcherTest, ManyTargetsConcurrentlyOnOneThread) {
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(done.load(), 40);
   EXPECT_EQ(ok.load(), 40);
-  EXPECT_LT(took, 5s);  // serially it would take 20 s
+  EXPECT_LT(took, 10s);  // serially it would take 20 s
 }
 
 }  // namespace

@@ -66,6 +66,7 @@ class TargetFetcherTlsTest : public ::testing::Test {
         "    ssl_certificate_key " << d << "/server.key;\n"
         "    ssl_client_certificate " << d << "/ca.pem;\n"
         "    ssl_verify_client on;\n"
+        "    ssl_protocols TLSv1.2;\n"
         "    keepalive_timeout 75s;\n"
         "    default_type text/plain;\n"
         "    location /metrics { return 200 \"conn $connection\\n\"; }\n"
@@ -187,10 +188,15 @@ TEST_F(TargetFetcherTlsTest, InsecureSkipVerifyAcceptsAnyServer) {
   EXPECT_TRUE(r.ok()) << r.status().ToString();
 }
 
-TEST_F(TargetFetcherTlsTest, MinVersionTls13) {
-  auto r = FetchWith("{ca_file: " + File("ca.pem") + ", cert_file: " + File("client.pem") + ", key_file: " +
-                     File("client.key") + ", server_name: cairn.test, min_version: TLS13}");
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
+TEST_F(TargetFetcherTlsTest, MinVersionIsEnforced) {
+  // The server speaks TLS 1.2 only (ssl_protocols above).
+  const std::string base = "{ca_file: " + File("ca.pem") + ", cert_file: " + File("client.pem") + ", key_file: " +
+                           File("client.key") + ", server_name: cairn.test, min_version: ";
+  auto tls12 = FetchWith(base + "TLS12}");
+  EXPECT_TRUE(tls12.ok()) << tls12.status().ToString();
+  auto tls13 = FetchWith(base + "TLS13}");
+  ASSERT_FALSE(tls13.ok());
+  EXPECT_EQ(tls13.status().message(), "Get \"" + Url("/metrics") + "\": tls: tlsv1 alert protocol version");
 }
 
 TEST_F(TargetFetcherTlsTest, BadTlsMaterialFailsClientCreation) {

@@ -36,6 +36,9 @@ TEST(UrlTest, Errors) {
   EXPECT_EQ(ParseUrl("h:9100/metrics").status().message(), "unsupported protocol scheme \"\"");
   EXPECT_EQ(ParseUrl("http:///metrics").status().message(), "http: no Host in request URL");
   EXPECT_FALSE(ParseUrl("http://h:port/").ok());
+  EXPECT_EQ(ParseUrl("http://a:b:1/").status().message(), "invalid character \":\" in host name");
+  EXPECT_EQ(ParseUrl("http://x]:1/").status().message(), "invalid character \"]\" in host name");
+  EXPECT_EQ(ParseUrl("http://h/\n").status().message(), "net/url: invalid control character in URL");
 }
 
 TEST(UrlTest, ResolveLocation) {

@@ -16,6 +16,7 @@ HTTP/1.1 with keep-alive until killed. Paths:
   /redirect/<n>         302 to /redirect/<n-1>; /redirect/0 answers 200
   /redirect-to?url=<u>  302 to <u>
   /auth?expect=<v>      200 if the Authorization header equals <v>, else 401
+  /close-silently       answers as if keeping the connection, then closes it
   /connections          how many TCP connections the server has accepted
 """
 import gzip
@@ -112,6 +113,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.reply(200, EXPOSITION, text)
             else:
                 self.reply(401, b"Unauthorized\n", text)
+        elif url.path == "/close-silently":
+            # Looks kept alive, but the server hangs up right after (as one
+            # whose idle timeout is shorter than the scrape interval does).
+            self.reply(200, EXPOSITION, text)
+            self.close_connection = True
         elif url.path == "/connections":
             with _lock:
                 n = _connections
@@ -120,9 +126,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(404, b"not found\n", text)
 
 
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # Clients that hang up (timeouts, body size limits) are part of the tests.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def main():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), Handler)
     print(f"port {server.server_address[1]}", flush=True)
     server.serve_forever()
 
