@@ -142,17 +142,19 @@ void FileDiscoverer::Run(std::stop_token stop, DiscoverySink& sink) {
     (void)!::write(wake.fd, &one, sizeof one);
   });
   const auto refresh = [&] {
-    RefreshResult r = Refresh();
-    for (const Status& e : r.errors) sink.RefreshFailed(e);
-    sink.Update(std::move(r.groups));
-    // Watch after each refresh, as Prometheus does: a directory created since
-    // the last one becomes watchable. Adding an existing watch is a no-op.
+    // Watch before reading, so a change made after this read is an event
+    // (Prometheus watches after, and relies on refresh_interval for changes
+    // in between). Re-adding each time picks up directories created since;
+    // adding an existing watch is a no-op.
     if (notify.fd >= 0) {
       for (const std::string& dir : WatchDirs()) {
         ::inotify_add_watch(notify.fd, dir.c_str(),
                             IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO);
       }
     }
+    RefreshResult r = Refresh();
+    for (const Status& e : r.errors) sink.RefreshFailed(e);
+    sink.Update(std::move(r.groups));
   };
   using Clock = std::chrono::steady_clock;
   refresh();
