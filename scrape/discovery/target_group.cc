@@ -21,7 +21,7 @@ Status CheckString(const YAML::Node& n, GroupSyntax syntax, std::string_view fie
 }
 
 Status CheckLabelName(const YAML::Node& n, const std::string& name) {
-  if (name.empty() || !IsValidUtf8(name)) {
+  if (name.empty() || !storage::IsValidUtf8(name)) {
     return Status::InvalidArgument(At(n) + GoQuoteAscii(name) + " is not a valid label name");
   }
   return Status::OK();
@@ -50,7 +50,7 @@ Result<TargetGroup> ParseTargetGroup(const YAML::Node& node, GroupSyntax syntax)
         const std::string name = l.first.Scalar();
         CAIRN_RETURN_IF_ERROR(CheckLabelName(l.first, name));
         CAIRN_RETURN_IF_ERROR(CheckString(l.second, syntax, "labels"));
-        if (!IsValidUtf8(l.second.Scalar())) {
+        if (!storage::IsValidUtf8(l.second.Scalar())) {
           return Status::InvalidArgument(At(l.second) + "invalid label value " + GoQuoteAscii(l.second.Scalar()));
         }
         labels.push_back({name, l.second.Scalar()});

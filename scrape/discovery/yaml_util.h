@@ -23,7 +23,6 @@ std::string At(const YAML::Node& node);
 // Parses one YAML (or JSON) document; an empty text is a null node.
 Result<YAML::Node> LoadYaml(std::string_view text);
 
-bool IsValidUtf8(std::string_view s);
 // Go's %q for printable ASCII; other bytes as \xNN.
 std::string GoQuoteAscii(std::string_view s);
 
