@@ -13,8 +13,11 @@ LISTEN     ?= :9090
 FUZZ_SECONDS ?= 20
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
+# Objects built with -g in another checkout (a worktree, the bare-clone check)
+# are reused: the working directory is not part of the hash.
+export CCACHE_NOHASHDIR := 1
 
-.PHONY: run test deps peers release check-build fuzz-build promql-test fuzz unit bench clean
+.PHONY: run test deps peers release check-build promql-build fuzz-build promql-test bare-clone-test fuzz unit bench clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -50,9 +53,18 @@ fuzz-build: deps $(FUZZ)/build.ninja
 fuzz: fuzz-build
 	@tests/fuzz/run_all.sh $(FUZZ) $(FUZZ_SECONDS)
 
-promql-test: check-build
-	$(CHECK)/tools/promql-test --expected-failures tests/promql/expected_failures.txt \
-	  ../shared/promql-testdata/*.test tests/promql/*.test
+promql-build: deps $(CHECK)/build.ninja
+	cmake --build $(CHECK) -j $(JOBS) --target promql-test
+
+# Cairn's own scripts (tests/promql/*.test), and Prometheus' upstream suite from
+# PROMQL_TESTDATA (default ../shared/promql-testdata when it exists).
+promql-test: promql-build
+	@scripts/promql-tests.sh $(CHECK)/tools/promql-test
+
+# The PromQL part again, from a clone of HEAD in an empty folder, as a user's
+# bare clone runs it (no ../shared beside it).
+bare-clone-test:
+	@scripts/bare-clone-test.sh
 
 unit: check-build
 	cd $(CHECK) && ctest -j $(JOBS) --output-on-failure --timeout 900
@@ -60,6 +72,7 @@ unit: check-build
 # ctest runs last so its summary closes the output.
 test: check-build
 	@$(MAKE) --no-print-directory promql-test
+	@$(MAKE) --no-print-directory bare-clone-test
 	@$(MAKE) --no-print-directory fuzz
 	cd $(CHECK) && ctest -j $(JOBS) --output-on-failure --timeout 900
 

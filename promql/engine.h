@@ -7,7 +7,8 @@
 //
 // Semantics follow Prometheus 3.x: left-open windows (t - range, t], lookback
 // delta for instant selectors, staleness markers, @ and offset, subqueries,
-// delayed __name__ removal.
+// __name__ removal either at each node (Prometheus' default) or delayed to the
+// end (QueryOptions::delayed_name_removal).
 //
 // Errors: Status codes kExecution (evaluation failed, e.g. many-to-many
 // matching), kTimeout, kCanceled, kResourceExhausted (the max_samples limit,
@@ -50,6 +51,14 @@ struct QueryOptions {
   int64_t default_subquery_step_ms = 60 * 1000;
   // Set to true from another thread to abort the query with kCanceled.
   const std::atomic<bool>* cancel = nullptr;
+  // Prometheus 3.x delayed __name__ removal: functions and operators that drop
+  // the metric name only mark it, and it is removed when the result leaves the
+  // engine, so `sum(rate({__name__=~"a|b"}[5m]))` works. Off by default, as in
+  // Prometheus (--enable-feature=promql-delayed-name-removal); then the name is
+  // removed at each node and two series that become equal at a step fail with
+  // "vector cannot contain metrics with the same labelset". Upstream's test
+  // engine runs its scripts with it on, and so does promql-test.
+  bool delayed_name_removal = false;
   // Query text the Expr was parsed from; used to render annotation positions
   // as "(line:col)". When empty, positions are rendered as on line 1.
   std::string query_text;

@@ -7,13 +7,13 @@ set -euo pipefail
 
 build_pkgs=(
   cmake ninja-build ccache g++ pkg-config make
-  librocksdb-dev libboost-dev libsnappy-dev libjemalloc-dev libre2-dev libyaml-cpp-dev libc-ares-dev
+  librocksdb-dev libboost-dev libsnappy-dev libjemalloc-dev libre2-dev libyaml-cpp-dev libicu-dev libc-ares-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libzstd-dev libxxhash-dev
-  clang libclang-rt-14-dev curl python3
+  clang libclang-rt-14-dev curl python3 libssl-dev
 )
 peer_pkgs=(
-  prometheus victoria-metrics python3-snappy python3-protobuf prometheus-node-exporter
+  prometheus victoria-metrics python3-snappy python3-protobuf prometheus-node-exporter nginx openssl
 )
 
 want=()

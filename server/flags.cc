@@ -46,6 +46,25 @@ Status SetDuration(int64_t* field, const std::string& v) {
   return Status::OK();
 }
 
+// --enable-feature names. Features Cairn always has (experimental functions)
+// are accepted and change nothing.
+Status SetFeatures(ServerFlags& f, const std::string& v) {
+  size_t pos = 0;
+  while (pos <= v.size()) {
+    size_t comma = v.find(',', pos);
+    if (comma == std::string::npos) comma = v.size();
+    std::string name = v.substr(pos, comma - pos);
+    pos = comma + 1;
+    if (name.empty()) continue;
+    if (name == "promql-delayed-name-removal") {
+      f.promql_delayed_name_removal = true;
+    } else if (name != "promql-experimental-functions") {
+      f.unknown_features.push_back(name);
+    }
+  }
+  return Status::OK();
+}
+
 const std::vector<FlagDef>& Defs() {
   static const std::vector<FlagDef> defs = {
       {"config.file", "prometheus.yml", "Prometheus configuration file path.", false,
@@ -102,6 +121,10 @@ const std::vector<FlagDef>& Defs() {
          f.block_cache_bytes = *n;
          return Status::OK();
        }},
+      {"enable-feature", "",
+       "Comma-separated feature names to enable (repeatable): promql-delayed-name-removal; "
+       "promql-experimental-functions is always on.",
+       false, SetFeatures},
       {"log.level", "info", "Only log messages with the given severity or above: debug, info, warn, error.", false,
        [](ServerFlags& f, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {
@@ -172,7 +195,8 @@ Result<FlagsOutcome> ParseFlags(const std::vector<std::string>& args) {
     }
     Status st = def->set(out.flags, value);
     if (!st.ok()) return Status::InvalidArgument("invalid value for --" + name + ": " + st.message());
-    out.flags.values[name] = value;
+    std::string& shown = out.flags.values[name];
+    shown = (name == "enable-feature" && !shown.empty()) ? shown + "," + value : value;
     if (name == "storage.tsdb.retention.time") time_set = true;
     if (name == "storage.tsdb.retention.size") size_set = true;
   }

@@ -34,6 +34,11 @@ struct ServerFlags {
   int64_t remote_read_max_bytes_in_frame = 1 << 20;   // --storage.remote.read-max-bytes-in-frame
   int64_t block_cache_bytes = 512LL << 20;            // --storage.block-cache-size (Cairn's own)
   std::string log_level = "info";                     // --log.level: debug, info, warn, error
+  // --enable-feature, repeatable and comma-separated, as Prometheus takes it.
+  // Known names set the fields below; unknown ones are kept for a warning
+  // (Prometheus logs and ignores them too).
+  std::vector<std::string> unknown_features;
+  bool promql_delayed_name_removal = false;           // promql-delayed-name-removal
 
   // Every flag name (without "--") and its effective value as text, for
   // /api/v1/status/flags.

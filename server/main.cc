@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cairn: error: %s, try --help\n", parsed.status().message().c_str());
     return 2;
   }
+  for (const auto& name : parsed->flags.unknown_features) {
+    std::fprintf(stderr, "cairn: warning: unknown option for --enable-feature: %s\n", name.c_str());
+  }
   if (parsed->action == FlagsOutcome::Action::kHelp) {
     std::fputs(cairn::server::FlagsHelp().c_str(), stdout);
     return 0;

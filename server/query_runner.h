@@ -18,8 +18,13 @@ namespace cairn::server {
 
 class QueryRunner {
  public:
-  QueryRunner(const promql::Engine& engine, storage::Queryable& queryable, int64_t max_samples)
-      : engine_(engine), queryable_(queryable), max_samples_(max_samples) {}
+  // `delayed_name_removal`: --enable-feature=promql-delayed-name-removal.
+  QueryRunner(const promql::Engine& engine, storage::Queryable& queryable, int64_t max_samples,
+              bool delayed_name_removal = false)
+      : engine_(engine),
+        queryable_(queryable),
+        max_samples_(max_samples),
+        delayed_name_removal_(delayed_name_removal) {}
 
   // Evaluates the request; the answer holds the result until its write_data
   // is dropped. Parse errors are InvalidArgument reading as Prometheus'
@@ -46,6 +51,7 @@ class QueryRunner {
   const promql::Engine& engine_;
   storage::Queryable& queryable_;
   int64_t max_samples_;
+  bool delayed_name_removal_;
   mutable std::atomic<int64_t> canceled_total_{0};
 };
 

@@ -43,7 +43,8 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     s->chunk_queryable_ = s->db_.get();
   }
   s->query_runner_ =
-      std::make_unique<QueryRunner>(s->engine_, *s->queryable_, s->options_.flags.query_max_samples);
+      std::make_unique<QueryRunner>(s->engine_, *s->queryable_, s->options_.flags.query_max_samples,
+                                    s->options_.flags.promql_delayed_name_removal);
 
   Server* raw = s.get();
   s->metrics_ = std::make_unique<SelfMetrics>(*s->state_, [raw] { return raw->CollectStorageStats(); });

@@ -203,6 +203,14 @@ bool IsLegacyLabelName(std::string_view name) {
   return true;
 }
 
+bool IsValidLabelName(std::string_view name, NameValidationScheme scheme) {
+  switch (scheme) {
+    case NameValidationScheme::kUtf8: return !name.empty() && IsValidUtf8(name);
+    case NameValidationScheme::kLegacy: return IsLegacyLabelName(name);
+  }
+  return false;
+}
+
 bool IsLegacyMetricName(std::string_view name) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "util/status.h"
@@ -47,6 +48,9 @@ class Labels {
   auto begin() const { return labels_.begin(); }
   auto end() const { return labels_.end(); }
   const std::vector<Label>& vec() const { return labels_; }
+  // Moves the sorted pairs out, leaving this empty: for code that edits a
+  // label set in place and rebuilds it with FromSorted, without a copy.
+  std::vector<Label> Release() && { return std::move(labels_); }
 
   // Copies with one label set (empty value removes it) or removed.
   Labels With(std::string_view name, std::string_view value) const;
@@ -81,6 +85,11 @@ struct LabelsHash {
 
 // True when `name` is a valid legacy label name [a-zA-Z_][a-zA-Z0-9_]*.
 bool IsLegacyLabelName(std::string_view name);
+
+// Prometheus' model.ValidationScheme (metric_name_validation_scheme): which
+// label names are valid. 3.x defaults to UTF-8: any non-empty valid UTF-8.
+enum class NameValidationScheme { kUtf8, kLegacy };
+bool IsValidLabelName(std::string_view name, NameValidationScheme scheme);
 // True when `name` is a valid legacy metric name [a-zA-Z_:][a-zA-Z0-9_:]*.
 bool IsLegacyMetricName(std::string_view name);
 bool IsValidUtf8(std::string_view s);

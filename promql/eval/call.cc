@@ -2,6 +2,7 @@
 // (promql/functions/registry.h), plus the calls whose evaluation depends on
 // the argument's syntax: timestamp(selector), absent(), absent_over_time().
 #include <algorithm>
+#include <unordered_map>
 
 #include "promql/eval/evaluator.h"
 #include "promql/functions/registry.h"
@@ -20,7 +21,10 @@ const VectorSelector* RangeSelectorOf(const Expr& e) {
   return nullptr;
 }
 
-// Labels absent() reports: the equality matchers of a plain selector.
+// Labels absent() reports, as Prometheus builds them: each name's first
+// matcher, when it is an equality, sets the label (to nothing when its value
+// is empty: `l=""` means the label is absent); any later matcher of the name,
+// and any other kind of matcher, removes it again.
 storage::Labels AbsentLabels(const Expr& arg) {
   const Expr& e = Unwrap(arg);
   const VectorSelector* vs = e.As<VectorSelector>();
@@ -28,20 +32,19 @@ storage::Labels AbsentLabels(const Expr& arg) {
     if (auto* ms = e.As<MatrixSelector>()) vs = &ms->selector;
   }
   if (vs == nullptr) return {};
-  std::vector<storage::Label> out;
-  std::vector<std::string> seen_twice;
+  storage::Labels out;
+  std::vector<std::string_view> set;  // names whose equality matcher was taken
   for (const auto& m : vs->matchers) {
     if (m.name() == storage::kMetricName) continue;
-    bool dup = false;
-    for (const auto& l : out) dup = dup || l.name == m.name();
-    if (dup) {
-      seen_twice.push_back(m.name());
-      continue;
+    const bool first = std::find(set.begin(), set.end(), m.name()) == set.end();
+    if (m.type() == storage::MatchType::kEqual && first) {
+      out = out.With(m.name(), m.value());
+      set.push_back(m.name());
+    } else {
+      out = out.Without(m.name());
     }
-    if (m.type() == storage::MatchType::kEqual) out.push_back({m.name(), m.value()});
   }
-  storage::Labels ls = storage::Labels::FromUnsorted(out);
-  return ls.Drop(seen_twice);
+  return out;
 }
 
 }  // namespace
@@ -205,7 +208,25 @@ void Evaluator::EvalSeries(const Expr& e, const SeriesSink& sink) {
   CheckInterrupt();
   const Expr& u = Unwrap(e);
   if (const auto* vs = u.As<VectorSelector>()) return StreamVectorSelector(*vs, PointValue::kValue, sink);
-  StreamRangeCall(*u.As<Call>(), u, sink);
+  if (opts_.delayed_name_removal) return StreamRangeCall(*u.As<Call>(), u, sink);
+  // Names are removed at once, as Eval does for a whole node: series that
+  // become equal must not share a step. Each label set remembers its steps.
+  std::unordered_map<storage::Labels, std::vector<bool>, storage::LabelsHash> steps_of;
+  StreamRangeCall(*u.As<Call>(), u, [&](Series&& s) {
+    if (s.drop_name) {
+      s.metric.Erase({storage::kMetricName, "__type__", "__unit__"});
+      s.drop_name = false;
+      auto [it, inserted] = steps_of.try_emplace(s.metric);
+      std::vector<bool>& seen = it->second;
+      if (inserted) seen.assign(num_steps_, false);
+      for (const FPoint& p : s.floats) {
+        const auto i = static_cast<size_t>((p.t_ms - start_ms_) / step_ms_);
+        if (seen[i]) FailExec("vector cannot contain metrics with the same labelset");
+        seen[i] = true;
+      }
+    }
+    sink(std::move(s));
+  });
 }
 
 }  // namespace cairn::promql::eval

@@ -96,6 +96,16 @@ StepValue Evaluator::EvalUnary(const UnaryExpr& ue, const Expr& e) {
 }
 
 StepValue Evaluator::Eval(const Expr& e) {
+  StepValue v = EvalNode(e);
+  // Without delayed name removal every node removes the names it drops at
+  // once, as Prometheus' rangeEval does per step (and fails on duplicates).
+  if (!opts_.delayed_name_removal && (v.type == ValueType::kVector || v.type == ValueType::kMatrix)) {
+    DropNames(v.series);
+  }
+  return v;
+}
+
+StepValue Evaluator::EvalNode(const Expr& e) {
   CheckInterrupt();
   return std::visit(
       [&](const auto& n) -> StepValue {

@@ -46,6 +46,8 @@ class Evaluator {
   Evaluator(storage::Queryable& queryable, const QueryOptions& opts, int64_t start_ms, int64_t end_ms,
             int64_t step_ms);
 
+  // Evaluates one node over all steps; without delayed name removal its
+  // dropped names are removed before it returns.
   StepValue Eval(const Expr& e);
 
   size_t num_steps() const { return num_steps_; }
@@ -128,6 +130,8 @@ class Evaluator {
   // The vector selector, streamed (selector.cc).
   void StreamVectorSelector(const VectorSelector& vs, PointValue value, const SeriesSink& sink);
   StepValue EvalUnary(const UnaryExpr& ue, const Expr& e);
+  // Eval without the name removal (dispatch on the node's kind).
+  StepValue EvalNode(const Expr& e);
 
   // Streams the series matching `matchers` with samples in [mint, maxt].
   std::unique_ptr<SeriesStream> Select(const storage::Matchers& matchers, int64_t mint, int64_t maxt,
@@ -152,7 +156,8 @@ class Evaluator {
   int64_t query_step_ms() const { return query_step_ms_; }
   // The subquery half of LoadRange (subquery.cc).
   RangeArg LoadSubqueryRange(const SubqueryExpr& sq, const Expr& e);
-  // Applies delayed name removal and checks for duplicate label sets.
+  // Removes the names that nodes marked as dropped, failing when two series
+  // then share a label set at one step and merging them otherwise.
   void DropNames(Matrix& m) const;
 
  private:

@@ -162,6 +162,9 @@ StepValue Evaluator::EvalVectorBinop(const BinaryExpr& be, const VectorMatching&
       }
       continue;
     }
+    // Nothing can match when a side is empty at this step (unless a fill
+    // stands in for it): Prometheus answers nothing before any cardinality check.
+    if ((mv.empty() && !m.fill_left) || (ov.empty() && !m.fill_right)) continue;
 
     for (uint32_t k = 0; k < ov.size(); ++k) {
       uint32_t s = ov[k].first;

@@ -48,7 +48,8 @@ template <Part P>
 double DatePart(double secs) {
   if (std::isnan(secs) || std::isinf(secs)) return secs;
   if (std::fabs(secs) > 1e15) return NAN;  // beyond any calendar date we can represent
-  int64_t s = static_cast<int64_t>(std::floor(secs));
+  // Go's int64(v), which Prometheus uses, truncates toward zero.
+  int64_t s = static_cast<int64_t>(secs);
   int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
   int64_t sod = s - days * 86400;
   int64_t y;

@@ -1,25 +1,15 @@
-// Go-compatible quoting helpers, so messages and printed queries read exactly
-// like Prometheus' (which formats with Go's %q and %#U).
-// Thread-safety: pure functions.
+// The Go-compatible quoting helpers live in util/go_quote.h (ingest/ needs
+// them too); promql code keeps using them under their promql:: names.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <string_view>
+#include "util/go_quote.h"
 
 namespace cairn::promql {
 
-// Go's strconv.Quote: double-quoted, with \a \b \f \n \r \t \v \\ \" escapes,
-// \xNN for invalid UTF-8 bytes and control characters, \u/\U for other
-// non-printable code points. `max_runes` >= 0 truncates first (Go's %.Nq).
-std::string GoQuote(std::string_view s, int max_runes = -1);
-// Go's %q of a rune: 'x', '\n', '\x00'.
-std::string GoQuoteRune(uint32_t r);
-// Go's %#U: U+0071 'q' (the quoted form only for printable runes).
-std::string GoRuneU(uint32_t r);
-// Appends the UTF-8 encoding of `r`.
-void AppendUtf8(std::string& out, uint32_t r);
-// Decodes one rune at s[i]; sets `len` (>= 1). Invalid bytes yield 0xFFFD, len 1.
-uint32_t DecodeRune(std::string_view s, size_t i, size_t& len);
+using ::cairn::AppendUtf8;
+using ::cairn::DecodeRune;
+using ::cairn::GoQuote;
+using ::cairn::GoQuoteRune;
+using ::cairn::GoRuneU;
 
 }  // namespace cairn::promql

@@ -1,6 +1,7 @@
 // Fuzzes the server's text parsers on arbitrary bytes: HTTP API parameters
 // (<time>, <duration>, limit, byte sizes, urlencoded forms), label-name
-// unescaping and prometheus.yml. The first byte picks the parser. None may
+// unescaping, prometheus.yml, and relabel rule lists, which when valid are
+// also run over a fixed label set. The first byte picks the parser. None may
 // crash or trip a sanitizer; a parsed time must print as RFC3339 and parse
 // back to itself.
 #include <cstddef>
@@ -10,14 +11,37 @@
 
 #include "server/api/label_name.h"
 #include "server/api/params.h"
+#include "ingest/relabel.h"
 #include "server/config.h"
+#include "server/relabel_config_yaml.h"
 
 namespace api = cairn::server::api;
+
+namespace {
+
+void FuzzRelabel(std::string_view yaml) {
+  YAML::Node node;
+  try {
+    node = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception&) {
+    return;
+  }
+  auto configs = cairn::server::ParseRelabelConfigs(node, "null rule");
+  if (!configs.ok()) return;
+  auto rules = cairn::ingest::MakeRelabelRules(std::move(configs).value(),
+                                               cairn::storage::NameValidationScheme::kUtf8);
+  if (!rules.ok()) return;
+  const cairn::storage::Labels series{
+      {"__address__", "10.0.0.1:9100"}, {"__name__", "up"}, {"job", "node"}, {"v", "line1\nline2 \xff é"}};
+  (void)cairn::ingest::Process(series, *rules);
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 7) {
+  switch (data[0] % 8) {
     case 0: {
       auto t = api::ParseTime(text);
       // FormatRfc3339 covers years 0..9999; beyond that Go prints other forms.
@@ -39,6 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case 5: (void)api::UnescapeLabelName(text); break;
     case 6: (void)cairn::server::ParseConfig(text); break;
+    case 7: FuzzRelabel(text); break;
   }
   return 0;
 }

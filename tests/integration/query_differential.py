@@ -15,6 +15,12 @@ Every expression also goes through /api/v1/format_query on both (same text), and
 the series/labels/label-values endpoints are compared on series present from the
 first scrape on. Prints every differing query and `differential: N agree, M
 differ`; fails on any difference not in ALLOWED_DIFFERENCES.
+
+Then, on the same pair, seeded random expressions (lib/promql_gen.py,
+lib/random_differential.py; README.md "Random expressions"): CI_SEED/CI_COUNT in
+ctest, `--seed N --count M` by hand, `--only random` to skip the fixed list.
+Prints `random differential: N agree, M differ, K excluded`; fails on any
+difference.
 """
 import json
 import os
@@ -25,9 +31,14 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import harness  # noqa: E402
 from lib import promql_diff  # noqa: E402
+from lib import promql_gen  # noqa: E402
+from lib import random_differential  # noqa: E402
 from lib.harness import check, log  # noqa: E402
 
 SCRAPE_S = 32
+# The random-expression run in CI (ctest); any other seed/count by hand with --seed/--count.
+CI_SEED = 1
+CI_COUNT = 400
 TAIL_MARGIN_S = 3
 # Queries whose difference is understood and accepted, each with its reason. Keep empty.
 ALLOWED_DIFFERENCES = {
@@ -224,6 +235,77 @@ def build_queries(t_at, subquery_ranges_safe):
     return q
 
 
+def run_fixed(prom_url, cairn_url, queries, t_mid, t_late, r_start, r_end, step, first_ms):
+    """The fixed expression list, formatting and the metadata endpoints. Returns #differences."""
+    agree, differ, allowed = 0, 0, 0
+    kinds = {"empty": [], "error": [], "data": []}
+    t0 = time.time()
+    for expr in queries:
+        runs = [("instant@%.3f" % t, dict(time_s=t)) for t in (t_mid, t_late)]
+        runs.append(("range", dict(start=r_start, end=r_end, step=step)))
+        for what, kw in runs:
+            try:
+                want = promql_diff.run_query(prom_url, expr, **kw)
+            except ValueError as e:
+                raise harness.Failure("prometheus answered %s %r malformed: %s" % (what, expr, e))
+            if want.kind == "error":
+                kinds["error"].append(expr)
+            elif want.kind in ("vector", "matrix") and not want.data:
+                kinds["empty"].append(expr)
+            else:
+                kinds["data"].append(expr)
+            try:
+                got = promql_diff.run_query(cairn_url, expr, **kw)
+                problems = promql_diff.compare(want, got, ordered=expr.startswith("sort"))
+            except ValueError as e:
+                problems = ["cairn's answer is malformed: %s" % e]
+            if not problems:
+                agree += 1
+                continue
+            reason = ALLOWED_DIFFERENCES.get(expr)
+            print("DIFF %s %s%s" % (what, expr, " (allowed: %s)" % reason if reason else ""))
+            for p in problems:
+                print("    " + p)
+            if reason:
+                allowed += 1
+            else:
+                differ += 1
+    print("differential: %d agree, %d differ (%d more allowed) over %d expressions in %.1fs" %
+          (agree, differ, allowed, len(queries), time.time() - t0), flush=True)
+    differ += compare_formatting(prom_url, cairn_url, queries)
+    differ += compare_metadata(prom_url, cairn_url, first_ms / 1e3, t_late)
+    print("prometheus answers: %d with data, %d empty, %d errors; empty: %s" %
+          (len(kinds["data"]), len(kinds["empty"]), len(kinds["error"]), sorted(set(kinds["empty"]))))
+    check(len(kinds["data"]) >= 0.85 * (agree + differ + allowed),
+          "too few evaluations return data; are the scraped metric names right?")
+    return differ
+
+
+def run_random(prom_url, cairn_url, times, first_ms, last_ms, phases, args):
+    """Seeded random expressions (lib/promql_gen.py). Returns #expressions that differ."""
+    seed = int(args.seed) if args.seed else CI_SEED
+    count = int(args.count) if args.count else CI_COUNT
+    model = random_differential.build_model(prom_url, last_ms / 1e3 + 60, first_ms, last_ms, phases)
+    log("random expressions: seed %d, count %d, over %d metrics (%d counters present from the start)" %
+        (seed, count, len(model.names), len(model.counters)))
+    runner = random_differential.Runner(prom_url, cairn_url, model, times, seed, verbose=bool(args.verbose))
+    agree, differ, excluded = runner.run(count)
+    print("random differential: %d agree, %d differ, %d excluded" % (agree, differ, excluded), flush=True)
+    log("random: %.1fs; excluded answers by reason %s; avoided while generating %s; prometheus answers %s" %
+        (runner.elapsed, dict(runner.excluded), dict(runner.avoided), dict(runner.answer_kinds)))
+    runner.print_signatures()
+    for text, message in runner.invalid[:5]:
+        print("INVALID %s\n    %s" % (text, message))
+    check(not runner.invalid, "the generator wrote %d expressions Prometheus cannot parse" % len(runner.invalid))
+    answers = sum(runner.answer_kinds.values())
+    check(runner.answer_kinds["data"] >= 0.4 * answers,
+          "only %d of %d random answers hold data; does the generator fit the data?" % (runner.answer_kinds["data"],
+                                                                                       answers))
+    if differ:
+        log("random: reproduce with --only random --seed %d --count %d" % (seed, count))
+    return differ
+
+
 def sample_phases(prom_url, t_now):
     """Millisecond phases (timestamp mod 1000) of every scrape Prometheus stored."""
     res = promql_diff.run_query(prom_url, "up[5m]", time_s=t_now)
@@ -402,53 +484,27 @@ remote_write:
     b = promql_diff.run_query(cairn.url, "go_goroutines + 1e-6", time_s=t_late)
     check(promql_diff.compare(a, b), "comparator found no difference between x and x + 1e-6")
 
-    agree, differ, allowed = 0, 0, 0
-    kinds = {"empty": [], "error": [], "data": []}
-    t0 = time.time()
-    for expr in queries:
-        runs = [("instant@%.3f" % t, dict(time_s=t)) for t in (t_mid, t_late)]
-        runs.append(("range", dict(start=r_start, end=r_end, step=step)))
-        for what, kw in runs:
-            try:
-                want = promql_diff.run_query(reader.url, expr, **kw)
-            except ValueError as e:
-                raise harness.Failure("prometheus answered %s %r malformed: %s" % (what, expr, e))
-            if want.kind == "error":
-                kinds["error"].append(expr)
-            elif want.kind in ("vector", "matrix") and not want.data:
-                kinds["empty"].append(expr)
-            else:
-                kinds["data"].append(expr)
-            try:
-                got = promql_diff.run_query(cairn.url, expr, **kw)
-                problems = promql_diff.compare(want, got, ordered=expr.startswith("sort"))
-            except ValueError as e:
-                problems = ["cairn's answer is malformed: %s" % e]
-            if not problems:
-                agree += 1
-                continue
-            reason = ALLOWED_DIFFERENCES.get(expr)
-            print("DIFF %s %s%s" % (what, expr, " (allowed: %s)" % reason if reason else ""))
-            for p in problems:
-                print("    " + p)
-            if reason:
-                allowed += 1
-            else:
-                differ += 1
-    print("differential: %d agree, %d differ (%d more allowed) over %d expressions in %.1fs" %
-          (agree, differ, allowed, len(queries), time.time() - t0), flush=True)
-    differ += compare_formatting(reader.url, cairn.url, queries)
-    differ += compare_metadata(reader.url, cairn.url, first_ms / 1e3, t_late)
-    differ += metadata_differ
-    print("prometheus answers: %d with data, %d empty, %d errors; empty: %s" %
-          (len(kinds["data"]), len(kinds["empty"]), len(kinds["error"]), sorted(set(kinds["empty"]))))
-    check(len(kinds["data"]) >= 0.85 * (agree + differ + allowed),
-          "too few evaluations return data; are the scraped metric names right?")
+    only = env.args.only or "both"
+    check(only in ("both", "fixed", "random"), "--only must be fixed or random")
+    differ = 0
+    if only != "random":
+        differ += run_fixed(reader.url, cairn.url, queries, t_mid, t_late, r_start, r_end, step, first_ms)
+        differ += metadata_differ
+    random_differ = 0
+    if only != "fixed":
+        times = promql_gen.Times([t_mid, t_late], r_start, r_end, step, (last_ms - 1000) / 1e3)
+        random_differ = run_random(reader.url, cairn.url, times, first_ms, last_ms, phases, env.args)
     check(reader.stop() == 0, "prometheus (reader) did not stop cleanly")
     cairn.stop()
     check(differ == 0, "%d answers differ from Prometheus 2.42" % differ)
+    check(random_differ == 0, "%d random expressions differ from Prometheus 2.42 (seed %s)" %
+          (random_differ, env.args.seed or CI_SEED))
 
 
 if __name__ == "__main__":
     harness.run(main, __doc__, extra_args=[("prometheus", "path to the prometheus binary"),
-                                           ("node_exporter", "path to prometheus-node-exporter")])
+                                           ("node_exporter", "path to prometheus-node-exporter"),
+                                           ("seed", "random expressions: seed (default %d)" % CI_SEED),
+                                           ("count", "random expressions: how many (default %d)" % CI_COUNT),
+                                           ("only", "'fixed' or 'random': run only that part"),
+                                           ("verbose", "any value: print every excluded answer")])

@@ -1,10 +1,11 @@
-// Engine API: instant and range queries, the sample limit, timeout and
-// cancellation, over an in-memory storage.
+// Engine API: what a PromQL test script cannot check — query stats, the
+// sample limit, timeout and cancellation, and agreement of the streamed and
+// step-wise paths — over an in-memory storage. Query results belong in the
+// scripts (tests/promql/*.test, e.g. engine_results.test).
 #include "promql/engine.h"
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <string>
@@ -34,7 +35,7 @@ class EngineTest : public ::testing::Test {
   Engine engine_;
 };
 
-TEST_F(EngineTest, InstantVectorAndScalar) {
+TEST_F(EngineTest, InstantVectorStats) {
   auto r = engine_.InstantQuery(db_, *Parse("sum(up)"), 300000, QueryOptions{});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const auto* v = std::get_if<Vector>(&r->value);
@@ -46,22 +47,6 @@ TEST_F(EngineTest, InstantVectorAndScalar) {
   // The selector holds one point per series; the lookback window's raw
   // samples are streamed through, not held.
   EXPECT_EQ(r->stats.peak_samples, 2);
-
-  auto s = engine_.InstantQuery(db_, *Parse("1 + 2 * 3"), 0, QueryOptions{});
-  ASSERT_TRUE(s.ok());
-  EXPECT_DOUBLE_EQ(std::get<Scalar>(s->value).v, 7);
-}
-
-TEST_F(EngineTest, RangeQueryIsSortedMatrix) {
-  auto r = engine_.RangeQuery(db_, *Parse("up * 10"), 0, 120000, 60000, QueryOptions{});
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  const auto& m = std::get<Matrix>(r->value);
-  ASSERT_EQ(m.size(), 2u);
-  EXPECT_EQ(m[0].metric.Get("job"), "a");
-  EXPECT_FALSE(m[0].metric.Has("__name__"));
-  ASSERT_EQ(m[1].floats.size(), 3u);
-  EXPECT_DOUBLE_EQ(m[1].floats[2].f, 40);
-  EXPECT_EQ(m[1].floats[2].t_ms, 120000);
 }
 
 TEST_F(EngineTest, RangeFunctionHoldsOutputsAndOneWindow) {
@@ -115,48 +100,9 @@ TEST_F(EngineTest, StreamedAggregationMatchesTheStepwiseOne) {
   }
 }
 
-TEST(EngineStreamTest, LongWindowsSmallStepsAndSparseSteps) {
-  // One sample per second with value = its second. Windows of 100 s moved by
-  // 1 s recycle the stream's buffer many times; steps of 400 s with a 10 s
-  // range or the 5 m lookback skip most samples by seeking.
-  storage::MemoryStorage db;
-  auto app = db.NewAppender();
-  for (int i = 0; i <= 3000; ++i) ASSERT_TRUE(app->Append(0, {{"__name__", "x"}}, i * 1000, i).ok());
-  ASSERT_TRUE(app->Commit().ok());
-  Engine engine;
-  auto parse = [](const std::string& q) { return std::move(parser::ParseExpr(q)).value(); };
-  auto sums = engine.RangeQuery(db, *parse("sum_over_time(x[100s])"), 100000, 3000000, 1000, QueryOptions{});
-  ASSERT_TRUE(sums.ok());
-  const auto& m = std::get<Matrix>(sums->value);
-  ASSERT_EQ(m.size(), 1u);
-  ASSERT_EQ(m[0].floats.size(), 2901u);
-  for (const FPoint& p : m[0].floats) {
-    const int64_t t = p.t_ms / 1000;  // sum of t-99 .. t
-    ASSERT_EQ(p.f, static_cast<double>(100 * t - 99 * 100 / 2)) << t;
-  }
-  auto sparse = engine.RangeQuery(db, *parse("count_over_time(x[10s])"), 400000, 2800000, 400000, QueryOptions{});
-  ASSERT_TRUE(sparse.ok());
-  for (const FPoint& p : std::get<Matrix>(sparse->value)[0].floats) EXPECT_EQ(p.f, 10);
-  auto latest = engine.RangeQuery(db, *parse("x"), 0, 3600000, 400000, QueryOptions{});
-  ASSERT_TRUE(latest.ok());
-  const auto& lm = std::get<Matrix>(latest->value);
-  // 0 .. 3200 s (3000 s is the last sample, 200 s old at 3200 s); at 3600 s
-  // it is 10 min old.
-  ASSERT_EQ(lm[0].floats.size(), 9u);
-  for (const FPoint& p : lm[0].floats) EXPECT_EQ(p.f, static_cast<double>(std::min<int64_t>(p.t_ms / 1000, 3000)));
-}
-
 TEST_F(EngineTest, RangeQueryRejectsBadStep) {
   auto r = engine_.RangeQuery(db_, *Parse("up"), 0, 60000, 0, QueryOptions{});
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-}
-
-TEST_F(EngineTest, RangeSelectorAtTopOfInstantQuery) {
-  auto r = engine_.InstantQuery(db_, *Parse("up{job=\"a\"}[3m]"), 600000, QueryOptions{});
-  ASSERT_TRUE(r.ok());
-  const auto& m = std::get<Matrix>(r->value);
-  ASSERT_EQ(m.size(), 1u);
-  EXPECT_EQ(m[0].floats.size(), 3u);  // (7m, 10m]
 }
 
 TEST_F(EngineTest, MaxSamplesLimit) {
@@ -196,10 +142,47 @@ TEST_F(EngineTest, Cancel) {
   EXPECT_EQ(r.status().code(), StatusCode::kCanceled);
 }
 
-TEST_F(EngineTest, ManyToManyMatchingFails) {
-  auto r = engine_.InstantQuery(db_, *Parse("up + on() up"), 60000, QueryOptions{});
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), StatusCode::kExecution);
+TEST(EngineNameRemovalTest, AtEachNodeByDefaultDelayedWhenAsked) {
+  // Two counters that differ only by name: without delayed name removal
+  // (Prometheus' default) rate() makes them equal and fails; with it, the
+  // names survive until sum() and the query answers.
+  storage::MemoryStorage db;
+  auto app = db.NewAppender();
+  for (int i = 0; i <= 10; ++i) {
+    ASSERT_TRUE(app->Append(0, {{"__name__", "disk_read_bytes"}, {"dev", "a"}}, i * 60000, 10.0 * i).ok());
+    ASSERT_TRUE(app->Append(0, {{"__name__", "disk_written_bytes"}, {"dev", "a"}}, i * 60000, 20.0 * i).ok());
+    // Equal to the first after dropping names, but only from 11m on: merged, not a duplicate.
+    ASSERT_TRUE(app->Append(0, {{"__name__", "disk_late_bytes"}, {"dev", "b"}}, (i + 11) * 60000, 1.0 * i).ok());
+    ASSERT_TRUE(app->Append(0, {{"__name__", "disk_early_bytes"}, {"dev", "b"}}, i * 60000, 1.0 * i).ok());
+  }
+  ASSERT_TRUE(app->Commit().ok());
+  Engine engine;
+  auto parse = [](const std::string& q) { return std::move(parser::ParseExpr(q)).value(); };
+  const std::string both = "{__name__=~\"disk_(read|written)_bytes\"}";
+  QueryOptions now;  // the default
+  QueryOptions delayed;
+  delayed.delayed_name_removal = true;
+  for (const std::string q : {"sum(rate(" + both + "[5m]))", "rate(" + both + "[5m])", "sum(" + both + " * 2)",
+                              "max_over_time(rate(" + both + "[5m])[5m:1m])"}) {
+    auto r = engine.InstantQuery(db, *parse(q), 600000, now);
+    ASSERT_FALSE(r.ok()) << q;
+    EXPECT_EQ(r.status().code(), StatusCode::kExecution) << q;
+    EXPECT_EQ(r.status().message(), "vector cannot contain metrics with the same labelset") << q;
+    auto rr = engine.RangeQuery(db, *parse(q), 300000, 600000, 60000, now);
+    EXPECT_FALSE(rr.ok()) << q;
+  }
+  auto sum = engine.InstantQuery(db, *parse("sum(rate(" + both + "[5m]))"), 600000, delayed);
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  const auto& v = std::get<Vector>(sum->value);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_DOUBLE_EQ(v[0].f, 0.5);  // 10/60 + 20/60 per second
+  // The same name-less label set at different steps merges in both modes.
+  for (const auto& opts : {now, delayed}) {
+    auto merged = engine.RangeQuery(db, *parse("sum by (dev) (rate({__name__=~\"disk_(early|late)_bytes\"}[3m]))"),
+                                    0, 1200000, 60000, opts);
+    ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+    EXPECT_EQ(std::get<Matrix>(merged->value).size(), 1u);
+  }
 }
 
 }  // namespace

@@ -23,6 +23,19 @@ TEST(FlagsTest, DefaultsMatchPrometheus) {
   EXPECT_EQ(f.values.at("web.listen-address"), "0.0.0.0:9090");
 }
 
+TEST(FlagsTest, EnableFeatureIsRepeatableAndCommaSeparated) {
+  auto none = ParseFlags({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->flags.promql_delayed_name_removal);  // Prometheus' default
+  auto r = ParseFlags({"--enable-feature=promql-experimental-functions,promql-delayed-name-removal",
+                       "--enable-feature", "no-such-feature"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->flags.promql_delayed_name_removal);
+  EXPECT_EQ(r->flags.unknown_features, std::vector<std::string>{"no-such-feature"});
+  EXPECT_EQ(r->flags.values.at("enable-feature"),
+            "promql-experimental-functions,promql-delayed-name-removal,no-such-feature");
+}
+
 TEST(FlagsTest, EqualsAndSeparateValueForms) {
   auto r = ParseFlags({"--config.file=/etc/p.yml", "--storage.tsdb.path", "/var/data", "--web.enable-lifecycle",
                        "--query.timeout=30s", "--storage.tsdb.retention.time", "1y", "--grpc.listen-address=:9095",

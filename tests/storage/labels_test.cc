@@ -62,6 +62,23 @@ TEST(LabelsTest, HashIsPrometheusXxhashOfNamesAndValues) {
   EXPECT_EQ(big.Hash(), XXH64(all.data(), all.size(), 0));
 }
 
+TEST(LabelsTest, ValidLabelNamesPerScheme) {
+  EXPECT_TRUE(IsValidLabelName("foo_1", NameValidationScheme::kLegacy));
+  EXPECT_FALSE(IsValidLabelName("foo.bar", NameValidationScheme::kLegacy));
+  EXPECT_FALSE(IsValidLabelName("1foo", NameValidationScheme::kLegacy));
+  EXPECT_TRUE(IsValidLabelName("foo.bar", NameValidationScheme::kUtf8));
+  EXPECT_TRUE(IsValidLabelName("1 é $", NameValidationScheme::kUtf8));
+  EXPECT_FALSE(IsValidLabelName("", NameValidationScheme::kUtf8));
+  EXPECT_FALSE(IsValidLabelName("\xff", NameValidationScheme::kUtf8));
+}
+
+TEST(LabelsTest, ReleaseMovesThePairsOut) {
+  Labels ls{{"b", "2"}, {"a", "1"}};
+  std::vector<Label> pairs = std::move(ls).Release();
+  EXPECT_EQ(pairs, (std::vector<Label>{{"a", "1"}, {"b", "2"}}));
+  EXPECT_EQ(Labels::FromSorted(std::move(pairs)), (Labels{{"a", "1"}, {"b", "2"}}));
+}
+
 TEST(MatcherTest, RegexIsAnchoredAndDotMatchesNewline) {
   auto m = Matcher::Make(MatchType::kRegexMatch, "a", "fo.");
   ASSERT_TRUE(m.ok());

@@ -1,13 +1,16 @@
 // promql-test: runs PromQL test scripts against Cairn's engine.
-//   promql-test [--expected-failures FILE] [--max-samples N] files...
-// Prints per-file counts and one final line `promql: N passed, M failed, K
-// skipped`. Exits non-zero when an eval fails that the expected-failures file
+//   promql-test [--expected-failures FILE] [--max-samples N] [--suite NAME] files...
+// Prints per-file counts, per-suite counts (`--suite NAME` names the files
+// after it, e.g. Prometheus' upstream scripts and Cairn's own) and one final
+// line `promql: N passed, M failed, K skipped` over all of them. Exits non-zero when an eval fails that the expected-failures file
 // does not list, or when a listed eval passes (the list only shrinks).
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tools/promql_test/runner.h"
 
@@ -31,7 +34,8 @@ std::set<std::string> ReadExpectedFailures(const std::string& path, bool& ok) {
 
 int main(int argc, char** argv) {
   std::string expected_path;
-  std::vector<std::string> files;
+  std::vector<std::pair<std::string, std::string>> files;  // (suite, path)
+  std::string suite;
   int64_t max_samples = 10000;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -41,12 +45,14 @@ int main(int argc, char** argv) {
       max_samples = std::atoll(argv[++i]);
     } else if (a.rfind("--expected-failures=", 0) == 0) {
       expected_path = a.substr(20);
+    } else if (a == "--suite" && i + 1 < argc) {
+      suite = argv[++i];
     } else {
-      files.push_back(a);
+      files.emplace_back(suite, a);
     }
   }
   if (files.empty()) {
-    std::cerr << "usage: promql-test [--expected-failures FILE] [--max-samples N] files...\n";
+    std::cerr << "usage: promql-test [--expected-failures FILE] [--max-samples N] [--suite NAME] files...\n";
     return 2;
   }
   std::set<std::string> expected;
@@ -60,13 +66,22 @@ int main(int argc, char** argv) {
   }
   cairn::promql_test::Runner runner(max_samples);
   cairn::promql_test::FileCounts total;
-  for (const auto& f : files) {
+  std::vector<std::pair<std::string, cairn::promql_test::FileCounts>> suites;
+  for (const auto& [name, f] : files) {
     auto c = runner.RunFile(f, std::cout);
     std::cout << f << ": " << c.passed << " passed, " << c.failed << " failed, " << c.skipped << " skipped\n";
-    total.passed += c.passed;
-    total.failed += c.failed;
-    total.skipped += c.skipped;
+    if (suites.empty() || suites.back().first != name) suites.emplace_back(name, cairn::promql_test::FileCounts{});
+    for (auto* sum : {&total, &suites.back().second}) {
+      sum->passed += c.passed;
+      sum->failed += c.failed;
+      sum->skipped += c.skipped;
+    }
     for (const auto& [reason, n] : c.skip_reasons) std::cout << "  skipped " << n << ": " << reason << "\n";
+  }
+  for (const auto& [name, c] : suites) {
+    if (name.empty()) continue;
+    std::cout << "suite " << name << ": " << (c.passed + c.failed + c.skipped) << " evals (" << c.passed
+              << " passed, " << c.failed << " failed, " << c.skipped << " skipped)\n";
   }
   int unexpected = 0;
   for (const auto& id : runner.failures()) {

@@ -24,6 +24,8 @@ promql::QueryOptions TestOptions(const std::string& query, int64_t max_samples) 
   o.timeout = std::chrono::seconds(100);
   o.default_subquery_step_ms = 60 * 1000;
   o.query_text = query;
+  // Upstream's test engine evaluates its scripts with delayed name removal.
+  o.delayed_name_removal = true;
   return o;
 }
 

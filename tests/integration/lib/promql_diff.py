@@ -55,15 +55,16 @@ def fmt_labels(key):
 class Result:
     """A normalised query answer: kind is 'error' or a resultType."""
 
-    def __init__(self, kind, data=None, order=None, error=None):
+    def __init__(self, kind, data=None, order=None, error=None, message=None):
         self.kind = kind
+        self.message = message  # an error's text (not compared: the wording differs between versions)
         self.data = data      # vector: {key: (ms, v)}; matrix: {key: [(ms, v)]}; scalar/string: (ms, v)
         self.order = order    # vector: values in response order
         self.error = error
 
     def __repr__(self):
         if self.kind == "error":
-            return "error(%s)" % self.error
+            return "error(%s: %s)" % (self.error, self.message)
         return "%s(%s)" % (self.kind, _short(self.data))
 
 
@@ -78,7 +79,7 @@ def normalise(body, status):
     if env.get("status") == "error":
         if status < 400:
             raise ValueError("error envelope with HTTP %d" % status)
-        return Result("error", error=env.get("errorType"))
+        return Result("error", error=env.get("errorType"), message=env.get("error"))
     if status != 200 or env.get("status") != "success":
         raise ValueError("HTTP %d status %r" % (status, env.get("status")))
     data = env.get("data")

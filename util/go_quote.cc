@@ -1,8 +1,8 @@
-#include "promql/parser/quote.h"
+#include "util/go_quote.h"
 
 #include <cstdio>
 
-namespace cairn::promql {
+namespace cairn {
 
 void AppendUtf8(std::string& out, uint32_t r) {
   if (r < 0x80) {
@@ -129,4 +129,4 @@ std::string GoRuneU(uint32_t r) {
   return out;
 }
 
-}  // namespace cairn::promql
+}  // namespace cairn
