@@ -19,6 +19,7 @@
 #include <re2/re2.h>
 
 #include "scrape/discovery/yaml_util.h"
+#include "util/go_quote.h"
 
 namespace cairn::scrape::discovery {
 namespace {
@@ -61,7 +62,7 @@ Result<FileSdConfig> ParseFileSdConfig(const YAML::Node& node) {
   }
   for (const std::string& name : cfg.files) {
     if (!RE2::FullMatch(name, FileNamePattern())) {
-      return Status::InvalidArgument(At(node) + "path name " + GoQuoteAscii(name) +
+      return Status::InvalidArgument(At(node) + "path name " + GoQuote(name) +
                                      " is not valid for file discovery");
     }
   }

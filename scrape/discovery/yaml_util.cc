@@ -1,9 +1,9 @@
 #include "scrape/discovery/yaml_util.h"
 
 #include <charconv>
-#include <cstdio>
 
 #include "util/duration.h"
+#include "util/go_quote.h"
 
 namespace cairn::scrape::discovery {
 
@@ -18,23 +18,6 @@ Result<YAML::Node> LoadYaml(std::string_view text) {
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
-}
-
-std::string GoQuoteAscii(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  return out + "\"";
 }
 
 Status CheckKnownKeys(const YAML::Node& map, std::initializer_list<std::string_view> known,
@@ -87,7 +70,7 @@ Status ReadInt(const YAML::Node& map, const char* key, int64_t* out) {
   int64_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
-    return Status::InvalidArgument(At(n) + "cannot unmarshal " + GoQuoteAscii(s) + " into " + key + " (an integer)");
+    return Status::InvalidArgument(At(n) + "cannot unmarshal " + GoQuote(s) + " into " + key + " (an integer)");
   }
   *out = v;
   return Status::OK();
