@@ -1,7 +1,8 @@
 #include "util/duration.h"
 
-#include <cstdio>
 #include <iterator>
+
+#include "util/go_quote.h"
 
 namespace cairn {
 namespace {
@@ -19,24 +20,6 @@ constexpr Unit kUnits[] = {
 };
 constexpr uint64_t kMaxMs = 9223372036854ULL;  // int64 nanoseconds, as Go's time.Duration
 
-// Go's %q for the ASCII text durations are made of; other bytes as \xNN.
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  return out + "\"";
-}
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
@@ -44,7 +27,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 Result<int64_t> ParseDurationMs(std::string_view text) {
   if (text == "0") return int64_t{0};
   if (text.empty()) return Status::InvalidArgument("empty duration string");
-  const Status invalid = Status::InvalidArgument("not a valid duration string: " + Quote(text));
+  const Status invalid = Status::InvalidArgument("not a valid duration string: " + GoQuote(text));
   uint64_t total = 0;
   int last_unit = -1;
   size_t i = 0;
@@ -59,7 +42,7 @@ Result<int64_t> ParseDurationMs(std::string_view text) {
     for (int u = 0; u < static_cast<int>(std::size(kUnits)); ++u) {
       if (kUnits[u].name == unit) idx = u;
     }
-    if (idx < 0) return Status::InvalidArgument("unknown unit " + Quote(unit) + " in duration " + Quote(text));
+    if (idx < 0) return Status::InvalidArgument("unknown unit " + GoQuote(unit) + " in duration " + GoQuote(text));
     if (idx <= last_unit) return invalid;
     last_unit = idx;
     uint64_t v = 0;

@@ -19,6 +19,7 @@
 #include <re2/re2.h>
 
 #include "scrape/discovery/yaml_util.h"
+#include "util/go_quote.h"
 
 namespace cairn::scrape::discovery {
 namespace {
@@ -61,7 +62,7 @@ Result<FileSdConfig> ParseFileSdConfig(const YAML::Node& node) {
   }
   for (const std::string& name : cfg.files) {
     if (!RE2::FullMatch(name, FileNamePattern())) {
-      return Status::InvalidArgument(At(node) + "path name " + GoQuoteAscii(name) +
+      return Status::InvalidArgument(At(node) + "path name " + GoQuote(name) +
                                      " is not valid for file discovery");
     }
   }
@@ -142,17 +143,19 @@ void FileDiscoverer::Run(std::stop_token stop, DiscoverySink& sink) {
     (void)!::write(wake.fd, &one, sizeof one);
   });
   const auto refresh = [&] {
-    RefreshResult r = Refresh();
-    for (const Status& e : r.errors) sink.RefreshFailed(e);
-    sink.Update(std::move(r.groups));
-    // Watch after each refresh, as Prometheus does: a directory created since
-    // the last one becomes watchable. Adding an existing watch is a no-op.
+    // Watch before reading, so a change made after this read is an event
+    // (Prometheus watches after, and relies on refresh_interval for changes
+    // in between). Re-adding each time picks up directories created since;
+    // adding an existing watch is a no-op.
     if (notify.fd >= 0) {
       for (const std::string& dir : WatchDirs()) {
         ::inotify_add_watch(notify.fd, dir.c_str(),
                             IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO);
       }
     }
+    RefreshResult r = Refresh();
+    for (const Status& e : r.errors) sink.RefreshFailed(e);
+    sink.Update(std::move(r.groups));
   };
   using Clock = std::chrono::steady_clock;
   refresh();

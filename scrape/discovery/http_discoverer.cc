@@ -8,6 +8,7 @@
 
 #include "scrape/discovery/refresh_loop.h"
 #include "scrape/discovery/yaml_util.h"
+#include "util/go_quote.h"
 
 namespace cairn::scrape::discovery {
 namespace {
@@ -89,7 +90,7 @@ Result<std::vector<TargetGroup>> HttpDiscoverer::Refresh(std::stop_token stop) {
     return Status::Unavailable("server returned HTTP status " + std::to_string(res->status) + " " + res->reason);
   }
   if (!RE2::FullMatch(Trim(res->content_type), JsonContentType())) {
-    return Status::InvalidArgument("unsupported content type " + GoQuoteAscii(res->content_type));
+    return Status::InvalidArgument("unsupported content type " + GoQuote(res->content_type));
   }
   auto groups = ParseTargetGroupsText(res->body, GroupSyntax::kJson);
   if (!groups.ok()) return groups.status();

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -29,6 +30,9 @@ struct Exchange {
   asio::io_context ioc;
   tcp::resolver resolver{ioc};
   beast::tcp_stream stream{ioc};
+  // Bounds name resolution, which the stream's own timeout does not cover.
+  asio::steady_timer resolve_deadline{ioc};
+  bool resolve_timed_out = false;
   beast::flat_buffer buffer;
   http::request<http::empty_body> req;
   std::optional<http::response_parser<http::string_body>> parser;
@@ -37,7 +41,7 @@ struct Exchange {
 
   void Fail(const char* where, beast::error_code ec) {
     step = where;
-    error = ec;
+    error = resolve_timed_out ? beast::error::timeout : ec;
   }
 };
 
@@ -91,7 +95,14 @@ Result<HttpResponse> HttpGet(const HttpUrl& url, const std::vector<std::pair<std
   x.parser->body_limit(kMaxBodyBytes);
 
   x.stream.expires_after(std::chrono::milliseconds(timeout_ms));
+  x.resolve_deadline.expires_after(std::chrono::milliseconds(timeout_ms));
+  x.resolve_deadline.async_wait([&](beast::error_code ec) {
+    if (ec) return;  // canceled: resolution finished first
+    x.resolve_timed_out = true;
+    x.resolver.cancel();
+  });
   x.resolver.async_resolve(url.host, url.port, [&](beast::error_code ec, tcp::resolver::results_type results) {
+    x.resolve_deadline.cancel();
     if (ec) return x.Fail("resolve", ec);
     x.stream.async_connect(results, [&](beast::error_code ec, const tcp::endpoint&) {
       if (ec) return x.Fail("connect", ec);

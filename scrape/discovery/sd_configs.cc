@@ -27,7 +27,8 @@ Status ParseList(const YAML::Node& map, const char* key, Parse parse, std::vecto
   if (!list.IsSequence()) return Status::InvalidArgument(At(list) + key + " must be a list");
   for (const auto& item : list) {
     if (item.IsNull() || (item.IsMap() && item.size() == 0)) {
-      return Status::InvalidArgument(At(item) + "empty or null section in " + key);
+      // An implicit null ("- " alone) has no useful mark of its own.
+      return Status::InvalidArgument(At(item.IsNull() ? list : item) + "empty or null section in " + key);
     }
     auto cfg = parse(item);
     if (!cfg.ok()) return cfg.status();

@@ -12,7 +12,8 @@ Result<std::vector<TargetGroup>> ParseStaticConfigs(const YAML::Node& list) {
   if (!list.IsSequence()) return Status::InvalidArgument(At(list) + "static_configs must be a list");
   for (const auto& item : list) {
     if (item.IsNull() || (item.IsMap() && item.size() == 0)) {
-      return Status::InvalidArgument(At(item) + "empty or null section in static_configs");
+      // An implicit null ("- " alone) has no useful mark of its own.
+      return Status::InvalidArgument(At(item.IsNull() ? list : item) + "empty or null section in static_configs");
     }
     auto group = ParseTargetGroup(item, GroupSyntax::kYaml);
     if (!group.ok()) return group.status();

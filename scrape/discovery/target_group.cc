@@ -3,6 +3,7 @@
 #include <string>
 
 #include "scrape/discovery/yaml_util.h"
+#include "util/go_quote.h"
 
 namespace cairn::scrape::discovery {
 namespace {
@@ -21,8 +22,8 @@ Status CheckString(const YAML::Node& n, GroupSyntax syntax, std::string_view fie
 }
 
 Status CheckLabelName(const YAML::Node& n, const std::string& name) {
-  if (name.empty() || !IsValidUtf8(name)) {
-    return Status::InvalidArgument(At(n) + GoQuoteAscii(name) + " is not a valid label name");
+  if (name.empty() || !storage::IsValidUtf8(name)) {
+    return Status::InvalidArgument(At(n) + GoQuote(name) + " is not a valid label name");
   }
   return Status::OK();
 }
@@ -50,14 +51,14 @@ Result<TargetGroup> ParseTargetGroup(const YAML::Node& node, GroupSyntax syntax)
         const std::string name = l.first.Scalar();
         CAIRN_RETURN_IF_ERROR(CheckLabelName(l.first, name));
         CAIRN_RETURN_IF_ERROR(CheckString(l.second, syntax, "labels"));
-        if (!IsValidUtf8(l.second.Scalar())) {
-          return Status::InvalidArgument(At(l.second) + "invalid label value " + GoQuoteAscii(l.second.Scalar()));
+        if (!storage::IsValidUtf8(l.second.Scalar())) {
+          return Status::InvalidArgument(At(l.second) + "invalid label value " + GoQuote(l.second.Scalar()));
         }
         labels.push_back({name, l.second.Scalar()});
       }
       group.labels = storage::Labels::FromUnsorted(std::move(labels));
     } else if (syntax == GroupSyntax::kJson) {
-      return Status::InvalidArgument("json: unknown field " + GoQuoteAscii(key));
+      return Status::InvalidArgument("json: unknown field " + GoQuote(key));
     } else {
       return Status::InvalidArgument(At(kv.first) + "field " + key + " not found in type targetgroup.Group");
     }

@@ -1,9 +1,9 @@
 #include "scrape/discovery/yaml_util.h"
 
 #include <charconv>
-#include <cstdio>
 
 #include "util/duration.h"
+#include "util/go_quote.h"
 
 namespace cairn::scrape::discovery {
 
@@ -18,55 +18,6 @@ Result<YAML::Node> LoadYaml(std::string_view text) {
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
-}
-
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xe0) == 0xc0) {
-      len = 2, cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      len = 3, cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      len = 4, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are invalid.
-    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += len;
-  }
-  return true;
-}
-
-std::string GoQuoteAscii(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  return out + "\"";
 }
 
 Status CheckKnownKeys(const YAML::Node& map, std::initializer_list<std::string_view> known,
@@ -119,7 +70,7 @@ Status ReadInt(const YAML::Node& map, const char* key, int64_t* out) {
   int64_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
-    return Status::InvalidArgument(At(n) + "cannot unmarshal " + GoQuoteAscii(s) + " into " + key + " (an integer)");
+    return Status::InvalidArgument(At(n) + "cannot unmarshal " + GoQuote(s) + " into " + key + " (an integer)");
   }
   *out = v;
   return Status::OK();

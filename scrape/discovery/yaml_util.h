@@ -23,10 +23,6 @@ std::string At(const YAML::Node& node);
 // Parses one YAML (or JSON) document; an empty text is a null node.
 Result<YAML::Node> LoadYaml(std::string_view text);
 
-bool IsValidUtf8(std::string_view s);
-// Go's %q for printable ASCII; other bytes as \xNN.
-std::string GoQuoteAscii(std::string_view s);
-
 // Fails on a key of `map` not in `known`, as UnmarshalStrict does:
 // "line N: field <key> not found in type <type>".
 Status CheckKnownKeys(const YAML::Node& map, std::initializer_list<std::string_view> known,

@@ -206,7 +206,8 @@ TEST_F(DiscoveryManagerTest, UnchangedJobKeepsItsGroupsChangedJobReplacesThem) {
   manager_.ApplyConfig({{"node", Static({Group("", {"z:1"}), Group("", {"y:1"})})}});
   ASSERT_TRUE(WaitForGroups(manager_, [](const auto& jobs) { return jobs.at("node").size() == 2; }));
   ticker_.Tick();
-  const auto& groups = syncs_.last().at("node");
+  const auto jobs = syncs_.last();
+  const auto& groups = jobs.at("node");
   EXPECT_EQ(groups[0].targets, (std::vector<Labels>{Labels{{"__address__", "z:1"}}}));
 }
 

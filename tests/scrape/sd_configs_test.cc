@@ -61,7 +61,7 @@ dns_sd_configs: [{names: [db.example.com], type: a, port: 9100, refresh_interval
 
 TEST(SdConfigsTest, EmptySections) {
   EXPECT_EQ(Error("static_configs: [null]"), "line 1: empty or null section in static_configs");
-  EXPECT_EQ(Error("file_sd_configs:\n  - \n"), "empty or null section in file_sd_configs");
+  EXPECT_EQ(Error("file_sd_configs:\n  - \n"), "line 2: empty or null section in file_sd_configs");
   EXPECT_EQ(Error("http_sd_configs: [{}]"), "line 1: empty or null section in http_sd_configs");
 }
 

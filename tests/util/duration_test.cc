@@ -22,7 +22,7 @@ TEST(DurationTest, RejectsWhatPrometheusRejects) {
   EXPECT_EQ(ParseDurationMs("5").status().message(), "not a valid duration string: \"5\"");
   EXPECT_EQ(ParseDurationMs("m5").status().message(), "not a valid duration string: \"m5\"");
   EXPECT_EQ(ParseDurationMs("1m1h").status().message(), "not a valid duration string: \"1m1h\"");
-  EXPECT_EQ(ParseDurationMs("1.5s").status().message(), "not a valid duration string: \"1.5s\"");
+  EXPECT_EQ(ParseDurationMs("1.5s").status().message(), "unknown unit \".\" in duration \"1.5s\"");
   EXPECT_EQ(ParseDurationMs("5x").status().message(), "unknown unit \"x\" in duration \"5x\"");
   EXPECT_EQ(ParseDurationMs("-5m").status().message(), "not a valid duration string: \"-5m\"");
   EXPECT_EQ(ParseDurationMs("300y").status().message(), "duration out of range");
