@@ -18,4 +18,8 @@ namespace cairn {
 // `unknown unit "u" in duration "x"`, `duration out of range`.
 Result<int64_t> ParseDurationMs(std::string_view text);
 
+// model.Duration's String(): the largest units first, years and weeks only
+// when they divide evenly ("15d", "2w", "1h30m", "0s", "-5m").
+std::string FormatDurationMs(int64_t ms);
+
 }  // namespace cairn

@@ -216,6 +216,21 @@ StepValue Evaluator::EvalAggregate(const AggregateExpr& ae, const Expr& e) {
   // drop flag travels with the group (Prometheus 3.x delayed name removal).
   bool by_name = !ae.without && std::find(ae.grouping.begin(), ae.grouping.end(), storage::kMetricName) !=
                                     ae.grouping.end();
+  if ((op == AggregateOp::kTopk || op == AggregateOp::kBottomk || op == AggregateOp::kLimitk) &&
+      !param.scalars.empty()) {
+    // As rangeEvalAgg: unless every k is below 1 (nothing to select), a k
+    // beyond int64 at any step fails the whole query.
+    double max_k = -INFINITY, min_k = INFINITY;
+    for (double k : param.scalars) {
+      if (std::isnan(k)) continue;
+      max_k = std::max(max_k, k);
+      min_k = std::min(min_k, k);
+    }
+    if (max_k >= 1) {
+      if (max_k > 9223372036854774784.0) FailExec("Scalar value " + FormatGoG(max_k) + " overflows int64");
+      if (min_k < -9223372036854775808.0) FailExec("Scalar value " + FormatGoG(min_k) + " underflows int64");
+    }
+  }
   std::string cv_label;
   if (op == AggregateOp::kCountValues) {
     cv_label = param.str;
@@ -303,8 +318,13 @@ StepValue Evaluator::EvalAggregate(const AggregateExpr& ae, const Expr& e) {
       case AggregateOp::kCountValues: {
         std::unordered_map<storage::Labels, double, storage::LabelsHash> counts;
         std::vector<storage::Labels> order;
+        // As upstream, the value label is set on the series first and the
+        // grouping applies to the result: `without (<label>)` can remove it.
+        std::vector<std::string> by = ae.grouping;
+        if (!ae.without) by.push_back(cv_label);
         for (const auto& [s, f] : present) {
-          storage::Labels ls = group_labels[group_of[s]].With(cv_label, FormatGoF(f));
+          storage::Labels with_value = m[s].metric.With(cv_label, FormatGoF(f));
+          storage::Labels ls = ae.without ? GroupLabels(with_value, ae) : with_value.Keep(by);
           auto [it, inserted] = counts.emplace(ls, 0);
           if (inserted) order.push_back(ls);
           it->second++;

@@ -189,9 +189,15 @@ StepValue Evaluator::EvalVectorBinop(const BinaryExpr& be, const VectorMatching&
       if (it == pair_slot.end()) {
         storage::Labels metric = ms != kNone ? ResultMetric(many[ms].metric, os != kNone ? &one[os].metric : nullptr, m)
                                              : MatchedLabels(one[os].metric, m);
+        // Arithmetic changes the metric's meaning: its name goes at once (as
+        // upstream's resultMetric does), so group_left/right's uniqueness
+        // check sees the labels the result will have.
+        if (IsArithmetic(op)) metric.Erase({storage::kMetricName, "__type__", "__unit__"});
         it = pair_slot.emplace(key, output.Slot(std::move(metric))).first;
       }
       uint32_t slot = it->second;
+      // Cardinality is checked before a comparison filters the pair out, as
+      // Prometheus 3.x does (2.x checked only kept pairs).
       if (m.card == Cardinality::kOneToOne) {
         if (matched_step[sig] == i) {
           FailExec("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");

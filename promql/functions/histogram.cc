@@ -10,6 +10,7 @@
 #include "promql/eval/kahan.h"
 #include "promql/functions/registry.h"
 #include "promql/value_format.h"
+#include "util/go_strconv.h"
 
 namespace cairn::promql::functions {
 
@@ -79,12 +80,12 @@ double BucketQuantile(double q, std::vector<Bucket> b, bool& forced_monotonic) {
   return start + (end - start) * (rank / count);
 }
 
+// `le` as Prometheus reads it, with Go's strconv.ParseFloat: no blanks, hex
+// only with a p exponent, no "nan(...)"; an out-of-range value fails too.
 bool ParseLe(std::string_view s, double& out) {
-  std::string str(s);
-  if (str.empty()) return false;
-  char* end = nullptr;
-  out = std::strtod(str.c_str(), &end);
-  return end != nullptr && *end == '\0';
+  GoFloat f = GoParseFloat(s);
+  out = f.value;
+  return f.error == GoNumError::kNone;
 }
 
 // Groups the `le` bucket series of `m` by their other labels and calls
@@ -164,7 +165,8 @@ StepValue HistogramQuantile(std::vector<StepValue>& args, FuncContext& ctx) {
 }
 
 // histogram_quantiles(v, "label", q1, q2, ...): one output series per
-// quantile, told apart by `label` (the quantile as a decimal, "0.0", "0.25").
+// quantile, told apart by `label` (the quantile as labels.FormatOpenMetricsFloat
+// writes it: "0.0", "0.25", "1e-05").
 StepValue HistogramQuantiles(std::vector<StepValue>& args, FuncContext& ctx) {
   const std::string& label = args[1].str;
   StepValue out;
@@ -179,8 +181,7 @@ StepValue HistogramQuantiles(std::vector<StepValue>& args, FuncContext& ctx) {
                                   if (forced) MonotonicityInfo(labels, ctx);
                                   return v;
                                 });
-    std::string text = FormatGoF(qs.empty() ? 0 : qs[0]);
-    if (text.find_first_of(".eIN") == std::string::npos) text += ".0";
+    const std::string text = FormatOpenMetricsFloat(qs.empty() ? 0 : qs[0]);
     for (auto& s : one.series) {
       s.metric = s.metric.With(label, text);
       out.series.push_back(std::move(s));

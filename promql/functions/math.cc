@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "promql/functions/go_math.h"
 #include "promql/functions/registry.h"
 
 namespace cairn::promql::functions {
@@ -66,10 +67,10 @@ StepValue ClampImpl(StepValue v, const std::vector<double>* lo, const std::vecto
       size_t i = StepOf(ctx, p.t_ms);
       double mn = lo ? (*lo)[i] : -INFINITY, mx = hi ? (*hi)[i] : INFINITY;
       if (lo && hi && mx < mn) continue;
+      // math.Max(min, math.Min(max, v)), with Go's infinities-before-NaN rules.
       double f = p.f;
-      if (hi) f = std::fmin(mx, f);
-      if (lo) f = std::fmax(mn, f);
-      if (std::isnan(p.f) || (lo && std::isnan(mn)) || (hi && std::isnan(mx))) f = NAN;
+      if (hi) f = GoMin(mx, f);
+      if (lo) f = GoMax(mn, f);
       kept.push_back({p.t_ms, f});
     }
     s.floats = std::move(kept);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "promql/functions/go_math.h"
 #include "promql/functions/registry.h"
 
 namespace cairn::promql::functions {
@@ -11,9 +12,6 @@ namespace {
 
 using eval::StepValue;
 
-// Go's math.Min/Max: NaN wins.
-double GoMin(double a, double b) { return std::isnan(a) || std::isnan(b) ? NAN : std::fmin(a, b); }
-double GoMax(double a, double b) { return std::isnan(a) || std::isnan(b) ? NAN : std::fmax(a, b); }
 
 StepValue Vector(std::vector<StepValue>& args, FuncContext& ctx) {
   StepValue v;

@@ -1,6 +1,7 @@
 // Time functions: time(), timestamp() of computed vectors, and the calendar
 // functions (minute, hour, day_of_week, ...) in UTC. Results drop __name__.
 #include <cmath>
+#include <cstdint>
 #include <ctime>
 
 #include "promql/functions/registry.h"
@@ -44,14 +45,25 @@ void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
 
 enum class Part { kMinute, kHour, kDayOfMonth, kDayOfWeek, kDayOfYear, kDaysInMonth, kMonth, kYear };
 
+// Go's int64(v) on amd64, which Prometheus' date functions use: truncation
+// toward zero, and the smallest int64 for NaN, infinities and values out of
+// range (the CPU's "integer indefinite").
+int64_t GoInt64(double v) {
+  if (std::isnan(v) || v >= 9223372036854775808.0 || v < -9223372036854775808.0) return INT64_MIN;
+  return static_cast<int64_t>(v);
+}
+
+// Seconds from Go's absolute zero (year -292277022399) to the Unix epoch. Go
+// dates a time from its seconds since then as an unsigned number, so an
+// instant outside its range wraps around; reproducing that gives Prometheus'
+// answers for NaN and huge inputs too (year(vector(NaN)) = 292277026596).
+constexpr uint64_t kUnixToAbsoluteSeconds = 9223372028715321600ULL;
+
 template <Part P>
 double DatePart(double secs) {
-  if (std::isnan(secs) || std::isinf(secs)) return secs;
-  if (std::fabs(secs) > 1e15) return NAN;  // beyond any calendar date we can represent
-  // Go's int64(v), which Prometheus uses, truncates toward zero.
-  int64_t s = static_cast<int64_t>(secs);
-  int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
-  int64_t sod = s - days * 86400;
+  const uint64_t abs = static_cast<uint64_t>(GoInt64(secs)) + kUnixToAbsoluteSeconds;
+  const int64_t days = static_cast<int64_t>(abs / 86400) - static_cast<int64_t>(kUnixToAbsoluteSeconds / 86400);
+  const auto sod = static_cast<int64_t>(abs % 86400);
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);

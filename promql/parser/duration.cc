@@ -127,35 +127,5 @@ Result<int64_t> EvalDuration(const Duration& d, const DurationContext& ctx) {
   return static_cast<int64_t>(std::llround(*secs * 1000.0));
 }
 
-std::string FormatDurationMs(int64_t ms) {
-  if (ms == 0) return "0s";
-  std::string out;
-  uint64_t rest;
-  if (ms < 0) {
-    out = "-";
-    rest = static_cast<uint64_t>(-(ms + 1)) + 1;
-  } else {
-    rest = static_cast<uint64_t>(ms);
-  }
-  struct U {
-    const char* name;
-    uint64_t ms;
-    bool exact;  // years and weeks only when they divide evenly
-  };
-  constexpr U units[] = {{"y", 365ULL * 86400000ULL, true}, {"w", 7ULL * 86400000ULL, true},
-                         {"d", 86400000ULL, false},        {"h", 3600000ULL, false},
-                         {"m", 60000ULL, false},           {"s", 1000ULL, false},
-                         {"ms", 1ULL, false}};
-  for (const auto& u : units) {
-    if (u.exact && rest % u.ms != 0) continue;
-    uint64_t v = rest / u.ms;
-    if (v > 0) {
-      out += std::to_string(v);
-      out += u.name;
-      rest -= v * u.ms;
-    }
-  }
-  return out;
-}
 
 }  // namespace cairn::promql::parser

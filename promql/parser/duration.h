@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "promql/ast.h"
+#include "util/duration.h"
 #include "util/status.h"
 
 namespace cairn::promql::parser {
@@ -25,7 +26,7 @@ Result<int64_t> EvalDuration(const Duration& d, const DurationContext& ctx);
 // The value in seconds of a duration expression tree (see Duration::expr).
 Result<double> EvalDurationSeconds(const Expr& e, const DurationContext& ctx);
 
-// Prometheus' duration text: "1h30m", "5m", "0s", "-5m" for negatives.
-std::string FormatDurationMs(int64_t ms);
+// Prometheus' duration text: "1h30m", "5m", "0s", "-5m" for negatives (util/duration.h).
+using ::cairn::FormatDurationMs;
 
 }  // namespace cairn::promql::parser

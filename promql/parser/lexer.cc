@@ -5,6 +5,7 @@
 #include "promql/parser/lexer.h"
 
 #include <cerrno>
+#include <cctype>
 #include <cmath>
 #include <algorithm>
 #include <cstdlib>
@@ -28,10 +29,12 @@ const auto kIdentTail = x3::char_("a-zA-Z0-9_:");
 const auto kIdentifier = x3::raw[(x3::char_("a-zA-Z_") | x3::char_(':')) >> *kIdentTail];
 const auto kLabelIdentifier = x3::raw[x3::char_("a-zA-Z_") >> *x3::char_("a-zA-Z0-9_")];
 // Prometheus scans numbers permissively and validates the text afterwards.
+// Digits may be separated by '_' as in Go literals (checked on conversion).
 const auto kNumberScan =
-    x3::raw[(x3::lit('0') >> x3::char_("xX") >> *x3::xdigit >> -(x3::lit('.') >> *x3::xdigit)) |
-            (*x3::digit >> -(x3::lit('.') >> *x3::digit) >>
-             -(x3::char_("eE") >> -x3::char_("+-") >> *x3::digit))];
+    x3::raw[(x3::lit('0') >> x3::char_("xX") >> *(x3::xdigit | x3::char_('_')) >>
+             -(x3::lit('.') >> *(x3::xdigit | x3::char_('_')))) |
+            (*(x3::digit | x3::char_('_')) >> -(x3::lit('.') >> *(x3::digit | x3::char_('_'))) >>
+             -(x3::char_("eE") >> -x3::char_("+-") >> *(x3::digit | x3::char_('_'))))];
 
 const std::unordered_map<std::string, Tok>& Keywords() {
   static const std::unordered_map<std::string, Tok> kw = {
@@ -57,7 +60,42 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Go's strconv.ParseInt(s, 0, 64) then ParseFloat(s, 64), as Prometheus'
 // parser.number does. Returns false with a Go-like message on failure.
-bool ConvertNumber(const std::string& s, double& out, std::string& err) {
+// Go's underscoreOK: every '_' sits between digits, or between a base prefix
+// and a digit. ParseInt (base 0) and ParseFloat both require it.
+bool UnderscoresOk(std::string_view s) {
+  char saw = '^';  // ^ start, 0 digit or prefix, _ underscore, ! other
+  size_t i = 0;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  bool hex = false;
+  if (s.size() >= 2 && s[0] == '0' && std::string_view("bBoOxX").find(s[1]) != std::string_view::npos) {
+    i = 2;
+    saw = '0';
+    hex = s[1] == 'x' || s[1] == 'X';
+  }
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (IsDigit(c) || (hex && std::isxdigit(static_cast<unsigned char>(c)))) {
+      saw = '0';
+    } else if (c == '_') {
+      if (saw != '0') return false;
+      saw = '_';
+    } else {
+      if (saw == '_') return false;
+      saw = '!';
+    }
+  }
+  return saw != '_';
+}
+
+bool ConvertNumber(const std::string& text, double& out, std::string& err) {
+  std::string s = text;
+  if (s.find('_') != std::string::npos) {
+    if (!UnderscoresOk(s)) {
+      err = "error parsing number: strconv.ParseFloat: parsing " + GoQuote(text) + ": invalid syntax";
+      return false;
+    }
+    std::erase(s, '_');
+  }
   const char* c = s.c_str();
   char* end = nullptr;
   bool hex = s.size() > 1 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
@@ -72,14 +110,14 @@ bool ConvertNumber(const std::string& s, double& out, std::string& err) {
     double dv = std::strtod(c, &end);
     if (end == c + s.size() && !s.empty()) {
       if (errno == ERANGE && std::isinf(dv)) {
-        err = "error parsing number: strconv.ParseFloat: parsing " + GoQuote(s) + ": value out of range";
+        err = "error parsing number: strconv.ParseFloat: parsing " + GoQuote(text) + ": value out of range";
         return false;
       }
       out = dv;
       return true;
     }
   }
-  err = "error parsing number: strconv.ParseFloat: parsing " + GoQuote(s) + ": invalid syntax";
+  err = "error parsing number: strconv.ParseFloat: parsing " + GoQuote(text) + ": invalid syntax";
   return false;
 }
 

@@ -162,7 +162,7 @@ TEST(EngineNameRemovalTest, AtEachNodeByDefaultDelayedWhenAsked) {
   QueryOptions now;  // the default
   QueryOptions delayed;
   delayed.delayed_name_removal = true;
-  for (const std::string q : {"sum(rate(" + both + "[5m]))", "rate(" + both + "[5m])", "sum(" + both + " * 2)",
+  for (const std::string& q : {"sum(rate(" + both + "[5m]))", "rate(" + both + "[5m])", "sum(" + both + " * 2)",
                               "max_over_time(rate(" + both + "[5m])[5m:1m])"}) {
     auto r = engine.InstantQuery(db, *parse(q), 600000, now);
     ASSERT_FALSE(r.ok()) << q;
