@@ -1,4 +1,4 @@
-// MD5 (RFC 1321) of a byte string. Relabeling's `hashmod` action takes it,
+// MD5 (RFC 1321) of a byte string, by OpenSSL. Relabeling's `hashmod` action takes it,
 // as Prometheus does, to spread targets over shards; it is not used for
 // anything that needs a secure hash. Pure function; safe from any thread.
 #pragma once
