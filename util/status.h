@@ -91,6 +91,8 @@ class [[nodiscard]] Result {
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
+  // The value, or `fallback` when there is none.
+  T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
 
  private:
   std::variant<T, Status> v_;
@@ -104,3 +106,18 @@ class [[nodiscard]] Result {
     ::cairn::Status _cairn_st = (expr);        \
     if (!_cairn_st.ok()) return _cairn_st;     \
   } while (0)
+
+namespace cairn {
+// Moves the value of `r` into *out, or gives its Status (for CAIRN_ASSIGN_OR_RETURN).
+template <typename T, typename U>
+Status AssignOrStatus(T* out, Result<U> r) {
+  if (!r.ok()) return r.status();
+  *out = std::move(r).value();
+  return Status::OK();
+}
+}  // namespace cairn
+
+// Evaluates `rexpr` (a Result); returns its Status from the enclosing
+// function when it holds no value, else moves the value into `lhs`. One
+// statement, so it may stand alone after an `if`.
+#define CAIRN_ASSIGN_OR_RETURN(lhs, rexpr) CAIRN_RETURN_IF_ERROR(::cairn::AssignOrStatus(&(lhs), (rexpr)))

@@ -1,0 +1,87 @@
+#include "scrape/scrape_cache.h"
+
+
+namespace cairn::scrape {
+
+namespace {
+// Scrapes an entry may go unseen before a flush forgets it (Prometheus
+// keeps series that vanish briefly, e.g. a flapping label, for a while).
+constexpr int64_t kKeepIterations = 10;
+}  // namespace
+
+ScrapeCache::Entry* ScrapeCache::Get(std::string_view series) {
+  auto it = series_.find(series);
+  if (it == series_.end()) return nullptr;
+  it->second.last_iter = iter_;
+  return &it->second;
+}
+
+ScrapeCache::Entry& ScrapeCache::Add(std::string_view series, storage::SeriesRef ref, storage::Labels labels,
+                                     uint64_t hash) {
+  Entry& e = series_[std::string(series)];
+  e.ref = ref;
+  e.labels = std::move(labels);
+  e.hash = hash;
+  e.last_iter = iter_;
+  return e;
+}
+
+bool ScrapeCache::IsDropped(std::string_view series) {
+  auto it = dropped_.find(series);
+  if (it == dropped_.end()) return false;
+  it->second = iter_;
+  return true;
+}
+
+void ScrapeCache::ForEachStale(const std::function<void(const storage::Labels&)>& fn) const {
+  for (const auto& [hash, labels] : prev_) {
+    if (!cur_.count(hash)) fn(labels);
+  }
+}
+
+void ScrapeCache::ForEachPrevious(const std::function<void(const storage::Labels&)>& fn) const {
+  for (const auto& [hash, labels] : prev_) fn(labels);
+}
+
+void ScrapeCache::IterDone(bool flush) {
+  if (flush) {
+    std::erase_if(series_, [&](const auto& kv) { return iter_ - kv.second.last_iter > kKeepIterations; });
+    std::erase_if(dropped_, [&](const auto& kv) { return iter_ - kv.second > kKeepIterations; });
+    std::lock_guard lock(md_mu_);
+    std::erase_if(families_, [&](const auto& kv) { return iter_ - kv.second.last_iter > kKeepIterations; });
+  }
+  prev_.swap(cur_);
+  cur_.clear();
+  ++iter_;
+}
+
+FamilyMetadata& ScrapeCache::Family(std::string_view family) {
+  auto it = families_.find(family);
+  if (it == families_.end()) it = families_.emplace(std::string(family), FamilyMetadata{}).first;
+  it->second.last_iter = iter_;
+  return it->second;
+}
+
+void ScrapeCache::SetType(std::string_view family, storage::MetricType type) {
+  std::lock_guard lock(md_mu_);
+  Family(family).md.type = type;
+}
+
+void ScrapeCache::SetHelp(std::string_view family, std::string_view help) {
+  std::lock_guard lock(md_mu_);
+  Family(family).md.help = std::string(help);
+}
+
+void ScrapeCache::SetUnit(std::string_view family, std::string_view unit) {
+  std::lock_guard lock(md_mu_);
+  Family(family).md.unit = std::string(unit);
+}
+
+std::map<std::string, storage::Metadata> ScrapeCache::metadata() const {
+  std::lock_guard lock(md_mu_);
+  std::map<std::string, storage::Metadata> out;
+  for (const auto& [name, f] : families_) out.emplace(name, f.md);
+  return out;
+}
+
+}  // namespace cairn::scrape
