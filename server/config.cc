@@ -9,6 +9,7 @@
 
 #include "promql/parser/parser.h"
 #include "server/api/params.h"
+#include "server/config_scrape.h"
 
 namespace cairn::server {
 namespace {
@@ -138,7 +139,7 @@ Status ParseStorage(const YAML::Node& s, Config* cfg) {
 
 }  // namespace
 
-Result<Config> ParseConfig(std::string_view yaml) {
+Result<Config> ParseConfig(std::string_view yaml, std::string_view base_dir) {
   Config cfg;
   cfg.yaml = std::string(yaml);
   try {
@@ -154,9 +155,13 @@ Result<Config> ParseConfig(std::string_view yaml) {
     }
     if (root["global"] && !root["global"].IsNull()) CAIRN_RETURN_IF_ERROR(ParseGlobal(root["global"], &cfg));
     if (root["storage"] && !root["storage"].IsNull()) CAIRN_RETURN_IF_ERROR(ParseStorage(root["storage"], &cfg));
-    if (const YAML::Node sc = root["scrape_configs"]; sc && !sc.IsNull() && !sc.IsSequence()) {
-      return Status::InvalidArgument(Where(sc) + ": scrape_configs must be a list");
+    ScrapeDefaults scrape_defaults;
+    scrape_defaults.scrape_interval_ms = cfg.scrape_interval_ms;
+    scrape_defaults.scrape_timeout_ms = cfg.scrape_timeout_ms;
+    if (root["global"] && root["global"].IsMap()) {
+      CAIRN_RETURN_IF_ERROR(ParseScrapeDefaults(root["global"], &scrape_defaults));
     }
+    CAIRN_ASSIGN_OR_RETURN(cfg.scrape_configs, ParseScrapeConfigs(root["scrape_configs"], scrape_defaults, base_dir));
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument("yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
@@ -168,7 +173,8 @@ Result<Config> LoadConfigFile(const std::string& path) {
   if (!in) return Status::IOError("open " + path + ": cannot read file");
   std::ostringstream ss;
   ss << in.rdbuf();
-  auto cfg = ParseConfig(ss.str());
+  const size_t slash = path.rfind('/');
+  auto cfg = ParseConfig(ss.str(), slash == std::string::npos ? "" : std::string_view(path).substr(0, slash));
   if (!cfg.ok()) return cfg.status().WithContext("parsing YAML file " + path);
   return cfg;
 }

@@ -1,15 +1,20 @@
 // Config: the parts of prometheus.yml the server reads today — `global`
-// (intervals, external_labels with $VAR expansion) and `storage.tsdb.retention`
-// overrides — plus the raw text for /api/v1/status/config. Scrape and rule
-// sections are accepted (they are checked for shape only) until those parts
-// land. Top-level keys are checked strictly, as upstream does.
+// (intervals, external_labels with $VAR expansion, scrape defaults),
+// `scrape_configs` (server/config_scrape.h) and `storage.tsdb.retention`
+// overrides — plus the raw text for /api/v1/status/config. Rule and remote
+// sections are accepted (checked for shape only) until those parts land.
+// Top-level keys are checked strictly, as upstream does.
 // Thread-safety: a value type.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "scrape/scrape_config.h"
 
 #include "storage/labels.h"
 #include "util/status.h"
@@ -25,11 +30,13 @@ struct Config {
   // the deprecated --storage.tsdb.retention.* flags.
   std::optional<int64_t> retention_time_ms;
   std::optional<int64_t> retention_size_bytes;
+  std::vector<std::shared_ptr<const scrape::ScrapeConfig>> scrape_configs;
   std::string yaml;  // the file as read
 };
 
 // Parses YAML text. Errors are InvalidArgument naming the line and key.
-Result<Config> ParseConfig(std::string_view yaml);
+// Relative paths in it (CA files, file_sd files) are taken from `base_dir`.
+Result<Config> ParseConfig(std::string_view yaml, std::string_view base_dir = "");
 // Reads and parses `path`; an unreadable file is an IOError.
 Result<Config> LoadConfigFile(const std::string& path);
 

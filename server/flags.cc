@@ -58,6 +58,8 @@ Status SetFeatures(ServerFlags& f, const std::string& v) {
     if (name.empty()) continue;
     if (name == "promql-delayed-name-removal") {
       f.promql_delayed_name_removal = true;
+    } else if (name == "extra-scrape-metrics") {
+      f.extra_scrape_metrics = true;
     } else if (name != "promql-experimental-functions") {
       f.unknown_features.push_back(name);
     }
@@ -122,7 +124,8 @@ const std::vector<FlagDef>& Defs() {
          return Status::OK();
        }},
       {"enable-feature", "",
-       "Comma-separated feature names to enable (repeatable): promql-delayed-name-removal; "
+       "Comma-separated feature names to enable (repeatable): promql-delayed-name-removal, "
+       "extra-scrape-metrics; "
        "promql-experimental-functions is always on.",
        false, SetFeatures},
       {"log.level", "info", "Only log messages with the given severity or above: debug, info, warn, error.", false,

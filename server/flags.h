@@ -39,6 +39,7 @@ struct ServerFlags {
   // (Prometheus logs and ignores them too).
   std::vector<std::string> unknown_features;
   bool promql_delayed_name_removal = false;           // promql-delayed-name-removal
+  bool extra_scrape_metrics = false;                  // extra-scrape-metrics
 
   // Every flag name (without "--") and its effective value as text, for
   // /api/v1/status/flags.

@@ -141,6 +141,7 @@ void Server::RegisterRoutes() {
   });
   RegisterRemoteRoutes();
   RegisterAdminRoutes();
+  RegisterScrapeRoutes();
   api_->Register(router_);
 }
 
@@ -171,6 +172,14 @@ Status Server::Start() {
       return st;
     }
   }
+  scrape::ManagerOptions so;
+  so.extra_metrics = options_.flags.extra_scrape_metrics;
+  so.offset_seed = state_->config().external_labels.Hash();
+  scrapes_ = std::make_unique<scrape::Manager>(*appendable_, &metadata_, *options_.clock, so);
+  if (Status st = scrapes_->ApplyConfig(state_->config().scrape_configs); !st.ok()) {
+    Stop();
+    return st;
+  }
   state_->set_ready(true);
   return Status::OK();
 }
@@ -179,6 +188,9 @@ void Server::Stop() {
   if (!started_) return;
   started_ = false;
   state_->set_ready(false);
+  // Scrapes end first (quietly, as upstream at shutdown): nothing appends
+  // once storage starts closing.
+  if (scrapes_) scrapes_->Stop();
   http_->Stop();
   // Queries still queued or running finish before storage closes.
   query_executor_.reset();
@@ -243,6 +255,14 @@ Status Server::Reload() {
   if (!config.ok()) {
     state_->ConfigLoadFailed();
     return config.status();
+  }
+  // A config the scrape manager cannot apply (e.g. an unreadable CA file)
+  // is refused like a parse error; the old one stays in force.
+  if (scrapes_) {
+    if (Status st = scrapes_->ApplyConfig(config->scrape_configs); !st.ok()) {
+      state_->ConfigLoadFailed();
+      return st;
+    }
   }
   state_->ConfigLoaded(std::move(config).value(), options_.clock->NowMs());
   return Status::OK();

@@ -27,6 +27,7 @@
 #include "server/query_runner.h"
 #include "server/self_metrics.h"
 #include "server/server_state.h"
+#include "scrape/manager.h"
 #include "storage/appender.h"
 #include "storage/db.h"
 #include "storage/queryable.h"
@@ -73,6 +74,8 @@ class Server {
   void RegisterRemoteRoutes();
   // /api/v1/admin/tsdb/{snapshot,delete_series,clean_tombstones}.
   void RegisterAdminRoutes();
+  // /api/v1/targets, /api/v1/scrape_pools, /api/v1/targets/metadata (server_scrape.cc).
+  void RegisterScrapeRoutes();
   http::HttpResponse RemoteWrite(const http::HttpRequest& req);
   http::HttpResponse RemoteRead(const http::HttpRequest& req);
   StorageStats CollectStorageStats() const;
@@ -95,6 +98,8 @@ class Server {
   // Declared after http_: its threads may still answer HTTP sessions, so it
   // goes first (Stop() also drains it before storage closes).
   std::unique_ptr<QueryExecutor> query_executor_;
+  // Scrapes the config's scrape_configs into appendable_; started by Start().
+  std::unique_ptr<scrape::Manager> scrapes_;
   std::mutex reload_mu_;
   bool started_ = false;
 };

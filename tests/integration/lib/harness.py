@@ -236,8 +236,9 @@ class Cairn:
     def url(self):
         return "http://127.0.0.1:%d" % self.port
 
-    def start(self, timeout=90):
-        self.port = free_port()
+    def start(self, timeout=90, port=None):
+        """Starts on `port`, or on a new free port."""
+        self.port = port or free_port()
         argv = [self.binary, "--config.file=" + self.config_path,
                 "--storage.tsdb.path=" + self.data_dir,
                 "--web.listen-address=127.0.0.1:%d" % self.port] + self.extra_args

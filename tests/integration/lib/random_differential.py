@@ -180,6 +180,12 @@ class Runner:
             test = _has_ties if reason == "topk/bottomk tie" else _has_non_finite
             if test(probe):
                 return reason
+        # Prometheus 3.x checks one-to-one and group_left/right matches before
+        # a comparison filters pairs out (upstream operators.test); 2.42 only
+        # among the pairs it keeps, so it answers where 3.x (and Cairn) fail.
+        if (got.kind == "error" and want.kind != "error"
+                and "multiple matches for labels" in (getattr(got, "message", "") or "")):
+            return "2.42 checks matches after comparison filters"
         if _only_cancellation(want, got, gen.scale):
             return "cancellation"
         if "count_values" in gen.text and _same_rounded_labels(want, got):
