@@ -45,34 +45,6 @@ bool Special(std::string_view s, double* out) {
   return false;
 }
 
-// Go's underscoreOK: '_' only between digits (a base prefix counts as a
-// digit), and only when there is a base prefix.
-bool UnderscoreOk(std::string_view s) {
-  char saw = '^';
-  size_t i = 0;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) ++i;
-  bool hex = false;
-  if (s.size() - i >= 2 && s[i] == '0' && (Lower(s[i + 1]) == 'x' || Lower(s[i + 1]) == 'b' || Lower(s[i + 1]) == 'o')) {
-    hex = Lower(s[i + 1]) == 'x';
-    i += 2;
-    saw = '0';
-  }
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (IsDigit(c) || (hex && IsHexDigit(c))) {
-      saw = '0';
-      continue;
-    }
-    if (c == '_') {
-      if (saw != '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw == '_') return false;
-    saw = '!';
-  }
-  return saw != '_';
-}
 
 // Checks Go's readFloat grammar on s (sign already removed). Returns false on
 // a syntax error; sets *hex and *has_underscore.
@@ -115,6 +87,33 @@ bool ValidFloatSyntax(std::string_view s, bool* hex, bool* has_underscore) {
 
 }  // namespace
 
+bool GoUnderscoreOk(std::string_view s) {
+  char saw = '^';
+  size_t i = 0;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) ++i;
+  bool hex = false;
+  if (s.size() - i >= 2 && s[i] == '0' && (Lower(s[i + 1]) == 'x' || Lower(s[i + 1]) == 'b' || Lower(s[i + 1]) == 'o')) {
+    hex = Lower(s[i + 1]) == 'x';
+    i += 2;
+    saw = '0';
+  }
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (IsDigit(c) || (hex && IsHexDigit(c))) {
+      saw = '0';
+      continue;
+    }
+    if (c == '_') {
+      if (saw != '0') return false;
+      saw = '_';
+      continue;
+    }
+    if (saw == '_') return false;
+    saw = '!';
+  }
+  return saw != '_';
+}
+
 GoFloat GoParseFloat(std::string_view s) {
   GoFloat out;
   if (Special(s, &out.value)) return out;
@@ -125,7 +124,7 @@ GoFloat GoParseFloat(std::string_view s) {
     body.remove_prefix(1);
   }
   bool hex = false, has_underscore = false;
-  if (!ValidFloatSyntax(body, &hex, &has_underscore) || (has_underscore && !UnderscoreOk(s))) {
+  if (!ValidFloatSyntax(body, &hex, &has_underscore) || (has_underscore && !GoUnderscoreOk(s))) {
     out.value = 0;
     out.error = GoNumError::kSyntax;
     return out;

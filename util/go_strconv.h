@@ -32,6 +32,11 @@ struct GoInt {
   GoNumError error = GoNumError::kNone;
 };
 
+// Go's underscoreOK, which ParseFloat and ParseInt (base 0) apply: every '_'
+// sits between digits or between a base prefix and a digit ("1_000",
+// "0x_1F"; not "_1", "1__0", "1_").
+bool GoUnderscoreOk(std::string_view s);
+
 // strconv.ParseInt(s, 10, 64): optional +/- sign and decimal digits only.
 GoInt GoParseInt64(std::string_view s);
 

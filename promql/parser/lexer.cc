@@ -15,6 +15,7 @@
 
 #include "promql/parser/parser.h"
 #include "promql/parser/quote.h"
+#include "util/go_strconv.h"
 
 namespace cairn::promql::parser {
 namespace {
@@ -60,37 +61,10 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Go's strconv.ParseInt(s, 0, 64) then ParseFloat(s, 64), as Prometheus'
 // parser.number does. Returns false with a Go-like message on failure.
-// Go's underscoreOK: every '_' sits between digits, or between a base prefix
-// and a digit. ParseInt (base 0) and ParseFloat both require it.
-bool UnderscoresOk(std::string_view s) {
-  char saw = '^';  // ^ start, 0 digit or prefix, _ underscore, ! other
-  size_t i = 0;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
-  bool hex = false;
-  if (s.size() >= 2 && s[0] == '0' && std::string_view("bBoOxX").find(s[1]) != std::string_view::npos) {
-    i = 2;
-    saw = '0';
-    hex = s[1] == 'x' || s[1] == 'X';
-  }
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (IsDigit(c) || (hex && std::isxdigit(static_cast<unsigned char>(c)))) {
-      saw = '0';
-    } else if (c == '_') {
-      if (saw != '0') return false;
-      saw = '_';
-    } else {
-      if (saw == '_') return false;
-      saw = '!';
-    }
-  }
-  return saw != '_';
-}
-
 bool ConvertNumber(const std::string& text, double& out, std::string& err) {
   std::string s = text;
   if (s.find('_') != std::string::npos) {
-    if (!UnderscoresOk(s)) {
+    if (!GoUnderscoreOk(s)) {
       err = "error parsing number: strconv.ParseFloat: parsing " + GoQuote(text) + ": invalid syntax";
       return false;
     }

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "promql/parser/parser.h"
+#include "util/go_strconv.h"
 
 namespace cairn::server::api {
 namespace {
@@ -18,78 +19,11 @@ int HexValue(char c) {
   return -1;
 }
 
-// Go's rule for '_' in number literals: only between digits (a base prefix
-// counts as a digit), never first or last.
-bool UnderscoresOk(std::string_view s) {
-  size_t i = 0;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-  bool hex = false;
-  char saw = '^';
-  if (s.size() - i >= 2 && s[i] == '0') {
-    char p = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i + 1])));
-    if (p == 'x' || p == 'o' || p == 'b') {
-      hex = p == 'x';
-      i += 2;
-      saw = '0';
-    }
-  }
-  for (; i < s.size(); ++i) {
-    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
-    if (std::isdigit(static_cast<unsigned char>(c)) || (hex && c >= 'a' && c <= 'f')) {
-      saw = '0';
-      continue;
-    }
-    if (c == '_') {
-      if (saw != '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw == '_') return false;
-    saw = '!';
-  }
-  return saw != '_';
-}
-
-// Go's strconv.ParseFloat: an optional sign, decimal or exponent forms, hex
-// mantissas with a 'p' exponent, '_' between digits, and the words
-// inf/infinity (signed or not) and nan (unsigned), any case.
+// A successful Go strconv.ParseFloat (util/go_strconv.h); a range error fails too.
 std::optional<double> ParseGoFloat(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  std::string cleaned;
-  if (s.find('_') != std::string_view::npos) {
-    if (!UnderscoresOk(s)) return std::nullopt;
-    for (char c : s) {
-      if (c != '_') cleaned.push_back(c);
-    }
-    s = cleaned;
-  }
-  bool neg = false;
-  std::string_view body = s;
-  if (body[0] == '+' || body[0] == '-') {
-    neg = body[0] == '-';
-    body.remove_prefix(1);
-  }
-  if (body.empty()) return std::nullopt;
-  std::string lower;
-  for (char c : body) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (lower == "inf" || lower == "infinity") {
-    return neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-  }
-  if (lower == "nan") {
-    if (body.size() != s.size()) return std::nullopt;
-    return std::numeric_limits<double>::quiet_NaN();
-  }
-  auto format = std::chars_format::general;
-  if (lower.size() > 2 && lower[0] == '0' && lower[1] == 'x') {
-    if (lower.find('p') == std::string::npos) return std::nullopt;  // Go needs the exponent
-    body.remove_prefix(2);
-    format = std::chars_format::hex;
-  }
-  if (body.empty() || !(std::isxdigit(static_cast<unsigned char>(body[0])) || body[0] == '.')) return std::nullopt;
-  double v = 0;
-  auto res = std::from_chars(body.data(), body.data() + body.size(), v, format);
-  if (res.ec != std::errc() || res.ptr != body.data() + body.size()) return std::nullopt;
-  return neg ? -v : v;
+  GoFloat f = GoParseFloat(s);
+  if (f.error != GoNumError::kNone) return std::nullopt;
+  return f.value;
 }
 
 bool ReadDigits(std::string_view s, size_t* pos, size_t n, int* out) {
