@@ -171,6 +171,14 @@ Result<std::shared_ptr<const scrape::ScrapeConfig>> ParseOne(const YAML::Node& n
   auto sd = scrape::discovery::ParseSdConfigs(n);
   if (!sd.ok()) return sd.status();
   cfg->discovery = std::move(*sd);
+  // file_sd paths are relative to the config file, as Prometheus' SetDirectory makes them.
+  if (!base_dir.empty()) {
+    for (auto& f : cfg->discovery.file) {
+      for (auto& path : f.files) {
+        if (!path.empty() && path.front() != '/') path = std::string(base_dir) + "/" + path;
+      }
+    }
+  }
   return std::shared_ptr<const scrape::ScrapeConfig>(std::move(cfg));
 }
 

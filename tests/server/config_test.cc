@@ -63,5 +63,76 @@ TEST(ConfigTest, MissingFileIsIOError) {
   EXPECT_EQ(c.status().code(), StatusCode::kIOError);
 }
 
+TEST(ConfigTest, ScrapeConfigsTakeGlobalDefaults) {
+  auto c = ParseConfig(R"(
+global:
+  scrape_interval: 15s
+  scrape_timeout: 20s
+  sample_limit: 500
+scrape_configs:
+  - job_name: node
+    scrape_interval: 30s
+    static_configs:
+      - targets: [localhost:9100]
+    file_sd_configs:
+      - files: [targets/*.yml, /abs/x.json]
+  - job_name: api
+    scrape_interval: 10s
+    metrics_path: /m
+    honor_labels: true
+    sample_limit: 7
+)",
+                       "/etc/cairn");
+  ASSERT_FALSE(c.ok());  // global scrape_timeout 20s > scrape_interval 15s
+  c = ParseConfig(R"(
+global:
+  scrape_interval: 15s
+  sample_limit: 500
+scrape_configs:
+  - job_name: node
+    scrape_interval: 30s
+    static_configs:
+      - targets: [localhost:9100]
+    file_sd_configs:
+      - files: [targets/*.yml, /abs/x.json]
+  - job_name: api
+    scrape_interval: 5s
+    metrics_path: /m
+    honor_labels: true
+    sample_limit: 7
+)",
+                  "/etc/cairn");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->scrape_configs.size(), 2u);
+  const scrape::ScrapeConfig& node = *c->scrape_configs[0];
+  EXPECT_EQ(node.target.job_name, "node");
+  EXPECT_EQ(node.target.scrape_interval_ms, 30000);
+  EXPECT_EQ(node.target.scrape_timeout_ms, 10000);
+  EXPECT_EQ(node.target.metrics_path, "/metrics");
+  EXPECT_EQ(node.samples.sample_limit, 500u);
+  ASSERT_EQ(node.discovery.file.size(), 1u);
+  EXPECT_EQ(node.discovery.file[0].files,
+            (std::vector<std::string>{"/etc/cairn/targets/*.yml", "/abs/x.json"}));
+  const scrape::ScrapeConfig& api = *c->scrape_configs[1];
+  EXPECT_EQ(api.target.scrape_timeout_ms, 5000);  // the global 10s, capped by the job's interval
+  EXPECT_EQ(api.target.metrics_path, "/m");
+  EXPECT_TRUE(api.samples.honor_labels);
+  EXPECT_EQ(api.samples.sample_limit, 7u);
+}
+
+TEST(ConfigTest, ScrapeConfigErrors) {
+  auto dup = ParseConfig("scrape_configs:\n  - job_name: a\n  - job_name: a\n");
+  EXPECT_EQ(dup.status().message(), "found multiple scrape configs with job name \"a\"");
+  auto timeout = ParseConfig("scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    scrape_timeout: 6s\n");
+  EXPECT_NE(timeout.status().message().find(
+                "scrape timeout greater than scrape interval for scrape config with job name \"a\""),
+            std::string::npos)
+      << timeout.status().ToString();
+  auto unknown = ParseConfig("scrape_configs:\n  - job_name: a\n    scrape_intervall: 5s\n");
+  EXPECT_NE(unknown.status().message().find("field scrape_intervall not found"), std::string::npos);
+  auto empty = ParseConfig("scrape_configs:\n  - metrics_path: /x\n");
+  EXPECT_NE(empty.status().message().find("job_name is empty"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cairn::server
