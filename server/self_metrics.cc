@@ -115,4 +115,20 @@ void SelfMetrics::AddQueryFigures(std::function<QueryFigures()> figures) {
       &QueryFigures::canceled_total);
 }
 
+void SelfMetrics::AddScrapeFigures(std::function<std::vector<PoolTargets>()> figures) {
+  registry_.AddCallback("prometheus_target_scrape_pool_targets", "Current number of targets in this scrape pool.",
+                        "gauge", [figures](std::vector<MetricSample>* out) {
+                          for (const auto& p : figures()) {
+                            out->push_back({"", {{"scrape_job", p.job}}, static_cast<double>(p.active)});
+                          }
+                        });
+  registry_.AddCallback("prometheus_sd_discovered_targets", "Current number of discovered targets.", "gauge",
+                        [figures](std::vector<MetricSample>* out) {
+                          for (const auto& p : figures()) {
+                            out->push_back({"", {{"config", p.job}, {"name", "scrape"}},
+                                            static_cast<double>(p.discovered)});
+                          }
+                        });
+}
+
 }  // namespace cairn::server

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,6 +57,17 @@ class SelfMetrics {
   // and cairn_engine_queries_canceled_total, read from `figures` at each
   // scrape. Call once, before serving.
   void AddQueryFigures(std::function<QueryFigures()> figures);
+
+  // Registers prometheus_target_scrape_pool_targets{scrape_job} and
+  // prometheus_sd_discovered_targets{config,name="scrape"}, read from
+  // `figures` (targets per job: active, and active plus dropped) at each
+  // scrape. Call once, before serving.
+  struct PoolTargets {
+    std::string job;
+    int64_t active = 0;
+    int64_t discovered = 0;
+  };
+  void AddScrapeFigures(std::function<std::vector<PoolTargets>()> figures);
 
   std::string Render() const { return registry_.Render(); }
 

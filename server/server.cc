@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <map>
 
 #include "server/admin_ops.h"
 #include "server/api/api_error.h"
@@ -48,6 +49,14 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
 
   Server* raw = s.get();
   s->metrics_ = std::make_unique<SelfMetrics>(*s->state_, [raw] { return raw->CollectStorageStats(); });
+  // Built here, configured by Start(): handlers and /metrics may read it from
+  // the moment HTTP serves.
+  scrape::ManagerOptions so;
+  so.extra_metrics = s->options_.flags.extra_scrape_metrics;
+  so.offset_seed = s->state_->config().external_labels.Hash();
+  if (s->appendable_ != nullptr) {
+    s->scrapes_ = std::make_unique<scrape::Manager>(*s->appendable_, &s->metadata_, *s->options_.clock, so);
+  }
   api::ApiDeps deps;
   deps.queryable = s->queryable_;
   deps.clock = s->options_.clock;
@@ -65,6 +74,22 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     f.max_concurrency = raw->options_.flags.query_max_concurrency;
     f.canceled_total = raw->query_runner_->canceled_total();
     return f;
+  });
+  s->metrics_->AddScrapeFigures([raw] {
+    std::vector<SelfMetrics::PoolTargets> out;
+    if (!raw->scrapes_) return out;
+    std::map<std::string, SelfMetrics::PoolTargets> by_job;
+    for (const auto& name : raw->scrapes_->PoolNames()) by_job[name].job = name;
+    for (const auto& t : raw->scrapes_->ActiveTargets()) by_job[t.pool].active++;
+    for (const auto& [name, n] : raw->scrapes_->DroppedTargetCounts()) {
+      by_job[name].discovered += static_cast<int64_t>(n);
+    }
+    for (auto& [name, p] : by_job) {
+      p.job = name;
+      p.discovered += p.active;
+      out.push_back(p);
+    }
+    return out;
   });
   deps.format_query = &QueryRunner::Format;
   deps.parse_query = &QueryRunner::ParseTree;
@@ -172,13 +197,11 @@ Status Server::Start() {
       return st;
     }
   }
-  scrape::ManagerOptions so;
-  so.extra_metrics = options_.flags.extra_scrape_metrics;
-  so.offset_seed = state_->config().external_labels.Hash();
-  scrapes_ = std::make_unique<scrape::Manager>(*appendable_, &metadata_, *options_.clock, so);
-  if (Status st = scrapes_->ApplyConfig(state_->config().scrape_configs); !st.ok()) {
-    Stop();
-    return st;
+  if (scrapes_) {
+    if (Status st = scrapes_->ApplyConfig(state_->config().scrape_configs); !st.ok()) {
+      Stop();
+      return st;
+    }
   }
   state_->set_ready(true);
   return Status::OK();

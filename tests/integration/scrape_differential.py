@@ -239,6 +239,11 @@ def main(env):
     md = harness.api_get(cairn.url, "/api/v1/targets/metadata", {"metric": "a"})
     check(md and md[0]["type"] == "gauge" and md[0]["help"] == "A gauge.", "targets/metadata: %r" % md)
 
+    metrics = harness.http_get(cairn.url + "/metrics").text()
+    for line in ('prometheus_target_scrape_pool_targets{scrape_job="app"} 1',
+                 'prometheus_sd_discovered_targets{config="app",name="scrape"} 2'):
+        check(line in metrics, "/metrics lacks %r" % line)
+
     for p in problems:
         log("differ: " + p)
     print("scrape differential: %d series agree, %d differ" % (agree, differ), flush=True)
