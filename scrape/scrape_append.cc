@@ -224,7 +224,9 @@ AppendResult AppendScrape(storage::Appender& app, ScrapeCache& cache, const stor
   cache.ForEachStale([&](const storage::Labels& gone) { (void)app.Append(0, gone, t_ms, storage::StaleNaN()); });
   cache.IterDone(/*flush=*/!body.empty());
   if (metadata != nullptr && !body.empty()) {
-    for (const auto& [family, md] : cache.metadata()) metadata->Record(family, md);
+    cache.TakeChangedMetadata([&](const std::string& family, const storage::Metadata& md) {
+      metadata->Record(family, md);
+    });
   }
   return res;
 }

@@ -57,24 +57,59 @@ void ScrapeCache::IterDone(bool flush) {
 
 FamilyMetadata& ScrapeCache::Family(std::string_view family) {
   auto it = families_.find(family);
-  if (it == families_.end()) it = families_.emplace(std::string(family), FamilyMetadata{}).first;
+  if (it == families_.end()) {
+    it = families_.emplace(std::string(family), FamilyMetadata{}).first;
+    MarkChanged(family, it->second);
+  }
   it->second.last_iter = iter_;
   return it->second;
 }
 
+namespace {
+// Sets `field` to `value` when they differ (no allocation when equal) and
+// tells whether it did.
+template <typename T, typename V>
+bool Update(T& field, const V& value) {
+  if (field == value) return false;
+  field = T(value);
+  return true;
+}
+}  // namespace
+
+void ScrapeCache::MarkChanged(std::string_view family, FamilyMetadata& f) {
+  if (f.changed) return;
+  f.changed = true;
+  changed_.emplace_back(family);
+}
+
 void ScrapeCache::SetType(std::string_view family, storage::MetricType type) {
   std::lock_guard lock(md_mu_);
-  Family(family).md.type = type;
+  FamilyMetadata& f = Family(family);
+  if (Update(f.md.type, type)) MarkChanged(family, f);
 }
 
 void ScrapeCache::SetHelp(std::string_view family, std::string_view help) {
   std::lock_guard lock(md_mu_);
-  Family(family).md.help = std::string(help);
+  FamilyMetadata& f = Family(family);
+  if (Update(f.md.help, help)) MarkChanged(family, f);
 }
 
 void ScrapeCache::SetUnit(std::string_view family, std::string_view unit) {
   std::lock_guard lock(md_mu_);
-  Family(family).md.unit = std::string(unit);
+  FamilyMetadata& f = Family(family);
+  if (Update(f.md.unit, unit)) MarkChanged(family, f);
+}
+
+void ScrapeCache::TakeChangedMetadata(
+    const std::function<void(const std::string&, const storage::Metadata&)>& fn) {
+  std::lock_guard lock(md_mu_);
+  for (const std::string& family : changed_) {
+    auto it = families_.find(family);
+    if (it == families_.end()) continue;
+    it->second.changed = false;
+    fn(family, it->second.md);
+  }
+  changed_.clear();
 }
 
 std::map<std::string, storage::Metadata> ScrapeCache::metadata() const {

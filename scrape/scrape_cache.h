@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "storage/appender.h"
 #include "storage/labels.h"
@@ -25,6 +26,7 @@ namespace cairn::scrape {
 struct FamilyMetadata {
   storage::Metadata md;
   int64_t last_iter = 0;  // scrape in which the family was last seen
+  bool changed = false;   // since the last TakeChangedMetadata
 };
 
 class ScrapeCache {
@@ -58,6 +60,9 @@ class ScrapeCache {
   void SetUnit(std::string_view family, std::string_view unit);
   // A copy of the metadata of the families seen recently, by family name.
   std::map<std::string, storage::Metadata> metadata() const;
+  // Calls `fn` for each family whose metadata is new or changed since the
+  // last call, so a scrape hands on only what changed.
+  void TakeChangedMetadata(const std::function<void(const std::string&, const storage::Metadata&)>& fn);
 
   std::mutex& mutex() { return mu_; }
   int64_t iter() const { return iter_; }
@@ -69,6 +74,8 @@ class ScrapeCache {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   FamilyMetadata& Family(std::string_view family);
+  void MarkChanged(std::string_view family, FamilyMetadata& f);
+  std::vector<std::string> changed_;  // families with `changed` set, under md_mu_
 
   std::mutex mu_;
   int64_t iter_ = 1;

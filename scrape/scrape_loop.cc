@@ -142,10 +142,11 @@ void ScrapeLoop::OnFetched(int64_t scrape_ms, SteadyClock::time_point started, R
 void ScrapeLoop::AppendReport(storage::Appender& app, int64_t t_ms, double duration_s, const AppendResult& res,
                               const Status& err, int64_t body_bytes, bool stale) {
   auto put = [&](const char* name, double v) {
-    auto& ref = report_refs_[name];
-    storage::Labels ls = target_->public_labels().With(storage::kMetricName, name);
-    auto r = app.Append(ref, ls, t_ms, stale ? storage::StaleNaN() : v);
-    if (r.ok()) ref = *r;
+    auto [it, inserted] = report_series_.try_emplace(name);
+    ReportSeries& rs = it->second;
+    if (inserted) rs.labels = target_->public_labels().With(storage::kMetricName, name);
+    auto r = app.Append(rs.ref, rs.labels, t_ms, stale ? storage::StaleNaN() : v);
+    if (r.ok()) rs.ref = *r;
   };
   put("up", err.ok() ? 1 : 0);
   put("scrape_duration_seconds", duration_s);

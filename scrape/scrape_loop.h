@@ -87,7 +87,12 @@ class ScrapeLoop : public std::enable_shared_from_this<ScrapeLoop> {
   std::unique_ptr<http::TargetFetcher> fetcher_;
   std::string accept_;
   std::shared_ptr<ScrapeCache> cache_;
-  std::map<std::string, storage::SeriesRef> report_refs_;
+  // up, scrape_duration_seconds, ...: labels built once, appended by ref.
+  struct ReportSeries {
+    storage::Labels labels;
+    storage::SeriesRef ref = 0;
+  };
+  std::map<std::string, ReportSeries> report_series_;
   bool stopped_ = false;
   Status forced_error_;  // on the strand
   std::chrono::steady_clock::time_point next_tick_;

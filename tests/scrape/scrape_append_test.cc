@@ -182,5 +182,24 @@ TEST_F(ScrapeAppendTest, MetadataOfFamilies) {
   EXPECT_EQ(md["a_total"].help, "Things.");
 }
 
+TEST_F(ScrapeAppendTest, OnlyChangedMetadataReachesTheSink) {
+  struct Sink : ingest::MetadataSink {
+    void Record(std::string_view family, const storage::Metadata& md) override {
+      seen.push_back(std::string(family) + ":" + md.help);
+    }
+    std::vector<std::string> seen;
+  } sink;
+  auto scrape = [&](std::string_view body) {
+    RecordingAppender app(&refs_);
+    ASSERT_TRUE(AppendScrape(app, cache_, target_, rules_, expo::Format::kPrometheusText, body, 1000, &sink).error.ok());
+  };
+  scrape("# HELP a Old.\n# TYPE a gauge\na 1\n");
+  EXPECT_EQ(sink.seen, std::vector<std::string>{"a:Old."});
+  scrape("# HELP a Old.\n# TYPE a gauge\na 1\n");
+  EXPECT_EQ(sink.seen.size(), 1u);
+  scrape("# HELP a New.\n# TYPE a gauge\na 1\n");
+  EXPECT_EQ(sink.seen, (std::vector<std::string>{"a:Old.", "a:New."}));
+}
+
 }  // namespace
 }  // namespace cairn::scrape
