@@ -14,6 +14,7 @@ build_pkgs=(
 )
 peer_pkgs=(
   prometheus victoria-metrics python3-snappy python3-protobuf prometheus-node-exporter nginx openssl
+  prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter postgresql redis-server
 )
 
 want=()
