@@ -13,6 +13,8 @@ declare -A allowed=(
   [promql]="^(util|promql)/|^${api}$"
   [ingest]="^(util|ingest|proto)/|^${api}$"
   [scrape]="^(util|ingest|scrape)/|^${api}$"
+  [rules]="^(util|promql|rules)/|^${api}$"
+  [notifier]="^(util|ingest|scrape|notifier)/|^${api}$"
 )
 # Third-party headers a layer must not reach (storage knows no wire or HTTP).
 declare -A forbidden_system=(
@@ -21,11 +23,13 @@ declare -A forbidden_system=(
   [promql]='^(rocksdb|google|grpc|grpcpp|yaml-cpp)/'
   [ingest]='^(rocksdb|boost|yaml-cpp)/'
   [scrape]='^(rocksdb|google|grpc|grpcpp)/'
+  [rules]='^(rocksdb|google|grpc|grpcpp|boost/(beast|asio))'
+  [notifier]='^(rocksdb|google|grpc|grpcpp)/'
 )
 
 violations=0
 checked=0
-for layer in util storage promql ingest scrape; do
+for layer in util storage promql ingest scrape rules notifier; do
   [ -d "$layer" ] || continue
   while IFS= read -r -d '' file; do
     checked=$((checked + 1))
