@@ -72,6 +72,9 @@ class State {
       : set_(set), name_(std::move(name)), funcs_(funcs) {}
 
   void Walk(const Value& dot, const Node* node);
+  void Step() {
+    if (++*steps_ > kMaxExecSteps) Errorf("exceeded maximum template execution steps (" + std::to_string(kMaxExecSteps) + ")");
+  }
   void Push(std::string name, Value v) { vars_.emplace_back(std::move(name), std::move(v)); }
   std::string out;
 
@@ -113,7 +116,8 @@ class State {
   const Node* node_ = nullptr;
   std::vector<std::pair<std::string, Value>> vars_;
   int depth_ = 0;
-  int range_depth_ = 0;
+  int64_t own_steps_ = 0;
+  int64_t* steps_ = &own_steps_;  // shared with nested {{template}} states
 };
 
 void State::Errorf(const std::string& message) {
@@ -149,6 +153,7 @@ Value State::VarValue(const std::string& name) {
 
 void State::Walk(const Value& dot, const Node* node) {
   At(node);
+  Step();
   switch (node->type) {
     case NodeType::kAction: {
       // Variables declared here persist until the enclosing {{end}}.
@@ -261,6 +266,7 @@ void State::WalkTemplate(const Value& dot, const Node* t) {
   Value new_dot = EvalPipeline(dot, t->pipe.get());
   State inner(set_, t->text, funcs_);
   inner.depth_ = depth_ + 1;
+  inner.steps_ = steps_;
   inner.Push("$", new_dot);
   inner.Walk(new_dot, it->second.get());
   out += inner.out;
@@ -287,6 +293,7 @@ void State::NotAFunction(const std::vector<NodePtr>& args, const Final& final) {
 }
 
 Value State::EvalCommand(const Value& dot, const Node* cmd, const Final& final) {
+  Step();
   const Node* first = cmd->nodes[0].get();
   switch (first->type) {
     case NodeType::kField: return EvalFieldNode(dot, first, &cmd->nodes, final);

@@ -20,6 +20,10 @@ namespace cairn::rules::tmpl {
 // Nested {{template}} calls allowed (Go allows 100000; Cairn's recursive
 // walk stops earlier so it cannot exhaust the stack).
 inline constexpr int kMaxExecDepth = 256;
+// Nodes and commands one execution may evaluate. Go has no such bound; Cairn
+// has it so that a template like {{define "a"}}{{template "a"}}{{template "a"}}
+// {{end}} fails instead of stalling rule evaluation.
+inline constexpr int64_t kMaxExecSteps = 1'000'000;
 
 // Executes template `name` of `set` with `dot` as data. `funcs` are the
 // function maps, searched in order (put Builtins() last, as Go consults its

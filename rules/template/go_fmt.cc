@@ -123,14 +123,20 @@ void FmtB(std::string& out, double a) {
 
 // %x: hexadecimal mantissa and a binary exponent of at least two digits.
 void FmtX(std::string& out, double a, int prec, char fmt) {
-  char buf[128];
+  const char* spec = prec < 0 ? (fmt == 'X' ? "%A" : "%a") : (fmt == 'X' ? "%.*A" : "%.*a");
+  int n = prec < 0 ? std::snprintf(nullptr, 0, spec, a) : std::snprintf(nullptr, 0, spec, prec, a);
+  std::string s(static_cast<size_t>(n) + 1, '\0');
   if (prec < 0) {
-    std::snprintf(buf, sizeof(buf), fmt == 'X' ? "%A" : "%a", a);
+    std::snprintf(s.data(), s.size(), spec, a);
   } else {
-    std::snprintf(buf, sizeof(buf), fmt == 'X' ? "%.*A" : "%.*a", prec, a);
+    std::snprintf(s.data(), s.size(), spec, prec, a);
   }
-  std::string s = buf;
+  s.resize(static_cast<size_t>(n));
   size_t p = s.find_first_of("pP");
+  if (p == std::string::npos || p + 2 > s.size()) {
+    out += s;
+    return;
+  }
   std::string exp = s.substr(p + 2);
   if (exp.size() < 2) exp = "0" + exp;
   out += s.substr(0, p + 2) + exp;

@@ -251,7 +251,9 @@ std::string Title(std::string_view s) {
     } else {
       sep = u_isspace(static_cast<UChar32>(prev));
     }
-    if (sep && !(r == 0xFFFD && len == 1)) {
+    if (r == 0xFFFD && len == 1) {
+      out += "\xEF\xBF\xBD";  // strings.Map writes invalid bytes as U+FFFD
+    } else if (sep) {
       AppendUtf8(out, static_cast<uint32_t>(u_totitle(static_cast<UChar32>(r))));
     } else {
       out.append(s.substr(i, len));
