@@ -1,5 +1,6 @@
 #include "rules/template/go_fmt.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -121,25 +122,36 @@ void FmtB(std::string& out, double a) {
   out += std::to_string(exp);
 }
 
-// %x: hexadecimal mantissa and a binary exponent of at least two digits.
+// %x: hexadecimal mantissa 1.xxx (Go normalizes subnormals and rounding
+// carries, which C's %a does not) and a binary exponent of at least two digits.
 void FmtX(std::string& out, double a, int prec, char fmt) {
-  const char* spec = prec < 0 ? (fmt == 'X' ? "%A" : "%a") : (fmt == 'X' ? "%.*A" : "%.*a");
-  int n = prec < 0 ? std::snprintf(nullptr, 0, spec, a) : std::snprintf(nullptr, 0, spec, prec, a);
+  int exp = 0;
+  double m = a == 0 ? 0 : std::frexp(a, &exp) * 2;  // m in [1, 2)
+  if (a != 0) --exp;
+  const char* spec = prec < 0 ? "%a" : "%.*a";
+  int n = prec < 0 ? std::snprintf(nullptr, 0, spec, m) : std::snprintf(nullptr, 0, spec, prec, m);
   std::string s(static_cast<size_t>(n) + 1, '\0');
   if (prec < 0) {
-    std::snprintf(s.data(), s.size(), spec, a);
+    std::snprintf(s.data(), s.size(), spec, m);
   } else {
-    std::snprintf(s.data(), s.size(), spec, prec, a);
+    std::snprintf(s.data(), s.size(), spec, prec, m);
   }
   s.resize(static_cast<size_t>(n));
-  size_t p = s.find_first_of("pP");
-  if (p == std::string::npos || p + 2 > s.size()) {
-    out += s;
-    return;
+  std::string mant = s.substr(2, s.find('p') - 2);  // "1.8", "2" after a rounding carry
+  if (!mant.empty() && mant[0] == '2') {
+    mant[0] = '1';
+    ++exp;
   }
-  std::string exp = s.substr(p + 2);
-  if (exp.size() < 2) exp = "0" + exp;
-  out += s.substr(0, p + 2) + exp;
+  if (fmt == 'X') {
+    for (char& c : mant) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  out += fmt == 'X' ? "0X" : "0x";
+  out += mant;
+  out += fmt == 'X' ? 'P' : 'p';
+  out += exp < 0 ? '-' : '+';
+  int e = exp < 0 ? -exp : exp;
+  if (e < 10) out += '0';
+  out += std::to_string(e);
 }
 
 }  // namespace

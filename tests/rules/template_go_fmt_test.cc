@@ -33,6 +33,10 @@ TEST(GoFormatFloat, MatchesStrconv) {
   EXPECT_EQ(GoFormatFloat(-std::numeric_limits<double>::infinity(), 'g', -1), "-Inf");
   EXPECT_EQ(GoFormatFloat(1, 'b', -1), "4503599627370496p-52");
   EXPECT_EQ(GoFormatFloat(1, 'x', -1), "0x1p+00");
+  // Go renormalizes a rounding carry and subnormals; C's %a does not.
+  EXPECT_EQ(GoFormatFloat(123456789.0, 'x', 0), "0x1p+27");
+  EXPECT_EQ(GoFormatFloat(1.999, 'X', 2), "0X1.00P+01");
+  EXPECT_EQ(GoFormatFloat(5e-324, 'x', -1), "0x1p-1074");
 }
 
 TEST(GoSprintf, Verbs) {
