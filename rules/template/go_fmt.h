@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "rules/template/go_ftoa.h"
 #include "rules/template/value.h"
 
 namespace cairn::rules::tmpl {
@@ -25,8 +26,5 @@ std::string GoSprintf(std::string_view format, const std::vector<Value>& args);
 // i.e. fmt.Fprint after dereferencing pointers, and "<no value>" for nil.
 std::string GoPrintActionValue(const Value& v);
 
-// strconv.FormatFloat(v, fmt, prec, 64) for fmt in e E f g G b x X; prec -1
-// is the shortest representation that reads back exactly.
-std::string GoFormatFloat(double v, char fmt, int prec);
 
 }  // namespace cairn::rules::tmpl
