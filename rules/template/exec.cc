@@ -421,9 +421,9 @@ Value State::EvalField(const Value& dot, const std::string& field, const Node* n
       Value v;
       const AlertData& a = *receiver.alert;
       if (field == "Labels") {
-        v = Value::OfStringMap(std::make_shared<StringMap>(a.labels));
+        v = Value::OfStringMap(a.labels);
       } else if (field == "ExternalLabels") {
-        v = Value::OfStringMap(std::make_shared<StringMap>(a.external_labels));
+        v = Value::OfStringMap(a.external_labels);
       } else if (field == "ExternalURL") {
         v = Value::String(a.external_url);
       } else if (field == "Value") {
@@ -438,7 +438,7 @@ Value State::EvalField(const Value& dot, const std::string& field, const Node* n
       if (field != "Labels" && field != "Value") break;
       if (receiver.sample == nullptr) Errorf("nil pointer evaluating " + receiver.TypeName() + "." + field);
       if (has_args) Errorf(field + " has arguments but cannot be invoked as function");
-      if (field == "Labels") return Value::OfStringMap(std::make_shared<StringMap>(receiver.sample->labels));
+      if (field == "Labels") return Value::OfStringMap(receiver.sample->labels);
       return Value::Float(receiver.sample->value);
     }
     case Kind::kStringMap: {

@@ -14,9 +14,9 @@ constexpr std::string_view kPreamble =
     "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}"
     "{{$value := .Value}}";
 
-StringMap ToMap(const storage::Labels& labels) {
-  StringMap m;
-  for (const auto& l : labels) m.emplace(l.name, l.value);
+std::shared_ptr<const StringMap> ToMap(const storage::Labels& labels) {
+  auto m = std::make_shared<StringMap>();
+  for (const auto& l : labels) m->emplace_hint(m->end(), l.name, l.value);
   return m;
 }
 

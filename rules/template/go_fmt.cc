@@ -534,7 +534,7 @@ void Printer::PrintValue(const Value& v, uint32_t verb, int depth) {
         buf += '&';
         buf += '{';
         if (f.plus_v) buf += "Labels:";
-        PrintStringMap(&v.sample->labels, verb, depth + 1, "map[string]string");
+        PrintStringMap(v.sample->labels.get(), verb, depth + 1, "map[string]string");
         buf += ' ';
         if (f.plus_v) buf += "Value:";
         PrintValue(Value::Float(v.sample->value), verb, depth + 1);
@@ -546,10 +546,10 @@ void Printer::PrintValue(const Value& v, uint32_t verb, int depth) {
     case Kind::kAlertData: {
       buf += '{';
       if (f.plus_v) buf += "Labels:";
-      PrintStringMap(&v.alert->labels, verb, depth + 1, "map[string]string");
+      PrintStringMap(v.alert->labels.get(), verb, depth + 1, "map[string]string");
       buf += ' ';
       if (f.plus_v) buf += "ExternalLabels:";
-      PrintStringMap(&v.alert->external_labels, verb, depth + 1, "map[string]string");
+      PrintStringMap(v.alert->external_labels.get(), verb, depth + 1, "map[string]string");
       buf += ' ';
       if (f.plus_v) buf += "ExternalURL:";
       PrintValue(Value::String(v.alert->external_url), verb, depth + 1);

@@ -397,8 +397,8 @@ const FuncMap& PrometheusStaticFunctions() {
     }};
     (*m)["label"] = {{P::kString, P::kSample}, false, [](const std::vector<Value>& a) -> Result<Value> {
       if (!a[1].sample) return Err(kNilDeref);
-      auto it = a[1].sample->labels.find(a[0].s);
-      return Value::String(it == a[1].sample->labels.end() ? "" : it->second);
+      auto it = a[1].sample->labels->find(a[0].s);
+      return Value::String(it == a[1].sample->labels->end() ? "" : it->second);
     }};
     (*m)["value"] = {{P::kSample}, false, [](const std::vector<Value>& a) -> Result<Value> {
       if (!a[0].sample) return Err(kNilDeref);
@@ -406,8 +406,8 @@ const FuncMap& PrometheusStaticFunctions() {
     }};
     (*m)["strvalue"] = {{P::kSample}, false, [](const std::vector<Value>& a) -> Result<Value> {
       if (!a[0].sample) return Err(kNilDeref);
-      auto it = a[0].sample->labels.find("__value__");
-      return Value::String(it == a[0].sample->labels.end() ? "" : it->second);
+      auto it = a[0].sample->labels->find("__value__");
+      return Value::String(it == a[0].sample->labels->end() ? "" : it->second);
     }};
     (*m)["args"] = {{P::kAny}, true, [](const std::vector<Value>& a) -> Result<Value> {
       auto out = std::make_shared<AnyMap>();
@@ -445,8 +445,8 @@ const FuncMap& PrometheusStaticFunctions() {
       auto sorted = std::make_shared<SampleList>(a[1].samples ? *a[1].samples : SampleList{});
       const std::string& label = a[0].s;
       auto get = [&](const SampleData& s) {
-        auto it = s.labels.find(label);
-        return it == s.labels.end() ? std::string() : it->second;
+        auto it = s.labels->find(label);
+        return it == s.labels->end() ? std::string() : it->second;
       };
       std::stable_sort(sorted->begin(), sorted->end(),
                        [&](const auto& x, const auto& y) { return get(*x) < get(*y); });
@@ -481,7 +481,9 @@ FuncMap PrometheusBoundFunctions(const QueryFn* query, int64_t eval_time_ms, con
     auto list = std::make_shared<SampleList>();
     for (const auto& s : *r) {
       auto d = std::make_shared<SampleData>();
-      for (const auto& l : s.labels) d->labels[l.name] = l.value;
+      auto labels = std::make_shared<StringMap>();
+      for (const auto& l : s.labels) labels->emplace_hint(labels->end(), l.name, l.value);
+      d->labels = std::move(labels);
       d->value = s.value;
       list->push_back(std::move(d));
     }

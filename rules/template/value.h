@@ -36,15 +36,16 @@ struct Value;
 using StringMap = std::map<std::string, std::string>;
 using AnyMap = std::map<std::string, Value>;
 
+// Label maps are shared, never null: `.Labels` hands out the same map each time.
 struct SampleData {
-  StringMap labels;
+  std::shared_ptr<const StringMap> labels = std::make_shared<StringMap>();
   double value = 0;
 };
 using SampleList = std::vector<std::shared_ptr<const SampleData>>;
 
 struct AlertData {
-  StringMap labels;
-  StringMap external_labels;
+  std::shared_ptr<const StringMap> labels = std::make_shared<StringMap>();
+  std::shared_ptr<const StringMap> external_labels = std::make_shared<StringMap>();
   std::string external_url;
   double value = 0;
 };

@@ -100,7 +100,7 @@ TEST(GoSprint, CompositeValues) {
   EXPECT_EQ(F("%q", {Value::OfStringMap(labels)}), "map[\"a\":\"1\" \"b\":\"2\"]");
   EXPECT_EQ(F("%#v", {Value::OfStringMap(labels)}), "map[string]string{\"a\":\"1\", \"b\":\"2\"}");
   EXPECT_EQ(F("%d", {Value::OfStringMap(labels)}), "map[%!d(string=a):%!d(string=1) %!d(string=b):%!d(string=2)]");
-  auto sample = std::make_shared<SampleData>(SampleData{{{"job", "x"}}, 1.5});
+  auto sample = std::make_shared<SampleData>(SampleData{std::make_shared<StringMap>(StringMap{{"job", "x"}}), 1.5});
   EXPECT_EQ(GoSprint({Value::OfSample(sample)}), "&{map[job:x] 1.5}");
   EXPECT_EQ(F("%+v", {Value::OfSample(sample)}), "&{Labels:map[job:x] Value:1.5}");
   EXPECT_EQ(GoPrintActionValue(Value::OfSample(sample)), "{map[job:x] 1.5}");
