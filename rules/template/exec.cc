@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "rules/template/go_fmt.h"
+#include "rules/template/go_time.h"
 #include "util/go_quote.h"
 
 namespace cairn::rules::tmpl {
@@ -370,7 +371,8 @@ Value State::EvalFunction(const Value& dot, const Node* ident, const Node* cmd, 
   Errorf(GoQuote(ident->text) + " is not a defined function");
 }
 
-// time.Time's and time.Duration's methods that templates reach for.
+// time.Time's and time.Duration's methods that templates reach for: Unix,
+// UnixMilli, UnixNano, UTC, String, Format; Seconds and String.
 Value State::CallTimeMethod(const Value& dot, const Value& receiver, const std::string& method, const Node* node,
                             const std::vector<NodePtr>* args, const Final& final, bool* found) {
   *found = true;
@@ -388,6 +390,9 @@ Value State::CallTimeMethod(const Value& dot, const Value& receiver, const std::
       fn.body = [=](const std::vector<Value>&) -> Result<Value> { return Value::Time(ns); };
     } else if (method == "String") {
       fn.body = [=](const std::vector<Value>&) -> Result<Value> { return Value::String(FormatGoTime(ns)); };
+    } else if (method == "Format") {
+      fn.params = {ParamType::kString};
+      fn.body = [=](const std::vector<Value>& a) -> Result<Value> { return Value::String(GoFormatTime(ns, a[0].s)); };
     } else {
       *found = false;
       return Value{};

@@ -81,6 +81,13 @@ TEST_F(ExpandTest, Prometheus3Functions) {
 TEST_F(ExpandTest, TimeValuesHaveMethods) {
   EXPECT_EQ(Run("{{ (toTime 1435065584.128).Unix }} {{ (toTime 1.5).UnixMilli }} {{ toTime 1.5 }}"),
             "1435065584 1500 1970-01-01 00:00:01.5 +0000 UTC");
+  // Go layouts (checked against promtool 2.42).
+  EXPECT_EQ(Run("{{ (toTime 1435065584.128).Format \"2006-01-02 15:04:05.000 MST\" }}"),
+            "2015-06-23 13:19:44.128 UTC");
+  EXPECT_EQ(Run("{{ (toTime 1435065584.128).Format \"Mon Jan _2 3:4:5 PM -0700 Z07:00 .999 ,000 .99 06 002 __2\" }}"),
+            "Tue Jun 23 1:19:44 PM +0000 Z .128 ,128 .12 15 174 174");
+  EXPECT_EQ(Run("{{ (toTime 1700000000.5).Format \"02/01/06 03:04pm 1 2 3 4 5 .00x .0 .9\" }}"),
+            "14/11/23 10:13pm 11 14 10 13 20 .50x .5 .5");
   EXPECT_EQ(Run("{{ toTime \"x\" }}"),
             "ERR error executing template __alert_HighLoad: template: __alert_HighLoad:1:115: executing "
             "\"__alert_HighLoad\" at <toTime \"x\">: error calling toTime: strconv.ParseFloat: parsing \"x\": invalid "
