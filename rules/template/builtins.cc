@@ -320,7 +320,8 @@ const FuncMap& Builtins() {
     using P = ParamType;
     auto* m = new FuncMap;
     const std::vector<P> value_variadic = {P::kReflectValue, P::kReflectValue};
-    // and/or are evaluated lazily by the executor; these bodies serve `call`-free direct use.
+    // The executor evaluates and/or lazily itself (exec.cc, as Go 1.18+ does);
+    // these entries give them their signature and an eager equivalent.
     (*m)["and"] = {value_variadic, true, [](const std::vector<Value>& a) -> Result<Value> {
       for (const Value& v : a) {
         if (!IsTrue(v)) return v;
