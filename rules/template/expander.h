@@ -37,7 +37,7 @@ using QueryFn = std::function<Result<std::vector<QuerySample>>(const std::string
 
 // The data an alert template sees (template.AlertTemplateData).
 struct ExpandData {
-  storage::Labels labels;           // $labels / .Labels (without __name__ as alerting.go passes it)
+  storage::Labels labels;           // $labels / .Labels: the alert sample's labels (with __name__ if it has one)
   double value = 0;                 // $value / .Value: a float64, printed Go-style (1e+06)
   storage::Labels external_labels;  // $externalLabels / .ExternalLabels
   std::string external_url;         // $externalURL / .ExternalURL, and externalURL/pathPrefix
