@@ -288,7 +288,7 @@ bool Group::WaitUntil(int64_t t_ms) {
 
 void Group::Run() {
   const int64_t interval = o_.interval_ms;
-  int64_t ts = EvalTimestamp(o_.opts->clock->NowMs()) + interval;
+  int64_t ts = first_eval_ms_;
   if (!WaitUntil(ts)) return;
   EvalIteration(ts);
   bool restore = o_.should_restore;
@@ -319,6 +319,9 @@ void Group::RunRetired() {
 void Group::Start() {
   std::lock_guard<std::mutex> l(run_mu_);
   if (thread_.joinable() || stopping_) return;
+  // The schedule is fixed here, not when the thread first runs, so it does
+  // not depend on how soon the thread is scheduled.
+  first_eval_ms_ = EvalTimestamp(o_.opts->clock->NowMs()) + o_.interval_ms;
   thread_ = std::thread([this] { Run(); });
 }
 

@@ -156,7 +156,7 @@ class Group {
   std::mutex run_mu_;
   std::condition_variable run_cv_;
   bool stopping_ = false;
-  bool retiring_ = false;
+  int64_t first_eval_ms_ = 0;  // the first slot, fixed by Start()
   std::thread thread_;
 };
 

@@ -133,7 +133,7 @@ TEST_F(ManagerTest, RunLoopEvaluatesOnTheGroupsScheduleAndCountsMissedIterations
   m.Start();
   clock_.Set(first);
   auto wait_for = [&](auto pred) {
-    for (int i = 0; i < 100 && !pred(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 300 && !pred(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     return pred();
   };
   ASSERT_TRUE(wait_for([&] { return g->last_eval_timestamp_ms() == first; }));

@@ -35,7 +35,7 @@ class ServerRulesTest : public testing::InProcessServer {
   // until `pred` holds.
   template <typename P>
   bool WaitFor(P pred) {
-    for (int i = 0; i < 100 && !pred(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 300 && !pred(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     return pred();
   }
 
