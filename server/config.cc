@@ -9,6 +9,7 @@
 
 #include "promql/parser/parser.h"
 #include "server/api/params.h"
+#include "server/config_rules.h"
 #include "server/config_scrape.h"
 
 namespace cairn::server {
@@ -97,6 +98,11 @@ Status ParseGlobal(const YAML::Node& g, Config* cfg) {
     if (!d.ok()) return d.status();
     cfg->evaluation_interval_ms = *d;
   }
+  if (g["rule_query_offset"]) {
+    auto d = ReadDuration(g["rule_query_offset"], "rule_query_offset");
+    if (!d.ok()) return d.status();
+    cfg->rule_query_offset_ms = *d;
+  }
   if (const YAML::Node el = g["external_labels"]) {
     if (!el.IsMap() && !el.IsNull()) return Status::InvalidArgument(Where(el) + ": external_labels must be a map");
     std::vector<storage::Label> labels;
@@ -162,6 +168,7 @@ Result<Config> ParseConfig(std::string_view yaml, std::string_view base_dir) {
       CAIRN_RETURN_IF_ERROR(ParseScrapeDefaults(root["global"], &scrape_defaults));
     }
     CAIRN_ASSIGN_OR_RETURN(cfg.scrape_configs, ParseScrapeConfigs(root["scrape_configs"], scrape_defaults, base_dir));
+    CAIRN_ASSIGN_OR_RETURN(cfg.rule_files, ParseRuleFiles(root["rule_files"], base_dir));
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument("yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }

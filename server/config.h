@@ -1,7 +1,7 @@
 // Config: the parts of prometheus.yml the server reads today — `global`
 // (intervals, external_labels with $VAR expansion, scrape defaults),
 // `scrape_configs` (server/config_scrape.h) and `storage.tsdb.retention`
-// overrides — plus the raw text for /api/v1/status/config. Rule and remote
+// overrides, `rule_files` — plus the raw text for /api/v1/status/config. Rule and remote
 // sections are accepted (checked for shape only) until those parts land.
 // Top-level keys are checked strictly, as upstream does.
 // Thread-safety: a value type.
@@ -31,6 +31,10 @@ struct Config {
   std::optional<int64_t> retention_time_ms;
   std::optional<int64_t> retention_size_bytes;
   std::vector<std::shared_ptr<const scrape::ScrapeConfig>> scrape_configs;
+  // rule_files patterns, relative ones joined to the config file's directory
+  // (server/config_rules.h), and global.rule_query_offset when set.
+  std::vector<std::string> rule_files;
+  std::optional<int64_t> rule_query_offset_ms;
   std::string yaml;  // the file as read
 };
 

@@ -123,6 +123,21 @@ const std::vector<FlagDef>& Defs() {
          f.block_cache_bytes = *n;
          return Status::OK();
        }},
+      {"rules.alert.for-outage-tolerance", "1h",
+       "Max time to tolerate prometheus outage for restoring \"for\" state of alert.", false,
+       [](ServerFlags& f, const std::string& v) { return SetDuration(&f.rules_for_outage_tolerance_ms, v); }},
+      {"rules.alert.for-grace-period", "10m",
+       "Minimum duration between alert and restored \"for\" state. This is maintained only for alerts with "
+       "configured \"for\" time greater than grace period.",
+       false, [](ServerFlags& f, const std::string& v) { return SetDuration(&f.rules_for_grace_period_ms, v); }},
+      {"rules.alert.resend-delay", "1m", "Minimum amount of time to wait before resending an alert to Alertmanager.",
+       false, [](ServerFlags& f, const std::string& v) { return SetDuration(&f.rules_resend_delay_ms, v); }},
+      {"rules.query-offset", "0s",
+       "The default offset of rule evaluation queries; a group's query_offset or global.rule_query_offset wins.",
+       false, [](ServerFlags& f, const std::string& v) { return SetDuration(&f.rules_query_offset_ms, v); }},
+      {"web.external-url", "",
+       "The URL under which Cairn is externally reachable (for alert generator URLs and $externalURL).", false,
+       [](ServerFlags& f, const std::string& v) { f.external_url = v; return Status::OK(); }},
       {"enable-feature", "",
        "Comma-separated feature names to enable (repeatable): promql-delayed-name-removal, "
        "extra-scrape-metrics; "

@@ -33,6 +33,11 @@ struct ServerFlags {
   int64_t remote_read_sample_limit = 50000000;        // --storage.remote.read-sample-limit; 0 = none
   int64_t remote_read_max_bytes_in_frame = 1 << 20;   // --storage.remote.read-max-bytes-in-frame
   int64_t block_cache_bytes = 512LL << 20;            // --storage.block-cache-size (Cairn's own)
+  int64_t rules_for_outage_tolerance_ms = 3600000;    // --rules.alert.for-outage-tolerance
+  int64_t rules_for_grace_period_ms = 600000;         // --rules.alert.for-grace-period
+  int64_t rules_resend_delay_ms = 60000;              // --rules.alert.resend-delay
+  int64_t rules_query_offset_ms = 0;                  // --rules.query-offset (global.rule_query_offset wins)
+  std::string external_url;                           // --web.external-url; empty = http://<hostname>:<port>
   std::string log_level = "info";                     // --log.level: debug, info, warn, error
   // --enable-feature, repeatable and comma-separated, as Prometheus takes it.
   // Known names set the fields below; unknown ones are kept for a warning

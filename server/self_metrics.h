@@ -69,6 +69,13 @@ class SelfMetrics {
   };
   void AddScrapeFigures(std::function<std::vector<PoolTargets>()> figures);
 
+  // Registers a family read from `collect` at each scrape (parts that keep
+  // their own figures, like the rule manager). Call before serving.
+  void AddFamily(std::string name, std::string help, const char* type,
+                 std::function<void(std::vector<metrics::MetricSample>*)> collect) {
+    registry_.AddCallback(std::move(name), std::move(help), type, std::move(collect));
+  }
+
   std::string Render() const { return registry_.Render(); }
 
  private:

@@ -57,6 +57,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   if (s->appendable_ != nullptr) {
     s->scrapes_ = std::make_unique<scrape::Manager>(*s->appendable_, &s->metadata_, *s->options_.clock, so);
   }
+  s->BuildRules();
   api::ApiDeps deps;
   deps.queryable = s->queryable_;
   deps.clock = s->options_.clock;
@@ -167,6 +168,7 @@ void Server::RegisterRoutes() {
   RegisterRemoteRoutes();
   RegisterAdminRoutes();
   RegisterScrapeRoutes();
+  RegisterRuleRoutes();
   api_->Register(router_);
 }
 
@@ -203,6 +205,13 @@ Status Server::Start() {
       return st;
     }
   }
+  if (rules_) {
+    if (Status st = ApplyRules(state_->config()); !st.ok()) {
+      Stop();
+      return st;
+    }
+    rules_->Start();
+  }
   state_->set_ready(true);
   return Status::OK();
 }
@@ -214,6 +223,7 @@ void Server::Stop() {
   // Scrapes end first (quietly, as upstream at shutdown): nothing appends
   // once storage starts closing.
   if (scrapes_) scrapes_->Stop();
+  if (rules_) rules_->Stop();
   http_->Stop();
   // Queries still queued or running finish before storage closes.
   query_executor_.reset();
@@ -278,6 +288,14 @@ Status Server::Reload() {
   if (!config.ok()) {
     state_->ConfigLoadFailed();
     return config.status();
+  }
+  // Rule files are loaded first: a bad one refuses the whole reload, and
+  // the rules in force keep running.
+  if (rules_) {
+    if (Status st = ApplyRules(*config); !st.ok()) {
+      state_->ConfigLoadFailed();
+      return st;
+    }
   }
   // A config the scrape manager cannot apply (e.g. an unreadable CA file)
   // is refused like a parse error; the old one stays in force.

@@ -27,6 +27,8 @@
 #include "server/query_runner.h"
 #include "server/self_metrics.h"
 #include "server/server_state.h"
+#include "rules/manager.h"
+#include "rules/notifier.h"
 #include "scrape/manager.h"
 #include "storage/appender.h"
 #include "storage/db.h"
@@ -46,6 +48,8 @@ struct ServerOptions {
   storage::ChunkQueryable* chunk_queryable = nullptr;
   // Replaces the PromQL selector parser for match[] (tests).
   api::SelectorParser parse_selector;
+  // Where alerting rules send their alerts; null = evaluated, not sent.
+  rules::AlertSender* alert_sender = nullptr;
   int http_threads = 4;
 };
 
@@ -76,6 +80,13 @@ class Server {
   void RegisterAdminRoutes();
   // /api/v1/targets, /api/v1/scrape_pools, /api/v1/targets/metadata (server_scrape.cc).
   void RegisterScrapeRoutes();
+  // /api/v1/rules and /api/v1/alerts (server_rules.cc).
+  void RegisterRuleRoutes();
+  // Builds the rule manager and registers its self-metrics (server_rules.cc).
+  void BuildRules();
+  // Loads the config's rule files into the rule manager; on error nothing
+  // changes (server_rules.cc).
+  Status ApplyRules(const Config& cfg);
   http::HttpResponse RemoteWrite(const http::HttpRequest& req);
   http::HttpResponse RemoteRead(const http::HttpRequest& req);
   StorageStats CollectStorageStats() const;
@@ -100,6 +111,8 @@ class Server {
   std::unique_ptr<QueryExecutor> query_executor_;
   // Scrapes the config's scrape_configs into appendable_; started by Start().
   std::unique_ptr<scrape::Manager> scrapes_;
+  // Evaluates the config's rule_files into appendable_; started by Start().
+  std::unique_ptr<rules::Manager> rules_;
   std::mutex reload_mu_;
   bool started_ = false;
 };
