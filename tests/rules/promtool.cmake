@@ -4,3 +4,8 @@ set(_rules_verdict_args --repo ${PROJECT_SOURCE_DIR})
 add_test(NAME rules_promtool_verdicts
          COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/promtool_verdicts.py ${_rules_verdict_args})
 set_tests_properties(rules_promtool_verdicts PROPERTIES LABELS unit TIMEOUT 120 SKIP_RETURN_CODE 77)
+
+# The runner's parser, series loader and promtool-identical failure texts.
+if(TARGET cairn_rules_unittest_format)
+  cairn_test(rules_unittest_format_test SOURCES unittest_format_test.cc LIBS cairn_rules_unittest_format)
+endif()
