@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Checks the seed's deploy/ files with Debian's promtool and amtool, and runs every rule unit-test
 file under tests/rules/promtool/ with each given runner (promtool, and cairn-rules-test when passed):
-files directly in that folder must pass, files in failing/ must fail, and the runners must agree.
+files directly in that folder must pass, files in failing/ must fail, the runners must agree, and
+cairn-rules-test must print what promtool prints (its failure report included).
 
 Exit 0 = all as expected, 1 = a check failed, 77 = promtool or amtool is not installed (skipped).
 Usage: promtool_verdicts.py --repo <source dir> [--cairn-rules-test <binary>]
 """
 import argparse
+import difflib
 import glob
 import os
 import shutil
@@ -73,6 +75,12 @@ def main():
             outputs[name] = out
         rel = os.path.relpath(path, root)
         good = all(v == expected for v in verdicts.values())
+        same_output = "cairn" not in outputs or outputs["cairn"] == outputs["promtool"]
+        if not same_output:
+            print(f"FAIL {rel}: cairn-rules-test's output differs from promtool's")
+            print("\n".join(difflib.unified_diff(outputs["promtool"].splitlines(), outputs["cairn"].splitlines(),
+                                                 "promtool", "cairn-rules-test", lineterm="")))
+            good = False
         counts["as expected" if good else "wrong"] += 1
         shown = " ".join(f"{n}={v}" for n, v in verdicts.items())
         print(f"{'ok  ' if good else 'FAIL'} {rel}: expected {expected}, {shown}")
