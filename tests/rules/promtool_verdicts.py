@@ -51,11 +51,12 @@ def main():
         print("promtool or amtool not installed: skipped")
         return 77
 
+    args.repo = os.path.abspath(args.repo)
     ok = check_deploy(args.repo, promtool, amtool)
 
     runners = {"promtool": [promtool, "test", "rules"]}
     if args.cairn_rules_test:
-        runners["cairn"] = [args.cairn_rules_test]
+        runners["cairn"] = [os.path.abspath(args.cairn_rules_test)]
 
     root = os.path.join(args.repo, "tests", "rules", "promtool")
     cases = [(f, "pass") for f in sorted(glob.glob(os.path.join(root, "*_test.yml")))]
