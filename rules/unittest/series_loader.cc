@@ -27,6 +27,7 @@ Result<SeriesLoader> SeriesLoader::Create(const std::vector<InputSeries>& series
     }
     const size_t index = loader.labels_.size();
     loader.labels_.push_back(std::move(labels).value());
+    bool has_sample = false;
     for (size_t k = 0; k < values->size(); ++k) {
       const promql::testing::SeriesValue& v = (*values)[k];
       if (v.kind == promql::testing::SeriesValue::Kind::kHistogram) {
@@ -34,6 +35,10 @@ Result<SeriesLoader> SeriesLoader::Create(const std::vector<InputSeries>& series
                                        "\": native histograms are not supported");
       }
       if (v.kind == promql::testing::SeriesValue::Kind::kGap) continue;
+      // Without an `interval` every value lands at 0; Prometheus' head keeps the first and drops
+      // the later ones as out of order, and so does promtool.
+      if (interval_ms == 0 && has_sample) continue;
+      has_sample = true;
       loader.samples_.push_back({static_cast<int64_t>(k) * interval_ms, index, v.f});
     }
   }

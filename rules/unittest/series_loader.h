@@ -17,7 +17,8 @@ class SeriesLoader {
  public:
   // Parses every series (PromQL series notation) and expands its values, sample k at
   // k * interval_ms. Errors: a series or value list that does not parse, a native histogram
-  // (Cairn's engine has none), a series given twice.
+  // (Cairn's engine has none), a series given twice. With interval_ms == 0 only the first value
+  // of each series is kept (at 0), as under promtool.
   static Result<SeriesLoader> Create(const std::vector<InputSeries>& series, int64_t interval_ms);
 
   // Appends, in one commit, every sample with a timestamp <= t_ms not appended before.

@@ -95,6 +95,20 @@ TEST(SeriesLoader, AppendsOnlyUpToTheGivenTime) {
   EXPECT_EQ(count(600'000), 6);  // + up@2m, x@2m, x@3m; the stale marker at 3m is not counted
 }
 
+TEST(SeriesLoader, WithoutIntervalKeepsTheFirstValue) {
+  auto loader = SeriesLoader::Create({{"up", "_ 5 7 9"}}, 0);
+  ASSERT_TRUE(loader.ok()) << loader.status().message();
+  storage::MemoryStorage db;
+  ASSERT_TRUE(loader->AppendTill(db, 0).ok());
+  promql::Engine engine;
+  auto expr = promql::parser::ParseExpr("up");
+  auto r = engine.InstantQuery(db, **expr, 0, promql::QueryOptions{});
+  ASSERT_TRUE(r.ok());
+  const auto& v = std::get<promql::Vector>(r->value);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].f, 5);
+}
+
 TEST(SeriesLoader, RejectsBadSeries) {
   EXPECT_FALSE(SeriesLoader::Create({{"up{", "1"}}, 60'000).ok());
   EXPECT_FALSE(SeriesLoader::Create({{"up", "1 x"}}, 60'000).ok());
