@@ -73,7 +73,6 @@ Result<std::vector<std::shared_ptr<Group>>> GroupsFromFiles(std::shared_ptr<cons
         ao.restored = !should_restore;
         go.rules.push_back(std::make_shared<AlertingRule>(r.alert, std::move(expr).value(), std::move(ao)));
       }
-      // The key is taken before `go` is moved: in `a[k] = f(std::move(go))` the right side runs first.
       std::string key = GroupKey(go.file, go.name);
       by_key[key] = std::make_shared<Group>(std::move(go));
     }
