@@ -19,7 +19,7 @@ namespace cairn::rules::tmpl {
 
 // Nested {{template}} calls allowed (Go allows 100000; Cairn's recursive
 // walk stops earlier so it cannot exhaust the stack).
-inline constexpr int kMaxExecDepth = 1000;
+inline constexpr int kMaxExecDepth = 256;
 
 // Executes template `name` of `set` with `dot` as data. `funcs` are the
 // function maps, searched in order (put Builtins() last, as Go consults its

@@ -161,6 +161,8 @@ Item Lexer::Next() {
     switch (state_) {
       case State::kDone:
         return Item{ItemType::kEOF, pos_, "", LineAt(pos_)};
+      case State::kPendingError:
+        return Error(pending_error_);
       case State::kText:
         emitted = LexText(&out);
         break;
@@ -331,12 +333,14 @@ bool Lexer::LexInsideAction(Item* out) {
       *out = Emit(ItemType::kLeftParen);
       return true;
     case ')':
+      // Go emits the paren first; the parser then rejects it before it ever
+      // reads the error that follows.
+      *out = Emit(ItemType::kRightParen);
       --paren_depth_;
       if (paren_depth_ < 0) {
-        *out = Error("unexpected right paren");
-        return true;
+        pending_error_ = "unexpected right paren " + GoRuneU(r);
+        state_ = State::kPendingError;
       }
-      *out = Emit(ItemType::kRightParen);
       return true;
     default:
       break;

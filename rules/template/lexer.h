@@ -67,7 +67,7 @@ class Lexer {
   Item Next();
 
  private:
-  enum class State { kText, kLeftDelim, kInsideAction, kRightDelim, kDone };
+  enum class State { kText, kLeftDelim, kInsideAction, kRightDelim, kPendingError, kDone };
   Item Emit(ItemType t);
   Item Error(std::string message);
   void Ignore() { start_ = pos_; }
@@ -100,6 +100,7 @@ class Lexer {
   size_t width_ = 0;
   int paren_depth_ = 0;
   State state_ = State::kText;
+  std::string pending_error_;
   // Line counting is incremental: line_ is the line at line_pos_.
   mutable size_t line_pos_ = 0;
   mutable int line_ = 1;

@@ -22,25 +22,20 @@ bool ParseUintBase0(std::string_view s, uint64_t* out) {
   if (s.empty()) return false;
   int base = 10;
   std::string_view digits = s;
-  bool prefixed = false;
   if (s[0] == '0' && s.size() > 1) {
     char c = static_cast<char>(s[1] | 0x20);
     if (c == 'x') {
       base = 16;
       digits = s.substr(2);
-      prefixed = true;
     } else if (c == 'o') {
       base = 8;
       digits = s.substr(2);
-      prefixed = true;
     } else if (c == 'b') {
       base = 2;
       digits = s.substr(2);
-      prefixed = true;
     } else {
       base = 8;
       digits = s.substr(1);
-      prefixed = true;
     }
   }
   if (digits.empty()) return false;
@@ -63,7 +58,7 @@ bool ParseUintBase0(std::string_view s, uint64_t* out) {
     if (v > (std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) return false;
     v = v * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
   }
-  if (saw_underscore && (!prefixed || !GoUnderscoreOk(s))) return false;
+  if (saw_underscore && !GoUnderscoreOk(s)) return false;
   *out = v;
   return true;
 }
@@ -630,7 +625,7 @@ NodePtr Parser::NewNumber(const Item& token) {
   } else {
     GoFloat f = GoParseFloat(text);
     if (f.error == GoNumError::kNone) {
-      if (text.find_first_of(".eEpP") == std::string::npos) Errorf("integer overflow: " + text);
+      if (text.find_first_of(".eEpP") == std::string::npos) Errorf("integer overflow: " + GoQuote(text));
       num.is_float = true;
       num.float64 = f.value;
       if (std::isfinite(f.value) && f.value >= -9.2233720368547758e18 && f.value < 9.2233720368547758e18 &&

@@ -20,7 +20,8 @@ Status ParseTemplate(std::string_view name, std::string_view text,
                      const std::function<bool(std::string_view)>& has_function, TemplateSet* set);
 
 // Parenthesized pipelines nest at most this deep (Go allows 10000; Cairn's
-// recursive parser keeps to less so deep input cannot exhaust the stack).
-inline constexpr int kMaxParseDepth = 1000;
+// recursive parser keeps to less so that deep input cannot exhaust the stack,
+// sanitizers included). Real templates nest a handful of levels.
+inline constexpr int kMaxParseDepth = 100;
 
 }  // namespace cairn::rules::tmpl
