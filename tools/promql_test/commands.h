@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "storage/labels.h"
-#include "tools/promql_test/series_values.h"
+#include "promql/testing/series_values.h"
 
 namespace cairn::promql_test {
+
+using promql::testing::SeriesValue;
 
 struct LoadSeries {
   storage::Labels labels;

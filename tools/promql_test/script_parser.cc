@@ -10,6 +10,10 @@
 
 namespace cairn::promql_test {
 
+using promql::testing::ParseSeriesValues;
+using promql::testing::ParseStartOffsets;
+using promql::testing::ScanFloat;
+
 namespace {
 
 std::string_view Trim(std::string_view s) {

@@ -1,9 +1,10 @@
-// Series value notation of PromQL test scripts (FORMAT.md §3, §5.2):
+// The expanding series notation shared by PromQL test scripts (FORMAT.md §3, §5.2)
+// and promtool-format rule unit tests (`input_series[].values`):
 // `1 2 _ stale 0+10x100 _x3 -2-1x4 {{schema:0 sum:1}}x2`.
 //
 // Expanding the items gives one position per step: a float value, a gap, or a
 // native-histogram sample (kept only as a marker; Cairn's engine has no
-// histograms, so the runner skips evals that involve them).
+// histograms, so the runners skip what involves them).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -14,7 +15,7 @@
 
 #include "util/status.h"
 
-namespace cairn::promql_test {
+namespace cairn::promql::testing {
 
 struct SeriesValue {
   enum class Kind { kGap, kFloat, kHistogram };
@@ -36,4 +37,4 @@ Result<std::vector<std::optional<int64_t>>> ParseStartOffsets(std::string_view t
 // exponent form, or NaN/Inf (case-insensitive). Consumes from `s` at `pos`.
 bool ScanFloat(std::string_view s, size_t& pos, double& out);
 
-}  // namespace cairn::promql_test
+}  // namespace cairn::promql::testing

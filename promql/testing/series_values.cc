@@ -1,4 +1,4 @@
-#include "tools/promql_test/series_values.h"
+#include "promql/testing/series_values.h"
 
 #include <cctype>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include "promql/parser/parser.h"
 #include "storage/sample.h"
 
-namespace cairn::promql_test {
+namespace cairn::promql::testing {
 
 namespace {
 
@@ -199,4 +199,4 @@ Result<std::vector<std::optional<int64_t>>> ParseStartOffsets(std::string_view t
   return out;
 }
 
-}  // namespace cairn::promql_test
+}  // namespace cairn::promql::testing
