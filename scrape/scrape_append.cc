@@ -45,10 +45,17 @@ size_t RuneCount(std::string_view s) {
   return n;
 }
 
-// A small labels.Builder: set (empty value deletes) and get by name.
+// A small labels.Builder: set (empty value deletes) and get by name. Like
+// Go's, it starts from `base` without the labels whose value is empty, so an
+// exposed `datname=""` is no label of the series.
 class Builder {
  public:
-  explicit Builder(const storage::Labels& base) : labels_(base.vec()) {}
+  explicit Builder(const storage::Labels& base) {
+    labels_.reserve(base.size());
+    for (const auto& l : base) {
+      if (!l.value.empty()) labels_.push_back(l);
+    }
+  }
   std::string_view Get(std::string_view name) const {
     for (const auto& l : labels_) {
       if (l.name == name) return l.value;

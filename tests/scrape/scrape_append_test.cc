@@ -127,6 +127,17 @@ TEST_F(ScrapeAppendTest, ClashingLabelsAreExported) {
   EXPECT_EQ(MergeTargetLabels({{"__name__", "m"}}, target_, false).ToString(), "m{instance=\"h:9100\", job=\"node\"}");
 }
 
+// postgres_exporter exposes datname="" for shared objects: Prometheus' labels
+// builder drops empty values, so the series has no such label.
+TEST_F(ScrapeAppendTest, EmptyExposedLabelValuesAreNoLabels) {
+  ASSERT_TRUE(Scrape("pg_x{datid=\"0\",datname=\"\"} 1\n", 1000).error.ok());
+  ASSERT_EQ(app_->rows.size(), 1u);
+  EXPECT_EQ(app_->rows[0].labels, "pg_x{datid=\"0\", instance=\"h:9100\", job=\"node\"}");
+  // With honor_labels an exposed job="" still wins over the target's job, and then goes.
+  EXPECT_EQ(MergeTargetLabels({{"__name__", "m"}, {"job", ""}}, target_, true).ToString(),
+            "m{instance=\"h:9100\"}");
+}
+
 TEST_F(ScrapeAppendTest, MetricRelabelingDropsAndIsRemembered) {
   ingest::RelabelConfig drop;
   drop.source_labels = {"__name__"};
