@@ -28,7 +28,8 @@ ScrapeLoop::ScrapeLoop(asio::any_io_executor executor, std::shared_ptr<Target> t
       deps_(deps),
       still_wanted_(std::move(still_wanted)),
       fetcher_(std::make_unique<http::TargetFetcher>(executor, client_)),
-      cache_(cache ? std::move(cache) : std::make_shared<ScrapeCache>()) {
+      cache_(cache ? cache : std::make_shared<ScrapeCache>()),
+      carried_(cache != nullptr) {
   accept_ = expo::ScrapeAcceptHeader(config_->scrape_protocols).value_or("*/*");
 }
 
@@ -170,7 +171,7 @@ void ScrapeLoop::Stop(StopMode mode) {
     self->stopped_ = true;
     self->timer_.cancel();
     self->fetcher_->Close();
-    if (mode != StopMode::kEndOfRun || self->last_scrape_ms_ == 0) return;
+    if (mode != StopMode::kEndOfRun || (self->last_scrape_ms_ == 0 && !self->carried_)) return;
     // The stale time is when the next scrape would have been; the markers
     // are written a further interval and 10% later, so that a target that
     // comes back meanwhile is seen first.

@@ -49,7 +49,9 @@ class ScrapeLoop : public std::enable_shared_from_this<ScrapeLoop> {
  public:
   enum class StopMode { kQuiet, kEndOfRun };
 
-  // `cache` carries a replaced loop's state over a reload (null: a new one).
+  // `cache` carries a replaced loop's state over a reload (null: a new one);
+  // such a loop counts as having scraped, so that Stop(kEndOfRun) before its
+  // own first scrape still marks the old loop's series stale.
   // `still_wanted` is asked before end-of-run stale markers are written: true
   // when an equal target is being scraped again, so they must not be.
   ScrapeLoop(boost::asio::any_io_executor executor, std::shared_ptr<Target> target,
@@ -98,6 +100,7 @@ class ScrapeLoop : public std::enable_shared_from_this<ScrapeLoop> {
   std::chrono::steady_clock::time_point next_tick_;
   int64_t aligned_ms_ = 0;      // the tick's scrape time, for alignment
   int64_t last_scrape_ms_ = 0;  // 0 until the first scrape
+  const bool carried_;          // took over a replaced loop's cache
   std::atomic<uint64_t> scrapes_{0};
 };
 

@@ -30,6 +30,13 @@ ScrapePool::ScrapePool(boost::asio::any_io_executor executor, std::shared_ptr<co
 
 ScrapePool::~ScrapePool() { Stop(); }
 
+// A target's identity across a reload: its series labels and URL, not the
+// __scrape_interval__/__scrape_timeout__ that are part of its hash, so a
+// changed interval keeps the cache (series refs, staleness) of each target.
+uint64_t ScrapePool::CarryKey(const Target& t) {
+  return t.public_labels().Hash() ^ (std::hash<std::string>{}(t.url()) * 0x9E3779B97F4A7C15ull);
+}
+
 std::shared_ptr<ScrapeLoop> ScrapePool::NewLoop(std::shared_ptr<Target> target, std::shared_ptr<ScrapeCache> cache) {
   const uint64_t hash = target->hash();
   auto still_wanted = [alive = alive_, hash] {
@@ -91,7 +98,7 @@ void ScrapePool::Sync(const std::vector<discovery::TargetGroup>& groups) {
   for (auto& [hash, t] : wanted) {
     if (loops_.count(hash)) continue;
     std::shared_ptr<ScrapeCache> cache;
-    if (auto c = carried_caches_.find(hash); c != carried_caches_.end()) cache = c->second;
+    if (auto c = carried_caches_.find(CarryKey(*t)); c != carried_caches_.end()) cache = c->second;
     auto loop = NewLoop(std::move(t), std::move(cache));
     loop->Start();
     loops_.emplace(hash, std::move(loop));
@@ -121,7 +128,7 @@ Status ScrapePool::Reload(std::shared_ptr<const ScrapeConfig> config) {
     // to its new loop, so series it stops exposing still go stale.
     for (auto& [hash, loop] : loops_) {
       loop->Stop(ScrapeLoop::StopMode::kQuiet);
-      carried_caches_[hash] = loop->cache();
+      carried_caches_[CarryKey(*loop->target())] = loop->cache();
     }
     loops_.clear();
     groups = last_groups_;

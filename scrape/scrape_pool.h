@@ -74,7 +74,8 @@ class ScrapePool {
   std::shared_ptr<const http::Client> client_;
   std::map<uint64_t, std::shared_ptr<ScrapeLoop>> loops_;  // by target hash
   std::vector<discovery::TargetGroup> last_groups_;
-  std::map<uint64_t, std::shared_ptr<ScrapeCache>> carried_caches_;  // by target hash, over a reload
+  static uint64_t CarryKey(const Target& t);
+  std::map<uint64_t, std::shared_ptr<ScrapeCache>> carried_caches_;  // by CarryKey, over a reload
   std::vector<TargetView> dropped_;
   size_t dropped_count_ = 0;
   std::vector<std::string> sync_errors_;
