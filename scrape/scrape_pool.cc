@@ -1,5 +1,6 @@
 #include "scrape/scrape_pool.h"
 
+#include <chrono>
 #include <set>
 
 namespace cairn::scrape {
@@ -48,6 +49,7 @@ std::shared_ptr<ScrapeLoop> ScrapePool::NewLoop(std::shared_ptr<Target> target, 
 }
 
 void ScrapePool::Sync(const std::vector<discovery::TargetGroup>& groups) {
+  const auto started = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
   if (stopped_) return;
   last_groups_ = groups;
@@ -109,15 +111,24 @@ void ScrapePool::Sync(const std::vector<discovery::TargetGroup>& groups) {
   if (cfg.target_limit > 0 && loops_.size() > cfg.target_limit) {
     limit_error_ = "target_limit exceeded (number of targets: " + std::to_string(loops_.size()) +
                    ", limit: " + std::to_string(cfg.target_limit) + ")";
+    if (deps_.metrics) deps_.metrics->exceeded_target_limit.fetch_add(1, std::memory_order_relaxed);
   }
   for (auto& [hash, loop] : loops_) {
     loop->SetForcedError(limit_error_.empty() ? Status::OK() : Status::ResourceExhausted(limit_error_));
   }
+  if (deps_.metrics) {
+    deps_.metrics->ObserveSync(name_, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                               deps_.clock->NowMs());
+  }
 }
 
 Status ScrapePool::Reload(std::shared_ptr<const ScrapeConfig> config) {
+  if (deps_.metrics) deps_.metrics->pool_reloads.fetch_add(1, std::memory_order_relaxed);
   auto client = http::Client::Create(config->http);
-  if (!client.ok()) return client.status();
+  if (!client.ok()) {
+    if (deps_.metrics) deps_.metrics->pool_reloads_failed.fetch_add(1, std::memory_order_relaxed);
+    return client.status();
+  }
   std::vector<discovery::TargetGroup> groups;
   {
     std::lock_guard lock(mu_);
@@ -190,6 +201,16 @@ std::vector<ScrapePool::TargetMetadata> ScrapePool::Metadata() const {
   std::vector<TargetMetadata> out;
   for (const auto& loop : loops) {
     for (auto& [family, md] : loop->Metadata()) out.push_back({loop->target()->public_labels(), family, md});
+  }
+  return out;
+}
+
+ScrapePool::MetadataCacheSize ScrapePool::MetadataCache() const {
+  MetadataCacheSize out;
+  for (const auto& e : Metadata()) {
+    ++out.entries;
+    // As upstream's metaEntry.size(): the family name is not counted.
+    out.bytes += storage::MetricTypeName(e.md.type).size() + e.md.help.size() + e.md.unit.size();
   }
   return out;
 }

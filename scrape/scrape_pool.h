@@ -56,6 +56,13 @@ class ScrapePool {
     storage::Metadata md;
   };
   std::vector<TargetMetadata> Metadata() const;
+  // prometheus_target_metadata_cache_entries/_bytes of this pool: families
+  // cached over its targets, and their type, help and unit bytes.
+  struct MetadataCacheSize {
+    uint64_t entries = 0;
+    uint64_t bytes = 0;
+  };
+  MetadataCacheSize MetadataCache() const;
   // Errors of the last sync (invalid targets), for logging.
   std::vector<std::string> sync_errors() const;
 

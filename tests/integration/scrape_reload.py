@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import harness, prom_pb  # noqa: E402
@@ -83,11 +84,20 @@ def raw_samples(url, job, instance, name):
     return series[0][1]
 
 
-def metric_value(url, name):
+def self_metrics(url):
+    """Cairn's /metrics as {'name{labels}': value}."""
+    out = {}
     for line in harness.http_get(url + "/metrics").text().splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[1])
-    raise harness.Failure("/metrics lacks %s" % name)
+        if line and not line.startswith("#"):
+            key, value = line.rsplit(" ", 1)
+            out[key] = float(value)
+    return out
+
+
+def metric_value(url, name):
+    m = self_metrics(url)
+    check(name in m, "/metrics lacks %s" % name)
+    return m[name]
 
 
 def check_cadence(target, a, b, interval, what):
@@ -105,9 +115,13 @@ def reload_post(url):
 
 def main(env):
     promtool = env.binary("promtool")
-    s, b, c, d, late = (Target(n) for n in ("S", "B", "C", "D", "L"))
-    v1 = config([("steady", None, [s]), ("changing", None, [b, c])])
-    v2 = config([("steady", None, [s]), ("changing", "2s", [b, d])])
+    s, b, c, d, late, x = (Target(n) for n in ("S", "B", "C", "D", "L", "X"))
+    # X's scrapes fail on a limit: they move the self-metrics' limit counters.
+    limited = ("  - job_name: sample_limited\n    sample_limit: 1\n    static_configs: [{targets: [\"%s\"]}]\n"
+               "  - job_name: body_limited\n    body_size_limit: 10B\n    static_configs: [{targets: [\"%s\"]}]\n"
+               % (x.addr, x.addr))
+    v1 = config([("steady", None, [s]), ("changing", None, [b, c])]) + limited
+    v2 = config([("steady", None, [s]), ("changing", "2s", [b, d])]) + limited
     v3 = v2 + "  - job_name: broken\n    scrape_interval: soon\n"
     v4 = v2 + config([("late", None, [late])]).split("scrape_configs:\n", 1)[1]
     cairn = harness.Cairn(env, config=v1, extra_args=["--web.enable-lifecycle"])
@@ -188,8 +202,30 @@ def main(env):
     data = harness.api_get(cairn.url, "/api/v1/targets", {"state": "active"})
     active = sorted((t["labels"]["job"], t["labels"]["instance"], t["scrapeInterval"]) for t in data["activeTargets"])
     want = sorted([("steady", s.addr, "1s"), ("changing", b.addr, "2s"), ("changing", d.addr, "2s"),
-                   ("late", late.addr, "1s")])
+                   ("late", late.addr, "1s"), ("sample_limited", x.addr, "1s"), ("body_limited", x.addr, "1s")])
     check(active == want, "active targets %r, want %r" % (active, want))
+    # The scrape manager's self-metrics moved as they should.
+    m = self_metrics(cairn.url)
+    for name, want in (("prometheus_target_scrape_pools_total", 5), ("prometheus_target_scrape_pools_failed_total", 0),
+                       # one changed job (changing, at SIGHUP); the refused file and v4's new job reload none
+                       ("prometheus_target_scrape_pool_reloads_total", 1),
+                       ("prometheus_target_scrape_pool_reloads_failed_total", 0),
+                       ('prometheus_target_metadata_cache_entries{scrape_job="steady"}', 1),
+                       ('prometheus_target_metadata_cache_bytes{scrape_job="steady"}', len("counter")),
+                       ('prometheus_sd_failed_configs{name="scrape"}', 0)):
+        check(m.get(name) == want, "%s = %r, want %r (targets/metadata: %r)" % (
+            name, m.get(name), want, harness.http_get(cairn.url + "/api/v1/targets/metadata?match_target="
+                                                      + urllib.parse.quote('{job="steady"}')).text()))
+    for name in ("prometheus_target_scrapes_exceeded_sample_limit_total",
+                 "prometheus_target_scrapes_exceeded_body_size_limit_total",
+                 'prometheus_target_sync_length_seconds_count{scrape_job="steady"}',
+                 'prometheus_target_interval_length_seconds_count{interval="2s"}',
+                 'prometheus_sd_received_updates_total{name="scrape"}'):
+        check(m.get(name, 0) >= 1, "%s = %r, want >= 1" % (name, m.get(name)))
+    check(m.get('prometheus_sd_updates_total{name="scrape"}', 0) >= 3, "sd updates: %r" % m)
+    median = m.get('prometheus_target_interval_length_seconds{interval="1s",quantile="0.5"}')
+    check(median is not None and 0.9 < median < 1.1, "1s interval median %r" % median)
+
     log("steady: %d scrapes at 1s, B: %d, C: %d, D: %d, L: %d" % (len(s.hits), len(b.hits), len(c.hits),
                                                                   len(d.hits), len(late.hits)))
 
