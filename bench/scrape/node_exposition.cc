@@ -102,7 +102,7 @@ void NodeExposition::Render(uint64_t target, uint64_t scrape, std::string* out) 
     out->append(l.header);
     out->append(l.prefix);
     const uint64_t seed = Mix(target * 1000003u + i);
-    double v;
+    double v = 0;
     switch (l.kind) {
       case Kind::kCounter:  // grows by a per-series rate, with jitter
         v = static_cast<double>((seed % 1000 + 1) * scrape + Mix(seed + scrape) % 100);
