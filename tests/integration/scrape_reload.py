@@ -13,7 +13,10 @@ Checked:
   - B goes to a 2s cadence; its series carry over (no stale marker, scrape_series_added 0); C's series
     end in a stale marker; D and L are scraped;
   - the bad file: 500 with `failed to reload config: ` and the error text promtool gives for the same
-    file, prometheus_config_last_reload_successful 0, the v2 jobs still scraped as before; after v4 it is 1.
+    file, prometheus_config_last_reload_successful 0, the v2 jobs still scraped as before; after v4 it is 1;
+  - the scrape manager's self-metrics moved: pools created, one pool reload, the sample_limit and
+    body_size_limit counters (jobs sample_limited and body_limited scrape target X over their limits),
+    interval and sync length summaries, metadata cache size, discovery updates.
 """
 import http.server
 import os
