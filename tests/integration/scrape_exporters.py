@@ -20,6 +20,7 @@ Prints `scrape exporters: N series agree, M differ`.
 """
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -119,7 +120,7 @@ http {
     while time.time() < deadline:
         check(proc.alive(), "nginx exited")
         try:
-            with __import__("socket").create_connection(("127.0.0.1", port), timeout=1):
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return port
         except OSError:
             time.sleep(0.1)
