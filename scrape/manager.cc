@@ -25,6 +25,7 @@ Status Manager::ApplyConfig(const std::vector<std::shared_ptr<const ScrapeConfig
   deps.clock = &clock_;
   deps.extra_metrics = options_.extra_metrics;
   deps.offset_seed = options_.offset_seed;
+  deps.metrics = &metrics_;
 
   std::map<std::string, discovery::SdConfigs> sd;
   {
@@ -35,8 +36,12 @@ Status Manager::ApplyConfig(const std::vector<std::shared_ptr<const ScrapeConfig
     for (const auto& job : jobs) {
       const std::string& name = job->target.job_name;
       if (pools_.count(name)) continue;
+      metrics_.pools.fetch_add(1, std::memory_order_relaxed);
       auto pool = ScrapePool::Create(ioc_.get_executor(), job, deps);
-      if (!pool.ok()) return pool.status().WithContext("scrape job " + name);
+      if (!pool.ok()) {
+        metrics_.pools_failed.fetch_add(1, std::memory_order_relaxed);
+        return pool.status().WithContext("scrape job " + name);
+      }
       created.emplace(name, std::move(*pool));
     }
     for (const auto& job : jobs) {
@@ -133,12 +138,16 @@ std::vector<ScrapePool::TargetMetadata> Manager::TargetsMetadata() const {
   return out;
 }
 
-uint64_t Manager::DiscoveryRefreshFailures() const {
+std::map<std::string, ScrapePool::MetadataCacheSize> Manager::MetadataCacheSizes() const {
   std::lock_guard lock(mu_);
-  uint64_t n = 0;
-  if (!discovery_) return 0;
-  for (const auto& [name, pool] : pools_) n += discovery_->RefreshFailures(name);
-  return n;
+  std::map<std::string, ScrapePool::MetadataCacheSize> out;
+  for (const auto& [name, pool] : pools_) out[name] = pool->MetadataCache();
+  return out;
+}
+
+discovery::ManagerFigures Manager::DiscoveryFigures() const {
+  std::lock_guard lock(mu_);
+  return discovery_ ? discovery_->Figures() : discovery::ManagerFigures{};
 }
 
 }  // namespace cairn::scrape

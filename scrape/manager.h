@@ -24,6 +24,7 @@
 
 #include "scrape/discovery/manager.h"
 #include "scrape/scrape_config.h"
+#include "scrape/scrape_metrics.h"
 #include "scrape/scrape_pool.h"
 
 namespace cairn::scrape {
@@ -55,8 +56,12 @@ class Manager {
   std::vector<TargetView> DroppedTargets() const;
   std::map<std::string, size_t> DroppedTargetCounts() const;
   std::vector<ScrapePool::TargetMetadata> TargetsMetadata() const;
-  // Sum over jobs of discovery refresh failures (prometheus_sd_refresh_failures_total).
-  uint64_t DiscoveryRefreshFailures() const;
+  // The manager's own counters and summaries (scrape/scrape_metrics.h).
+  const ScrapeMetrics& metrics() const { return metrics_; }
+  // prometheus_target_metadata_cache_entries/_bytes by job.
+  std::map<std::string, ScrapePool::MetadataCacheSize> MetadataCacheSizes() const;
+  // prometheus_sd_*{name="scrape"}: the discovery manager's figures.
+  discovery::ManagerFigures DiscoveryFigures() const;
 
  private:
   void SyncGroups(const discovery::TargetGroupsByJob& jobs);
@@ -65,6 +70,7 @@ class Manager {
   ingest::MetadataSink* metadata_;
   const Clock& clock_;
   const ManagerOptions options_;
+  ScrapeMetrics metrics_;  // before the pools and loops that count into it
   boost::asio::io_context ioc_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::vector<std::thread> threads_;

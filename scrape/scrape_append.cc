@@ -45,10 +45,17 @@ size_t RuneCount(std::string_view s) {
   return n;
 }
 
-// A small labels.Builder: set (empty value deletes) and get by name.
+// A small labels.Builder: set (empty value deletes) and get by name. Like
+// Go's, it starts from `base` without the labels whose value is empty, so an
+// exposed `datname=""` is no label of the series.
 class Builder {
  public:
-  explicit Builder(const storage::Labels& base) : labels_(base.vec()) {}
+  explicit Builder(const storage::Labels& base) {
+    labels_.reserve(base.size());
+    for (const auto& l : base) {
+      if (!l.value.empty()) labels_.push_back(l);
+    }
+  }
   std::string_view Get(std::string_view name) const {
     for (const auto& l : labels_) {
       if (l.name == name) return l.value;
@@ -195,18 +202,23 @@ AppendResult AppendScrape(storage::Appender& app, ScrapeCache& cache, const stor
           return fail(Status::InvalidArgument("invalid metric name or label names: " + lset.ToString()));
         }
       }
-      if (Status st = CheckLabelLimits(lset, rules); !st.ok()) return fail(std::move(st));
+      if (Status st = CheckLabelLimits(lset, rules); !st.ok()) {
+        res.label_limits_exceeded = true;
+        return fail(std::move(st));
+      }
       hash = lset.Hash();
       built = std::move(lset);
     }
     if (rules.sample_limit > 0 && static_cast<uint64_t>(res.added) >= rules.sample_limit) {
+      res.sample_limit_exceeded = true;
       return fail(Status::ResourceExhausted("sample limit exceeded"));
     }
     const storage::Labels& lset = ce != nullptr ? ce->labels : built;
     Result<storage::SeriesRef> appended = app.Append(ref, lset, t, v);
     if (!appended.ok()) {
-      // A duplicate timestamp with another value (or an out-of-bounds
-      // sample) loses that sample only, as in Prometheus.
+      // A duplicate timestamp with another value loses that sample only, as
+      // in Prometheus.
+      if (appended.status().code() == StatusCode::kDuplicateSample) ++res.duplicate_timestamps;
       continue;
     }
     ++res.added;

@@ -48,6 +48,10 @@ struct AppendResult {
   int64_t total = 0;          // samples in the exposition (scrape_samples_scraped)
   int64_t added = 0;          // samples appended after metric relabeling
   int64_t series_added = 0;   // series new to the cache (scrape_series_added)
+  // What the scrape manager's own counters need (scrape/scrape_metrics.h).
+  bool sample_limit_exceeded = false;
+  bool label_limits_exceeded = false;
+  int64_t duplicate_timestamps = 0;  // samples the storage refused as same time, other value
 };
 
 // Appends the samples of `body` (in `format`) for a target whose public

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "scrape/http/body_decoder.h"
 #include "storage/sample.h"
 
 namespace cairn::scrape {
@@ -15,6 +16,22 @@ using SteadyClock = std::chrono::steady_clock;
 namespace {
 // Prometheus' --scrape.timestamp-tolerance default.
 constexpr int64_t kTimestampToleranceMs = 2;
+
+// One scrape into the manager's counters: which limit failed it (fetch's
+// body_size_limit, the append's sample or label limits) and the samples the
+// storage refused.
+void CountOutcome(ScrapeMetrics& m, const Status& fetch, const AppendResult& res) {
+  if (fetch.code() == StatusCode::kResourceExhausted &&
+      fetch.message().find(http::kBodySizeLimitExceeded) != std::string::npos) {
+    m.exceeded_body_size_limit.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (res.sample_limit_exceeded) m.exceeded_sample_limit.fetch_add(1, std::memory_order_relaxed);
+  if (res.label_limits_exceeded) m.exceeded_label_limits.fetch_add(1, std::memory_order_relaxed);
+  if (res.duplicate_timestamps > 0) {
+    m.sample_duplicate_timestamp.fetch_add(static_cast<uint64_t>(res.duplicate_timestamps),
+                                           std::memory_order_relaxed);
+  }
+}
 }  // namespace
 
 ScrapeLoop::ScrapeLoop(asio::any_io_executor executor, std::shared_ptr<Target> target,
@@ -28,7 +45,8 @@ ScrapeLoop::ScrapeLoop(asio::any_io_executor executor, std::shared_ptr<Target> t
       deps_(deps),
       still_wanted_(std::move(still_wanted)),
       fetcher_(std::make_unique<http::TargetFetcher>(executor, client_)),
-      cache_(cache ? std::move(cache) : std::make_shared<ScrapeCache>()) {
+      cache_(cache ? cache : std::make_shared<ScrapeCache>()),
+      carried_(cache != nullptr) {
   accept_ = expo::ScrapeAcceptHeader(config_->scrape_protocols).value_or("*/*");
 }
 
@@ -70,6 +88,12 @@ void ScrapeLoop::ScrapeOnce() {
     const int64_t tolerance = std::min<int64_t>(interval / 100, kTimestampToleranceMs);
     if (scrape_ms - aligned_ms_ <= tolerance) scrape_ms = aligned_ms_;
   }
+  const auto start = SteadyClock::now();
+  if (deps_.metrics && last_start_ != SteadyClock::time_point{}) {
+    deps_.metrics->ObserveInterval(interval, std::chrono::duration<double>(start - last_start_).count(),
+                                   deps_.clock->NowMs());
+  }
+  last_start_ = start;
   if (!forced_error_.ok()) {
     OnFetched(scrape_ms, SteadyClock::now(), forced_error_);
     return;
@@ -121,6 +145,7 @@ void ScrapeLoop::OnFetched(int64_t scrape_ms, SteadyClock::time_point started, R
   } else {
     AppendScrape(*app, *cache_, target_->public_labels(), config_->samples, format, {}, scrape_ms);
   }
+  if (deps_.metrics) CountOutcome(*deps_.metrics, r.ok() ? Status::OK() : r.status(), res);
   const double duration_s = std::chrono::duration<double>(SteadyClock::now() - started).count();
   AppendReport(*app, scrape_ms, duration_s, res, scrape_err, scrape_err.ok() ? static_cast<int64_t>(body.size()) : 0,
                /*stale=*/false);
@@ -170,7 +195,7 @@ void ScrapeLoop::Stop(StopMode mode) {
     self->stopped_ = true;
     self->timer_.cancel();
     self->fetcher_->Close();
-    if (mode != StopMode::kEndOfRun || self->last_scrape_ms_ == 0) return;
+    if (mode != StopMode::kEndOfRun || (self->last_scrape_ms_ == 0 && !self->carried_)) return;
     // The stale time is when the next scrape would have been; the markers
     // are written a further interval and 10% later, so that a target that
     // comes back meanwhile is seen first.

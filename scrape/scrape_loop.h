@@ -31,6 +31,7 @@
 #include "scrape/http/target_fetcher.h"
 #include "scrape/scrape_cache.h"
 #include "scrape/scrape_config.h"
+#include "scrape/scrape_metrics.h"
 #include "scrape/target.h"
 #include "storage/appender.h"
 #include "util/clock.h"
@@ -43,13 +44,16 @@ struct LoopDeps {
   const Clock* clock = nullptr;
   bool extra_metrics = false;  // --enable-feature=extra-scrape-metrics
   uint64_t offset_seed = 0;    // spreads targets of the same hash differently per server
+  ScrapeMetrics* metrics = nullptr;  // may be null; outlives the loops
 };
 
 class ScrapeLoop : public std::enable_shared_from_this<ScrapeLoop> {
  public:
   enum class StopMode { kQuiet, kEndOfRun };
 
-  // `cache` carries a replaced loop's state over a reload (null: a new one).
+  // `cache` carries a replaced loop's state over a reload (null: a new one);
+  // such a loop counts as having scraped, so that Stop(kEndOfRun) before its
+  // own first scrape still marks the old loop's series stale.
   // `still_wanted` is asked before end-of-run stale markers are written: true
   // when an equal target is being scraped again, so they must not be.
   ScrapeLoop(boost::asio::any_io_executor executor, std::shared_ptr<Target> target,
@@ -96,8 +100,10 @@ class ScrapeLoop : public std::enable_shared_from_this<ScrapeLoop> {
   bool stopped_ = false;
   Status forced_error_;  // on the strand
   std::chrono::steady_clock::time_point next_tick_;
+  std::chrono::steady_clock::time_point last_start_;  // of the previous scrape, for interval_length
   int64_t aligned_ms_ = 0;      // the tick's scrape time, for alignment
   int64_t last_scrape_ms_ = 0;  // 0 until the first scrape
+  const bool carried_;          // took over a replaced loop's cache
   std::atomic<uint64_t> scrapes_{0};
 };
 

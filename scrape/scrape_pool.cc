@@ -1,5 +1,6 @@
 #include "scrape/scrape_pool.h"
 
+#include <chrono>
 #include <set>
 
 namespace cairn::scrape {
@@ -30,6 +31,13 @@ ScrapePool::ScrapePool(boost::asio::any_io_executor executor, std::shared_ptr<co
 
 ScrapePool::~ScrapePool() { Stop(); }
 
+// A target's identity across a reload: its series labels and URL, not the
+// __scrape_interval__/__scrape_timeout__ that are part of its hash, so a
+// changed interval keeps the cache (series refs, staleness) of each target.
+uint64_t ScrapePool::CarryKey(const Target& t) {
+  return t.public_labels().Hash() ^ (std::hash<std::string>{}(t.url()) * 0x9E3779B97F4A7C15ull);
+}
+
 std::shared_ptr<ScrapeLoop> ScrapePool::NewLoop(std::shared_ptr<Target> target, std::shared_ptr<ScrapeCache> cache) {
   const uint64_t hash = target->hash();
   auto still_wanted = [alive = alive_, hash] {
@@ -41,6 +49,7 @@ std::shared_ptr<ScrapeLoop> ScrapePool::NewLoop(std::shared_ptr<Target> target, 
 }
 
 void ScrapePool::Sync(const std::vector<discovery::TargetGroup>& groups) {
+  const auto started = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
   if (stopped_) return;
   last_groups_ = groups;
@@ -91,7 +100,7 @@ void ScrapePool::Sync(const std::vector<discovery::TargetGroup>& groups) {
   for (auto& [hash, t] : wanted) {
     if (loops_.count(hash)) continue;
     std::shared_ptr<ScrapeCache> cache;
-    if (auto c = carried_caches_.find(hash); c != carried_caches_.end()) cache = c->second;
+    if (auto c = carried_caches_.find(CarryKey(*t)); c != carried_caches_.end()) cache = c->second;
     auto loop = NewLoop(std::move(t), std::move(cache));
     loop->Start();
     loops_.emplace(hash, std::move(loop));
@@ -102,15 +111,24 @@ void ScrapePool::Sync(const std::vector<discovery::TargetGroup>& groups) {
   if (cfg.target_limit > 0 && loops_.size() > cfg.target_limit) {
     limit_error_ = "target_limit exceeded (number of targets: " + std::to_string(loops_.size()) +
                    ", limit: " + std::to_string(cfg.target_limit) + ")";
+    if (deps_.metrics) deps_.metrics->exceeded_target_limit.fetch_add(1, std::memory_order_relaxed);
   }
   for (auto& [hash, loop] : loops_) {
     loop->SetForcedError(limit_error_.empty() ? Status::OK() : Status::ResourceExhausted(limit_error_));
   }
+  if (deps_.metrics) {
+    deps_.metrics->ObserveSync(name_, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                               deps_.clock->NowMs());
+  }
 }
 
 Status ScrapePool::Reload(std::shared_ptr<const ScrapeConfig> config) {
+  if (deps_.metrics) deps_.metrics->pool_reloads.fetch_add(1, std::memory_order_relaxed);
   auto client = http::Client::Create(config->http);
-  if (!client.ok()) return client.status();
+  if (!client.ok()) {
+    if (deps_.metrics) deps_.metrics->pool_reloads_failed.fetch_add(1, std::memory_order_relaxed);
+    return client.status();
+  }
   std::vector<discovery::TargetGroup> groups;
   {
     std::lock_guard lock(mu_);
@@ -121,7 +139,7 @@ Status ScrapePool::Reload(std::shared_ptr<const ScrapeConfig> config) {
     // to its new loop, so series it stops exposing still go stale.
     for (auto& [hash, loop] : loops_) {
       loop->Stop(ScrapeLoop::StopMode::kQuiet);
-      carried_caches_[hash] = loop->cache();
+      carried_caches_[CarryKey(*loop->target())] = loop->cache();
     }
     loops_.clear();
     groups = last_groups_;
@@ -183,6 +201,16 @@ std::vector<ScrapePool::TargetMetadata> ScrapePool::Metadata() const {
   std::vector<TargetMetadata> out;
   for (const auto& loop : loops) {
     for (auto& [family, md] : loop->Metadata()) out.push_back({loop->target()->public_labels(), family, md});
+  }
+  return out;
+}
+
+ScrapePool::MetadataCacheSize ScrapePool::MetadataCache() const {
+  MetadataCacheSize out;
+  for (const auto& e : Metadata()) {
+    ++out.entries;
+    // As upstream's metaEntry.size(): the family name is not counted.
+    out.bytes += storage::MetricTypeName(e.md.type).size() + e.md.help.size() + e.md.unit.size();
   }
   return out;
 }

@@ -56,6 +56,13 @@ class ScrapePool {
     storage::Metadata md;
   };
   std::vector<TargetMetadata> Metadata() const;
+  // prometheus_target_metadata_cache_entries/_bytes of this pool: families
+  // cached over its targets, and their type, help and unit bytes.
+  struct MetadataCacheSize {
+    uint64_t entries = 0;
+    uint64_t bytes = 0;
+  };
+  MetadataCacheSize MetadataCache() const;
   // Errors of the last sync (invalid targets), for logging.
   std::vector<std::string> sync_errors() const;
 
@@ -74,7 +81,8 @@ class ScrapePool {
   std::shared_ptr<const http::Client> client_;
   std::map<uint64_t, std::shared_ptr<ScrapeLoop>> loops_;  // by target hash
   std::vector<discovery::TargetGroup> last_groups_;
-  std::map<uint64_t, std::shared_ptr<ScrapeCache>> carried_caches_;  // by target hash, over a reload
+  static uint64_t CarryKey(const Target& t);
+  std::map<uint64_t, std::shared_ptr<ScrapeCache>> carried_caches_;  // by CarryKey, over a reload
   std::vector<TargetView> dropped_;
   size_t dropped_count_ = 0;
   std::vector<std::string> sync_errors_;

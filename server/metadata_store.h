@@ -31,7 +31,4 @@ class MetadataStore final : public ingest::MetadataSink {
   std::map<std::string, storage::Metadata> entries_;
 };
 
-// Lower-case exposition name of a metric type ("counter", "gauge", ...).
-std::string_view MetricTypeName(storage::MetricType t);
-
 }  // namespace cairn::server

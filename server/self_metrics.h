@@ -18,6 +18,13 @@
 #include "server/metrics/registry.h"
 #include "server/server_state.h"
 
+namespace cairn {
+class Clock;
+namespace scrape {
+class Manager;
+}  // namespace scrape
+}  // namespace cairn
+
 namespace cairn::server {
 
 // Storage figures sampled at each scrape (storage::DB's stats, or what the
@@ -75,6 +82,12 @@ class SelfMetrics {
                  std::function<void(std::vector<metrics::MetricSample>*)> collect) {
     registry_.AddCallback(std::move(name), std::move(help), type, std::move(collect));
   }
+
+  // Registers the scrape manager's own prometheus_target_* counters and
+  // summaries and the discovery manager's prometheus_sd_* figures
+  // (server/self_metrics_scrape.cc). `scrapes` and `clock` must outlive this.
+  // Call once, before serving.
+  void AddScrapeManagerMetrics(const scrape::Manager& scrapes, const Clock& clock);
 
   std::string Render() const { return registry_.Render(); }
 

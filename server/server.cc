@@ -56,6 +56,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   so.offset_seed = s->state_->config().external_labels.Hash();
   if (s->appendable_ != nullptr) {
     s->scrapes_ = std::make_unique<scrape::Manager>(*s->appendable_, &s->metadata_, *s->options_.clock, so);
+    s->metrics_->AddScrapeManagerMetrics(*s->scrapes_, *s->options_.clock);
   }
   s->BuildRules();
   api::ApiDeps deps;

@@ -170,7 +170,7 @@ void Server::RegisterScrapeRoutes() {
           w.String(e.family);
         }
         w.Key("type");
-        w.String(MetricTypeName(e.md.type));
+        w.String(storage::MetricTypeName(e.md.type));
         w.Key("help");
         w.String(e.md.help);
         w.Key("unit");

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/labels.h"
@@ -23,6 +24,22 @@
 namespace cairn::storage {
 
 enum class MetricType : uint8_t { kUnknown, kCounter, kGauge, kHistogram, kGaugeHistogram, kSummary, kInfo, kStateset };
+
+// Lower-case exposition name of a metric type ("counter", "gauge", ...), as
+// the metadata APIs show it and Prometheus sizes its metadata cache by.
+inline std::string_view MetricTypeName(MetricType t) {
+  switch (t) {
+    case MetricType::kCounter: return "counter";
+    case MetricType::kGauge: return "gauge";
+    case MetricType::kHistogram: return "histogram";
+    case MetricType::kGaugeHistogram: return "gaugehistogram";
+    case MetricType::kSummary: return "summary";
+    case MetricType::kInfo: return "info";
+    case MetricType::kStateset: return "stateset";
+    case MetricType::kUnknown: break;
+  }
+  return "unknown";
+}
 
 struct Metadata {
   MetricType type = MetricType::kUnknown;

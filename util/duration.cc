@@ -89,4 +89,21 @@ std::string FormatDurationMs(int64_t ms) {
   return out;
 }
 
+std::string FormatGoDurationMs(int64_t ms) {
+  if (ms == 0) return "0s";
+  std::string out = ms < 0 ? "-" : "";
+  uint64_t rest = ms < 0 ? static_cast<uint64_t>(-(ms + 1)) + 1 : static_cast<uint64_t>(ms);
+  if (rest < 1000) return out + std::to_string(rest) + "ms";
+  const uint64_t h = rest / 3600000, m = rest / 60000 % 60, s = rest / 1000 % 60, frac = rest % 1000;
+  if (h > 0) out += std::to_string(h) + "h";
+  if (h > 0 || m > 0) out += std::to_string(m) + "m";
+  out += std::to_string(s);
+  if (frac > 0) {
+    std::string f = std::to_string(frac + 1000).substr(1);  // three digits
+    while (f.back() == '0') f.pop_back();
+    out += "." + f;
+  }
+  return out + "s";
+}
+
 }  // namespace cairn

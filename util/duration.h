@@ -22,4 +22,9 @@ Result<int64_t> ParseDurationMs(std::string_view text);
 // when they divide evenly ("15d", "2w", "1h30m", "0s", "-5m").
 std::string FormatDurationMs(int64_t ms);
 
+// Go's time.Duration String() at millisecond precision, which Prometheus
+// uses for the `interval` label of prometheus_target_interval_length_seconds:
+// "500ms", "1.5s", "15s", "1m0s", "1h30m0s", "0s".
+std::string FormatGoDurationMs(int64_t ms);
+
 }  // namespace cairn

@@ -6,11 +6,14 @@
 //    carries every group the provider knows.
 //  - RefreshFailed(status): a refresh failed; the provider's last groups stay
 //    (Prometheus keeps them too), so a flapping source does not drop targets.
+//  - Refreshed(mechanism, seconds, failed): a polling provider finished one
+//    refresh (prometheus_sd_refresh_duration_seconds / _failures_total).
 // Thread-safety: Run is called once, from one thread; the sink's methods may
 // be called from that thread only, and must not block for long.
 #pragma once
 
 #include <stop_token>
+#include <string_view>
 #include <vector>
 
 #include "scrape/discovery/target_group.h"
@@ -23,6 +26,7 @@ class DiscoverySink {
   virtual ~DiscoverySink() = default;
   virtual void Update(std::vector<TargetGroup> groups) = 0;
   virtual void RefreshFailed(const Status& status) = 0;
+  virtual void Refreshed(std::string_view mechanism, double seconds, bool failed) {}
 };
 
 // What one refresh of a polling discoverer produced: groups to send, and the

@@ -105,7 +105,7 @@ RefreshResult DnsDiscoverer::Refresh(std::stop_token stop) {
 }
 
 void DnsDiscoverer::Run(std::stop_token stop, DiscoverySink& sink) {
-  RunRefreshLoop(stop, config_.refresh_interval_ms, [this](std::stop_token s) { return Refresh(s); }, sink);
+  RunRefreshLoop(stop, "dns", config_.refresh_interval_ms, [this](std::stop_token s) { return Refresh(s); }, sink);
 }
 
 }  // namespace cairn::scrape::discovery

@@ -109,7 +109,7 @@ Result<std::vector<TargetGroup>> HttpDiscoverer::Refresh(std::stop_token stop) {
 
 void HttpDiscoverer::Run(std::stop_token stop, DiscoverySink& sink) {
   RunRefreshLoop(
-      stop, config_.refresh_interval_ms,
+      stop, "http", config_.refresh_interval_ms,
       [this](std::stop_token s) {
         auto groups = Refresh(s);
         if (!groups.ok()) return RefreshResult{{}, {groups.status()}};

@@ -1,5 +1,6 @@
 #include "scrape/discovery/manager.h"
 
+#include <chrono>
 #include <cstdio>
 
 namespace cairn::scrape::discovery {
@@ -9,6 +10,9 @@ class Manager::ProviderSink final : public DiscoverySink {
   ProviderSink(Manager* manager, uint64_t id) : manager_(manager), id_(id) {}
   void Update(std::vector<TargetGroup> groups) override { manager_->Update(id_, std::move(groups)); }
   void RefreshFailed(const Status& status) override { manager_->RefreshFailed(id_, status); }
+  void Refreshed(std::string_view mechanism, double seconds, bool failed) override {
+    manager_->Refreshed(id_, mechanism, seconds, failed);
+  }
 
  private:
   Manager* const manager_;
@@ -99,6 +103,7 @@ void Manager::Update(uint64_t provider_id, std::vector<TargetGroup> groups) {
   std::lock_guard lock(mu_);
   const auto it = providers_.find(provider_id);
   if (it == providers_.end()) return;  // stopped by ApplyConfig meanwhile
+  ++received_updates_;
   auto& current = it->second->groups;
   for (TargetGroup& g : groups) {
     if (g.targets.empty()) {
@@ -118,7 +123,6 @@ void Manager::RefreshFailed(uint64_t provider_id, const Status& status) {
     const auto it = providers_.find(provider_id);
     if (it == providers_.end()) return;
     job = it->second->job;
-    ++refresh_failures_[job];
   }
   std::fprintf(stderr, "cairn: discovery for job %s: %s\n", job.c_str(), status.ToString().c_str());
 }
@@ -134,10 +138,29 @@ TargetGroupsByJob Manager::AllGroups() const {
   return out;
 }
 
-uint64_t Manager::RefreshFailures(const std::string& job) const {
+void Manager::Refreshed(uint64_t provider_id, std::string_view mechanism, double seconds, bool failed) {
   std::lock_guard lock(mu_);
-  const auto it = refresh_failures_.find(job);
-  return it == refresh_failures_.end() ? 0 : it->second;
+  const auto it = providers_.find(provider_id);
+  if (it == providers_.end()) return;
+  auto& r = refreshes_[{std::string(mechanism), it->second->job}];
+  if (!r.duration) {
+    r.mechanism = mechanism;
+    r.config = it->second->job;
+    r.duration = std::make_shared<WindowedSummary>();
+  }
+  if (failed) ++r.failures;
+  const auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  r.duration->Observe(seconds, now_ms.count());
+}
+
+ManagerFigures Manager::Figures() const {
+  std::lock_guard lock(mu_);
+  ManagerFigures f;
+  f.received_updates = received_updates_;
+  f.sent_updates = sent_updates_;
+  for (const auto& [key, r] : refreshes_) f.refreshes.push_back(r);
+  return f;
 }
 
 void Manager::SendLoop(std::stop_token stop) {
@@ -146,6 +169,7 @@ void Manager::SendLoop(std::stop_token stop) {
       std::lock_guard lock(mu_);
       if (!triggered_) continue;
       triggered_ = false;
+      ++sent_updates_;
     }
     on_sync_(AllGroups());
   }

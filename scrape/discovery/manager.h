@@ -33,6 +33,7 @@
 #include "scrape/discovery/discoverer.h"
 #include "scrape/discovery/sd_configs.h"
 #include "scrape/discovery/ticker.h"
+#include "util/windowed_summary.h"
 
 namespace cairn::scrape::discovery {
 
@@ -48,6 +49,18 @@ struct ManagerOptions {
   // outlive the Manager.
   Ticker* ticker = nullptr;
   DiscovererOptions discoverer;
+};
+
+// What the discovery manager reports on /metrics (prometheus_sd_*{name="scrape"}).
+struct ManagerFigures {
+  uint64_t received_updates = 0;  // updates received from providers
+  uint64_t sent_updates = 0;      // syncs handed to the scrape manager
+  struct Refresh {                // per polling mechanism and job
+    std::string mechanism, config;
+    uint64_t failures = 0;
+    std::shared_ptr<WindowedSummary> duration;
+  };
+  std::vector<Refresh> refreshes;  // only those that refreshed at least once
 };
 
 class Manager {
@@ -72,9 +85,7 @@ class Manager {
   // The groups the next sync would carry.
   TargetGroupsByJob AllGroups() const;
 
-  // Refresh failures reported by `job`'s providers since the Manager started
-  // (prometheus_sd_refresh_failures_total, summed over mechanisms).
-  uint64_t RefreshFailures(const std::string& job) const;
+  ManagerFigures Figures() const;
 
  private:
   class ProviderSink;
@@ -86,6 +97,7 @@ class Manager {
   void StartLocked(const std::string& job, std::unique_ptr<Discoverer> discoverer);
   void Update(uint64_t provider_id, std::vector<TargetGroup> groups);
   void RefreshFailed(uint64_t provider_id, const Status& status);
+  void Refreshed(uint64_t provider_id, std::string_view mechanism, double seconds, bool failed);
   void SendLoop(std::stop_token stop);
 
   const SyncFn on_sync_;
@@ -97,7 +109,9 @@ class Manager {
   std::map<std::string, SdConfigs> configs_;             // by job, as last applied
   std::map<uint64_t, std::unique_ptr<Provider>> providers_;  // by provider id, in start order
   uint64_t next_provider_id_ = 0;
-  std::map<std::string, uint64_t> refresh_failures_;  // by job
+  uint64_t received_updates_ = 0;
+  uint64_t sent_updates_ = 0;
+  std::map<std::pair<std::string, std::string>, ManagerFigures::Refresh> refreshes_;  // by (mechanism, job)
   bool triggered_ = false;                            // changed since the last sync
 
   std::jthread sender_;  // last: stops first

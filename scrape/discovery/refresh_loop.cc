@@ -15,10 +15,14 @@ bool WaitFor(std::stop_token stop, int64_t ms) {
          !stop.stop_requested();
 }
 
-void RunRefreshLoop(std::stop_token stop, int64_t interval_ms, const RefreshFn& refresh, DiscoverySink& sink) {
+void RunRefreshLoop(std::stop_token stop, std::string_view mechanism, int64_t interval_ms, const RefreshFn& refresh,
+                    DiscoverySink& sink) {
   do {
+    const auto started = std::chrono::steady_clock::now();
     RefreshResult r = refresh(stop);
     if (stop.stop_requested()) return;
+    sink.Refreshed(mechanism, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                   !r.errors.empty());
     for (const Status& e : r.errors) sink.RefreshFailed(e);
     if (!r.groups.empty() || r.errors.empty()) sink.Update(std::move(r.groups));
   } while (WaitFor(stop, interval_ms));

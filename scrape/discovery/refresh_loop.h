@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <stop_token>
+#include <string_view>
 #include <vector>
 
 #include "scrape/discovery/discoverer.h"
@@ -17,7 +18,9 @@ namespace cairn::scrape::discovery {
 using RefreshFn = std::function<RefreshResult(std::stop_token)>;
 
 // Returns when `stop` is requested; waits between refreshes wake on stop.
-void RunRefreshLoop(std::stop_token stop, int64_t interval_ms, const RefreshFn& refresh, DiscoverySink& sink);
+// Each refresh is reported to sink.Refreshed under `mechanism` ("http", "dns").
+void RunRefreshLoop(std::stop_token stop, std::string_view mechanism, int64_t interval_ms, const RefreshFn& refresh,
+                    DiscoverySink& sink);
 
 // Waits up to `ms` milliseconds; returns false when `stop` was requested.
 bool WaitFor(std::stop_token stop, int64_t ms);

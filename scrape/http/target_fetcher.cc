@@ -20,6 +20,7 @@
 
 #include "scrape/http/body_decoder.h"
 #include "scrape/http/url.h"
+#include "scrape/http/x509_error.h"
 
 namespace cairn::scrape::http {
 namespace {
@@ -54,6 +55,9 @@ struct Connection {
   std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;
   beast::flat_buffer buffer;  // bytes read past the last response belong here
   std::chrono::steady_clock::time_point idle_since;
+  // The server's certificate as the handshake saw it: OpenSSL keeps no peer
+  // certificate after a failed verification, and the error text names its SANs.
+  std::unique_ptr<X509, decltype(&X509_free)> server_cert{nullptr, X509_free};
 
   tcp::socket& socket() { return tls ? tls->next_layer() : *plain; }
   template <typename F>
@@ -192,6 +196,14 @@ class TargetFetcher::Impl : public std::enable_shared_from_this<Impl> {
       conn_->tls->set_verify_mode(asio::ssl::verify_none);
     } else {
       conn_->tls->set_verify_mode(asio::ssl::verify_peer);
+      conn_->tls->set_verify_callback([conn = conn_.get()](bool preverified, asio::ssl::verify_context& ctx) {
+        X509_STORE_CTX* store = ctx.native_handle();
+        if (X509_STORE_CTX_get_error_depth(store) == 0) {
+          X509* leaf = X509_STORE_CTX_get_current_cert(store);
+          if (leaf && X509_up_ref(leaf) == 1) conn->server_cert.reset(leaf);
+        }
+        return preverified;
+      });
       X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
       if (IsIpAddress(name)) {
         X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str());
@@ -207,7 +219,9 @@ class TargetFetcher::Impl : public std::enable_shared_from_this<Impl> {
     if (!ec) return SendRequest();
     long verify = SSL_get_verify_result(conn_->tls->native_handle());
     if (verify != X509_V_OK) {
-      return FailHop(ec, std::string("tls: failed to verify certificate: ") + X509_verify_cert_error_string(verify));
+      const TlsConfig& tls = client_->config().tls_config;
+      const std::string& name = tls.server_name.empty() ? url_.host : tls.server_name;
+      return FailHop(ec, "tls: failed to verify certificate: " + X509ErrorText(verify, conn_->server_cert.get(), name));
     }
     FailHop(ec, "tls: " + ec.message());
   }

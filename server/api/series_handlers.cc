@@ -150,7 +150,7 @@ http::HttpResponse ApiV1::Metadata(const http::HttpRequest& req) {
       w.BeginArray();
       w.BeginObject();
       w.Key("type");
-      w.String(MetricTypeName(md.type));
+      w.String(storage::MetricTypeName(md.type));
       w.Key("help");
       w.String(md.help);
       w.Key("unit");

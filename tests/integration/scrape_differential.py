@@ -130,23 +130,9 @@ def query(url, q, t):
     return harness.api_get(url, "/api/v1/query", {"query": q, "time": "%.3f" % t})
 
 
-def normalised(metric):
-    """Prometheus 3.x (and Cairn) write `le` and `quantile` in float form ("1" becomes "1.0"); 2.42 keeps
-    the text as exposed. Compare them in 3.x's form."""
-    out = dict(metric)
-    for name in ("le", "quantile"):
-        if name in out:
-            try:
-                f = float(out[name])
-                out[name] = "+Inf" if f == float("inf") else ("-Inf" if f == float("-inf") else repr(f))
-            except ValueError:
-                pass
-    return out
-
-
 def series_set(url, q, t):
     r = query(url, q, t)
-    return {json.dumps(normalised(s["metric"]), sort_keys=True): float(s["value"][1]) for s in r["result"]}
+    return {json.dumps(harness.normalised_labels(s["metric"]), sort_keys=True): float(s["value"][1]) for s in r["result"]}
 
 
 def main(env):

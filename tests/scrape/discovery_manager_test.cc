@@ -35,6 +35,12 @@ std::vector<std::string> Sources(const std::vector<TargetGroup>& groups) {
 
 // A provider the test drives: each Push/Fail is handed to the sink from the
 // provider's own thread (as the sink contract asks) before Push returns.
+struct RefreshReport {
+  std::string mechanism;
+  double seconds;
+  bool failed;
+};
+
 class FakeDiscoverer final : public Discoverer {
  public:
   void Run(std::stop_token stop, DiscoverySink& sink) override {
@@ -45,17 +51,20 @@ class FakeDiscoverer final : public Discoverer {
       if (auto* groups = std::get_if<std::vector<TargetGroup>>(&item)) {
         sink.Update(std::move(*groups));
       } else {
-        sink.RefreshFailed(std::get<Status>(item));
+        const auto& report = std::get<RefreshReport>(item);
+        sink.Refreshed(report.mechanism, report.seconds, report.failed);
       }
       ++delivered_;
       cv_.notify_all();
     }
   }
   void Push(std::vector<TargetGroup> groups) { Send(std::move(groups)); }
-  void Fail(Status status) { Send(std::move(status)); }
+  void Refreshed(std::string mechanism, double seconds, bool failed) {
+    Send(RefreshReport{std::move(mechanism), seconds, failed});
+  }
 
  private:
-  void Send(std::variant<std::vector<TargetGroup>, Status> item) {
+  void Send(std::variant<std::vector<TargetGroup>, RefreshReport> item) {
     std::unique_lock lock(mu_);
     queue_.push_back(std::move(item));
     const uint64_t want = ++sent_;
@@ -65,7 +74,7 @@ class FakeDiscoverer final : public Discoverer {
 
   std::mutex mu_;
   std::condition_variable_any cv_;
-  std::deque<std::variant<std::vector<TargetGroup>, Status>> queue_;
+  std::deque<std::variant<std::vector<TargetGroup>, RefreshReport>> queue_;
   uint64_t sent_ = 0;
   uint64_t delivered_ = 0;
 };
@@ -162,14 +171,38 @@ TEST_F(DiscoveryManagerTest, GroupsOfProvidersAreKeptApart) {
   EXPECT_TRUE(jobs.at("other").empty());
 }
 
-TEST_F(DiscoveryManagerTest, RefreshFailuresAreCountedPerJob) {
+TEST_F(DiscoveryManagerTest, RefreshesAreCountedPerMechanismAndJob) {
   auto fake = std::make_unique<FakeDiscoverer>();
   FakeDiscoverer* f = fake.get();
   manager_.StartProvider("node", std::move(fake));
-  f->Fail(Status::Unavailable("server returned HTTP status 503 Service Unavailable"));
-  f->Fail(Status::Unavailable("server returned HTTP status 503 Service Unavailable"));
-  EXPECT_EQ(manager_.RefreshFailures("node"), 2u);
-  EXPECT_EQ(manager_.RefreshFailures("other"), 0u);
+  f->Refreshed("http", 0.25, /*failed=*/true);
+  f->Refreshed("http", 0.5, /*failed=*/true);
+  f->Refreshed("http", 0.75, /*failed=*/false);
+  const ManagerFigures figures = manager_.Figures();
+  ASSERT_EQ(figures.refreshes.size(), 1u);
+  const auto& r = figures.refreshes[0];
+  EXPECT_EQ(r.mechanism, "http");
+  EXPECT_EQ(r.config, "node");
+  EXPECT_EQ(r.failures, 2u);
+  auto d = r.duration->Snapshot({0.5}, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+  EXPECT_EQ(d.count, 3u);
+  EXPECT_EQ(d.sum, 1.5);
+  EXPECT_EQ(d.quantiles, std::vector<double>{0.5});
+}
+
+TEST_F(DiscoveryManagerTest, UpdatesReceivedAndSentAreCounted) {
+  auto fake = std::make_unique<FakeDiscoverer>();
+  FakeDiscoverer* f = fake.get();
+  manager_.StartProvider("node", std::move(fake));
+  f->Push({Group("0", {"a:1"})});
+  f->Push({Group("1", {"b:1"})});
+  EXPECT_EQ(manager_.Figures().received_updates, 2u);
+  const uint64_t sent = manager_.Figures().sent_updates;
+  ticker_.Tick();
+  ticker_.Tick();  // nothing new: no second sync
+  EXPECT_EQ(manager_.Figures().sent_updates, sent + 1);
 }
 
 SdConfigs Static(std::vector<TargetGroup> groups) {

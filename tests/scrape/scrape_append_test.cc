@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <string>
 #include <vector>
@@ -29,6 +30,12 @@ class RecordingAppender final : public storage::Appender {
   Result<storage::SeriesRef> Append(storage::SeriesRef ref, const storage::Labels& labels, int64_t t_ms, double v,
                                     const storage::AppendOptions& = {}) override {
     const std::string key = labels.ToString();
+    // Like the storage: the same series and timestamp with other value bits is refused.
+    for (const auto& r : rows) {
+      if (r.labels == key && r.t == t_ms && std::memcmp(&r.v, &v, sizeof v) != 0) {
+        return Status::DuplicateSample("duplicate sample for timestamp");
+      }
+    }
     auto [it, inserted] = refs_->try_emplace(key, refs_->size() + 1);
     if (ref != 0) EXPECT_EQ(ref, it->second) << key;
     rows.push_back({key, t_ms, v, ref != 0});
@@ -127,6 +134,17 @@ TEST_F(ScrapeAppendTest, ClashingLabelsAreExported) {
   EXPECT_EQ(MergeTargetLabels({{"__name__", "m"}}, target_, false).ToString(), "m{instance=\"h:9100\", job=\"node\"}");
 }
 
+// postgres_exporter exposes datname="" for shared objects: Prometheus' labels
+// builder drops empty values, so the series has no such label.
+TEST_F(ScrapeAppendTest, EmptyExposedLabelValuesAreNoLabels) {
+  ASSERT_TRUE(Scrape("pg_x{datid=\"0\",datname=\"\"} 1\n", 1000).error.ok());
+  ASSERT_EQ(app_->rows.size(), 1u);
+  EXPECT_EQ(app_->rows[0].labels, "pg_x{datid=\"0\", instance=\"h:9100\", job=\"node\"}");
+  // With honor_labels an exposed job="" still wins over the target's job, and then goes.
+  EXPECT_EQ(MergeTargetLabels({{"__name__", "m"}, {"job", ""}}, target_, true).ToString(),
+            "m{instance=\"h:9100\"}");
+}
+
 TEST_F(ScrapeAppendTest, MetricRelabelingDropsAndIsRemembered) {
   ingest::RelabelConfig drop;
   drop.source_labels = {"__name__"};
@@ -146,11 +164,16 @@ TEST_F(ScrapeAppendTest, MetricRelabelingDropsAndIsRemembered) {
 
 TEST_F(ScrapeAppendTest, LimitsFailTheScrape) {
   rules_.sample_limit = 2;
-  EXPECT_EQ(Scrape("a 1\nb 1\nc 1\n", 1000).error.message(), "sample limit exceeded");
+  AppendResult over = Scrape("a 1\nb 1\nc 1\n", 1000);
+  EXPECT_EQ(over.error.message(), "sample limit exceeded");
+  EXPECT_TRUE(over.sample_limit_exceeded);
+  EXPECT_FALSE(over.label_limits_exceeded);
   rules_.sample_limit = 0;
   rules_.label_limit = 3;
-  EXPECT_EQ(Scrape("d{a=\"1\",b=\"2\"} 1\n", 1000).error.message(),
-            "label_limit exceeded (metric: d, number of labels: 5, limit: 3)");
+  AppendResult labels = Scrape("d{a=\"1\",b=\"2\"} 1\n", 1000);
+  EXPECT_EQ(labels.error.message(), "label_limit exceeded (metric: d, number of labels: 5, limit: 3)");
+  EXPECT_TRUE(labels.label_limits_exceeded);
+  EXPECT_FALSE(labels.sample_limit_exceeded);
   rules_.label_limit = 0;
   rules_.label_value_length_limit = 3;
   EXPECT_EQ(Scrape("e{a=\"toolong\"} 1\n", 1000).error.message(),
@@ -163,6 +186,15 @@ TEST_F(ScrapeAppendTest, LimitsFailTheScrape) {
   rules_.label_name_length_limit = 4;
   EXPECT_EQ(Scrape("g 1\n", 1000).error.message(),
             "label_name_length_limit exceeded (metric: g, label name: __name__, length: 8, limit: 4)");
+}
+
+// The storage refusing a sample (same timestamp, other value) loses that
+// sample only, and is counted for prometheus_target_scrapes_sample_duplicate_timestamp_total.
+TEST_F(ScrapeAppendTest, DuplicateTimestampsAreCounted) {
+  AppendResult r = Scrape("a 1 500\na 2 500\nb 1\n", 1000);
+  ASSERT_TRUE(r.error.ok()) << r.error.ToString();
+  EXPECT_EQ(r.duplicate_timestamps, 1);
+  EXPECT_EQ(r.added, 2);
 }
 
 TEST_F(ScrapeAppendTest, MalformedInputFailsWithTheParserMessage) {

@@ -28,5 +28,17 @@ TEST(DurationTest, RejectsWhatPrometheusRejects) {
   EXPECT_EQ(ParseDurationMs("300y").status().message(), "duration out of range");
 }
 
+TEST(FormatGoDurationMsTest, AsGoTimeDurationString) {
+  EXPECT_EQ(FormatGoDurationMs(0), "0s");
+  EXPECT_EQ(FormatGoDurationMs(500), "500ms");
+  EXPECT_EQ(FormatGoDurationMs(1500), "1.5s");
+  EXPECT_EQ(FormatGoDurationMs(1250), "1.25s");
+  EXPECT_EQ(FormatGoDurationMs(15000), "15s");
+  EXPECT_EQ(FormatGoDurationMs(60000), "1m0s");
+  EXPECT_EQ(FormatGoDurationMs(90000), "1m30s");
+  EXPECT_EQ(FormatGoDurationMs(5400000), "1h30m0s");
+  EXPECT_EQ(FormatGoDurationMs(-2000), "-2s");
+}
+
 }  // namespace
 }  // namespace cairn

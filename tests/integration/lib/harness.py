@@ -112,7 +112,8 @@ def http_get(url, timeout=30):
 class Process:
     """A child process with its output in a log file; stopped by PID only."""
 
-    def __init__(self, name, argv, log_path, env=None, cwd=None):
+    def __init__(self, name, argv, log_path, env=None, cwd=None, user=None):
+        """`user`: run as that account (e.g. PostgreSQL refuses to run as root)."""
         self.name = name
         self.argv = argv
         self.log_path = log_path
@@ -120,7 +121,8 @@ class Process:
         self.logf.write(("=== start: %s\n" % " ".join(argv)).encode())
         self.logf.flush()
         self.proc = subprocess.Popen(argv, stdout=self.logf, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+                                     stdin=subprocess.DEVNULL, env=env, cwd=cwd,
+                                     user=user, group=user)
         self.pid = self.proc.pid
 
     def alive(self):
@@ -303,6 +305,20 @@ def api_get(base_url, path, params, timeout=30):
     env = json.loads(r.body)
     check(env.get("status") == "success", "GET %s: %r" % (path, env))
     return env["data"]
+
+
+def normalised_labels(metric):
+    """A label set with `le` and `quantile` in Prometheus 3.x's float form ("1" becomes "1.0"), as Cairn
+    writes them; 2.42 keeps the text as exposed. Compare scraped series of the two in this form."""
+    out = dict(metric)
+    for name in ("le", "quantile"):
+        if name in out:
+            try:
+                f = float(out[name])
+                out[name] = "+Inf" if f == float("inf") else ("-Inf" if f == float("-inf") else repr(f))
+            except ValueError:
+                pass
+    return out
 
 
 # ---- remote write / read clients -------------------------------------------
