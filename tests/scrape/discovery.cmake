@@ -10,6 +10,7 @@ cairn_test(scrape_dns_discoverer_test SOURCES dns_discoverer_test.cc LIBS cairn_
 cairn_test(scrape_discovery_manager_test SOURCES discovery_manager_test.cc LIBS cairn_scrape_discovery)
 cairn_test(scrape_kubernetes_sd_config_test SOURCES kubernetes_sd_config_test.cc LIBS cairn_scrape_discovery)
 cairn_test(scrape_kubernetes_api_test SOURCES kubernetes_api_test.cc LIBS cairn_scrape_discovery)
-foreach(t scrape_http_discoverer_test scrape_dns_discoverer_test scrape_kubernetes_api_test)
+cairn_test(scrape_kubernetes_discoverer_test SOURCES kubernetes_discoverer_test.cc LIBS cairn_scrape_discovery)
+foreach(t scrape_http_discoverer_test scrape_dns_discoverer_test scrape_kubernetes_discoverer_test scrape_kubernetes_api_test)
   target_compile_definitions(${t} PRIVATE CAIRN_SCRAPE_TESTDATA="${CMAKE_CURRENT_SOURCE_DIR}/testdata")
 endforeach()
