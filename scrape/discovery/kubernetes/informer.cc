@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include "scrape/discovery/kubernetes/stream_get.h"
 #include "scrape/discovery/refresh_loop.h"
@@ -64,11 +65,17 @@ class Runner {
     while (!stop_.stop_requested()) {
       Status st = List();
       while (st.ok() && !stop_.stop_requested()) {
+        const auto started = std::chrono::steady_clock::now();
+        events_ = 0;
         auto end = Watch();
         if (!end.ok()) {
           st = end.status();
         } else if (*end == WatchEnd::kGone) {
           break;  // list again at once
+        } else if (events_ == 0 && std::chrono::steady_clock::now() - started < std::chrono::seconds(1)) {
+          // A server (or proxy) that ends watches at once would make this a
+          // busy loop; client-go treats such a "very short watch" alike.
+          if (!WaitFor(stop_, options_.initial_backoff_ms)) return;
         } else {
           backoff_ms = options_.initial_backoff_ms;  // a healthy watch resets the backoff
         }
@@ -121,6 +128,7 @@ class Runner {
   // Handles one watch event line; sets *gone on an expired resourceVersion.
   Status OnLine(const std::string& line, bool* gone) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) return Status::OK();
+    ++events_;
     auto doc = LoadYaml(line);
     if (!doc.ok() || !doc->IsMap()) return Status::InvalidArgument("watch " + path_ + ": undecodable event");
     const std::string type = Scalar(*doc, "type");
@@ -191,6 +199,7 @@ class Runner {
   EventQueue& queue_;
   const std::string path_;
   std::string resource_version_;
+  int64_t events_ = 0;  // lines of the current watch
 };
 
 }  // namespace
