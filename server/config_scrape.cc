@@ -178,6 +178,7 @@ Result<std::shared_ptr<const scrape::ScrapeConfig>> ParseOne(const YAML::Node& n
         if (!path.empty() && path.front() != '/') path = std::string(base_dir) + "/" + path;
       }
     }
+    for (auto& k : cfg->discovery.kubernetes) scrape::discovery::kubernetes::SetDirectory(k, std::string(base_dir));
   }
   return std::shared_ptr<const scrape::ScrapeConfig>(std::move(cfg));
 }

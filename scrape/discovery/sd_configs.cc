@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kUnsupportedKeys[] = {
     "azure_sd_configs",     "consul_sd_configs",    "digitalocean_sd_configs", "docker_sd_configs",
     "dockerswarm_sd_configs", "ec2_sd_configs",     "eureka_sd_configs",       "gce_sd_configs",
-    "hetzner_sd_configs",   "ionos_sd_configs",     "kubernetes_sd_configs",   "kuma_sd_configs",
+    "hetzner_sd_configs",   "ionos_sd_configs",     "kuma_sd_configs",
     "lightsail_sd_configs", "linode_sd_configs",    "marathon_sd_configs",     "nerve_sd_configs",
     "nomad_sd_configs",     "openstack_sd_configs", "ovhcloud_sd_configs",     "puppetdb_sd_configs",
     "scaleway_sd_configs",  "serverset_sd_configs", "stackit_sd_configs",      "triton_sd_configs",
@@ -40,7 +40,8 @@ Status ParseList(const YAML::Node& map, const char* key, Parse parse, std::vecto
 }  // namespace
 
 bool IsSdConfigKey(std::string_view key) {
-  return key == "static_configs" || key == "file_sd_configs" || key == "http_sd_configs" || key == "dns_sd_configs";
+  return key == "static_configs" || key == "file_sd_configs" || key == "http_sd_configs" || key == "dns_sd_configs" ||
+         key == "kubernetes_sd_configs";
 }
 
 Result<SdConfigs> ParseSdConfigs(const YAML::Node& scrape_config) {
@@ -55,6 +56,8 @@ Result<SdConfigs> ParseSdConfigs(const YAML::Node& scrape_config) {
   CAIRN_RETURN_IF_ERROR(ParseList(scrape_config, "dns_sd_configs", ParseDnsSdConfig, &out.dns));
   CAIRN_RETURN_IF_ERROR(ParseList(scrape_config, "file_sd_configs", ParseFileSdConfig, &out.file));
   CAIRN_RETURN_IF_ERROR(ParseList(scrape_config, "http_sd_configs", ParseHttpSdConfig, &out.http));
+  CAIRN_RETURN_IF_ERROR(ParseList(scrape_config, "kubernetes_sd_configs", kubernetes::ParseKubernetesSdConfig,
+                                  &out.kubernetes));
   auto groups = ParseStaticConfigs(scrape_config["static_configs"]);
   if (!groups.ok()) return groups.status();
   out.static_groups = std::move(groups).value();
@@ -66,6 +69,9 @@ std::vector<std::unique_ptr<Discoverer>> NewDiscoverers(const SdConfigs& configs
   for (const auto& c : configs.dns) out.push_back(std::make_unique<DnsDiscoverer>(c, options.dns));
   for (const auto& c : configs.file) out.push_back(std::make_unique<FileDiscoverer>(c));
   for (const auto& c : configs.http) out.push_back(std::make_unique<HttpDiscoverer>(c));
+  for (const auto& c : configs.kubernetes) {
+    out.push_back(std::make_unique<kubernetes::KubernetesDiscoverer>(c, options.kubernetes));
+  }
   if (!configs.static_groups.empty()) out.push_back(std::make_unique<StaticDiscoverer>(configs.static_groups));
   return out;
 }

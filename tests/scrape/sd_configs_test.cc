@@ -110,9 +110,9 @@ TEST(SdConfigsTest, DnsSdValidation) {
 }
 
 TEST(SdConfigsTest, OtherMechanismsAreNamedAsUnsupported) {
-  auto r = Parse("kubernetes_sd_configs: [{role: pod}]");
+  auto r = Parse("consul_sd_configs: [{server: 'localhost:8500'}]");
   EXPECT_EQ(r.status().code(), StatusCode::kUnsupported);
-  EXPECT_EQ(r.status().message(), "line 1: kubernetes_sd_configs is not supported by Cairn");
+  EXPECT_EQ(r.status().message(), "line 1: consul_sd_configs is not supported by Cairn");
   EXPECT_TRUE(IsSdConfigKey("dns_sd_configs"));
   EXPECT_FALSE(IsSdConfigKey("scrape_interval"));
 }

@@ -101,6 +101,31 @@ scrape_configs:
   EXPECT_EQ(api.samples.sample_limit, 7u);
 }
 
+TEST(ConfigTest, KubernetesSdConfigsReachDiscovery) {
+  auto c = ParseConfig(R"(
+scrape_configs:
+  - job_name: pods
+    kubernetes_sd_configs:
+      - role: pod
+        kubeconfig_file: kube/config
+        namespaces: {names: [monitoring]}
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape]
+        action: keep
+        regex: "true"
+)",
+                       "/etc/cairn");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const auto& k8s = c->scrape_configs[0]->discovery.kubernetes;
+  ASSERT_EQ(k8s.size(), 1u);
+  EXPECT_EQ(k8s[0].kubeconfig_file, "/etc/cairn/kube/config");
+  EXPECT_EQ(k8s[0].namespaces, (std::vector<std::string>{"monitoring"}));
+  auto bad = ParseConfig("scrape_configs:\n  - job_name: x\n    kubernetes_sd_configs: [{role: pods}]\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("unknown Kubernetes SD role \"pods\""), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(ConfigTest, ScrapeConfigErrors) {
   auto dup = ParseConfig("scrape_configs:\n  - job_name: a\n  - job_name: a\n");
   EXPECT_EQ(dup.status().message(), "found multiple scrape configs with job name \"a\"");
