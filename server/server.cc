@@ -238,7 +238,7 @@ void Server::RegisterAdminRoutes() {
   router_.Add("/api/v1/admin/tsdb/snapshot", {"POST", "PUT"}, admin([this](const http::HttpRequest&) {
                 auto name = TakeSnapshot(*db_, options_.flags.tsdb_path, options_.clock->NowMs());
                 if (!name.ok()) return api::ApiFailure(name.status());
-                return api::ApiSuccess([&](api::JsonWriter& w) {
+                return api::ApiSuccess([&](JsonWriter& w) {
                   w.BeginObject();
                   w.Key("name");
                   w.String(*name);
