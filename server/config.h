@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "notifier/alertmanager_config.h"
 #include "scrape/scrape_config.h"
 
 #include "storage/labels.h"
@@ -31,6 +32,7 @@ struct Config {
   std::optional<int64_t> retention_time_ms;
   std::optional<int64_t> retention_size_bytes;
   std::vector<std::shared_ptr<const scrape::ScrapeConfig>> scrape_configs;
+  notifier::AlertingConfig alerting;  // alerting: Alertmanagers and alert relabeling
   std::string yaml;  // the file as read
 };
 
