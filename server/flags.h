@@ -34,6 +34,9 @@ struct ServerFlags {
   int64_t remote_read_max_bytes_in_frame = 1 << 20;   // --storage.remote.read-max-bytes-in-frame
   int64_t block_cache_bytes = 512LL << 20;            // --storage.block-cache-size (Cairn's own)
   std::string log_level = "info";                     // --log.level: debug, info, warn, error
+  int64_t alertmanager_queue_capacity = 10000;        // --alertmanager.notification-queue-capacity
+  int64_t alertmanager_batch_size = 256;              // --alertmanager.notification-batch-size
+  bool alertmanager_drain_on_shutdown = true;         // --alertmanager.drain-notification-queue-on-shutdown
   // --enable-feature, repeatable and comma-separated, as Prometheus takes it.
   // Known names set the fields below; unknown ones are kept for a warning
   // (Prometheus logs and ignores them too).

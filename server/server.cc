@@ -12,6 +12,11 @@
 #include "promql/parser/parser.h"
 
 namespace cairn::server {
+namespace {
+
+constexpr std::chrono::milliseconds kNotifierDrainTimeout{5000};
+
+}  // namespace
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
 
@@ -57,6 +62,12 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   if (s->appendable_ != nullptr) {
     s->scrapes_ = std::make_unique<scrape::Manager>(*s->appendable_, &s->metadata_, *s->options_.clock, so);
   }
+  notifier::ManagerOptions no;
+  no.queue.capacity = static_cast<size_t>(s->options_.flags.alertmanager_queue_capacity);
+  no.queue.max_batch_size = static_cast<size_t>(s->options_.flags.alertmanager_batch_size);
+  no.queue.drain_on_shutdown = s->options_.flags.alertmanager_drain_on_shutdown;
+  s->notifier_ = std::make_unique<notifier::Manager>(no);
+  s->metrics_->AddNotifierFigures([raw] { return raw->notifier_->Collect(); });
   api::ApiDeps deps;
   deps.queryable = s->queryable_;
   deps.clock = s->options_.clock;
@@ -167,6 +178,7 @@ void Server::RegisterRoutes() {
   RegisterRemoteRoutes();
   RegisterAdminRoutes();
   RegisterScrapeRoutes();
+  RegisterAlertingRoutes();
   api_->Register(router_);
 }
 
@@ -203,6 +215,10 @@ Status Server::Start() {
       return st;
     }
   }
+  if (Status st = notifier_->ApplyConfig(state_->config().alerting, state_->config().external_labels); !st.ok()) {
+    Stop();
+    return st;
+  }
   state_->set_ready(true);
   return Status::OK();
 }
@@ -214,6 +230,9 @@ void Server::Stop() {
   // Scrapes end first (quietly, as upstream at shutdown): nothing appends
   // once storage starts closing.
   if (scrapes_) scrapes_->Stop();
+  // Alerts already queued still go out, within a short deadline so a dead
+  // Alertmanager cannot hold up shutdown (upstream drains without one).
+  notifier_->Stop(kNotifierDrainTimeout);
   http_->Stop();
   // Queries still queued or running finish before storage closes.
   query_executor_.reset();
@@ -286,6 +305,10 @@ Status Server::Reload() {
       state_->ConfigLoadFailed();
       return st;
     }
+  }
+  if (Status st = notifier_->ApplyConfig(config->alerting, config->external_labels); !st.ok()) {
+    state_->ConfigLoadFailed();
+    return st;
   }
   state_->ConfigLoaded(std::move(config).value(), options_.clock->NowMs());
   return Status::OK();

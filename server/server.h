@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 
+#include "notifier/manager.h"
 #include "promql/engine.h"
 #include "server/api/api_v1.h"
 #include "server/flags.h"
@@ -76,6 +77,8 @@ class Server {
   void RegisterAdminRoutes();
   // /api/v1/targets, /api/v1/scrape_pools, /api/v1/targets/metadata (server_scrape.cc).
   void RegisterScrapeRoutes();
+  // /api/v1/alertmanagers (server_alerting.cc).
+  void RegisterAlertingRoutes();
   http::HttpResponse RemoteWrite(const http::HttpRequest& req);
   http::HttpResponse RemoteRead(const http::HttpRequest& req);
   StorageStats CollectStorageStats() const;
@@ -100,6 +103,9 @@ class Server {
   std::unique_ptr<QueryExecutor> query_executor_;
   // Scrapes the config's scrape_configs into appendable_; started by Start().
   std::unique_ptr<scrape::Manager> scrapes_;
+  // Sends alerts to the config's Alertmanagers; configured by Start() and
+  // Reload(), stopped (draining its queues briefly) after rule evaluation.
+  std::unique_ptr<notifier::Manager> notifier_;
   std::mutex reload_mu_;
   bool started_ = false;
 };
