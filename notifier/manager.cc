@@ -54,7 +54,8 @@ Status Manager::ApplyConfig(const AlertingConfig& config, const storage::Labels&
   }
   // Outside the lock: stopping waits for a POST in flight.
   for (auto& loop : retired) loop->Stop(std::chrono::steady_clock::now());
-  discovery_->ApplyConfig(discovery);
+  std::lock_guard<std::mutex> discovery_lock(discovery_mu_);
+  if (discovery_) discovery_->ApplyConfig(discovery);  // gone if Stop ran meanwhile
   return Status::OK();
 }
 
@@ -160,7 +161,10 @@ void Manager::Stop(std::chrono::milliseconds drain_timeout) {
   }
   // No Sync runs once the discovery manager is gone, so the loops can be
   // stopped without the lock; the sets stay for the figures.
-  discovery_.reset();
+  {
+    std::lock_guard<std::mutex> discovery_lock(discovery_mu_);
+    discovery_.reset();
+  }
   // Every Alertmanager drains in parallel, within the same deadline.
   std::shared_lock<std::shared_mutex> lock(mu_);
   std::vector<std::jthread> stopping;

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -96,6 +97,9 @@ class Manager {
   storage::Labels external_labels_;
   std::vector<ingest::RelabelRule> alert_relabel_;
   bool stopped_ = false;
+  // Guards discovery_ itself (ApplyConfig against Stop). Sync never takes
+  // it, so destroying the discovery manager under it cannot deadlock.
+  std::mutex discovery_mu_;
   // Last, so it stops (and no Sync runs) before the sets go.
   std::unique_ptr<scrape::discovery::Manager> discovery_;
 };
