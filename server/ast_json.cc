@@ -11,7 +11,6 @@ namespace cairn::server {
 
 namespace {
 
-using api::JsonWriter;
 using namespace promql;
 
 std::string_view CardinalityName(Cardinality c) {

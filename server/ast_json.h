@@ -10,10 +10,10 @@
 #pragma once
 
 #include "promql/ast.h"
-#include "server/api/json_writer.h"
+#include "util/json_writer.h"
 
 namespace cairn::server {
 
-void WriteAstJson(api::JsonWriter& w, const promql::Expr& e);
+void WriteAstJson(JsonWriter& w, const promql::Expr& e);
 
 }  // namespace cairn::server

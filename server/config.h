@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "notifier/alertmanager_config.h"
 #include "scrape/scrape_config.h"
 
 #include "storage/labels.h"
@@ -35,6 +36,7 @@ struct Config {
   // (server/config_rules.h), and global.rule_query_offset when set.
   std::vector<std::string> rule_files;
   std::optional<int64_t> rule_query_offset_ms;
+  notifier::AlertingConfig alerting;  // alerting: Alertmanagers and alert relabeling
   std::string yaml;  // the file as read
 };
 

@@ -39,6 +39,12 @@ Status SetInt(int64_t* field, const std::string& v) {
   return Status::OK();
 }
 
+Status SetPositive(int64_t* field, const std::string& v) {
+  CAIRN_RETURN_IF_ERROR(SetInt(field, v));
+  if (*field < 1) return Status::InvalidArgument("must be at least 1, got \"" + v + "\"");
+  return Status::OK();
+}
+
 Status SetDuration(int64_t* field, const std::string& v) {
   auto d = promql::parser::ParseDurationMs(v);
   if (!d.ok()) return d.status();
@@ -138,6 +144,17 @@ const std::vector<FlagDef>& Defs() {
       {"web.external-url", "",
        "The URL under which Cairn is externally reachable (for alert generator URLs and $externalURL).", false,
        [](ServerFlags& f, const std::string& v) { f.external_url = v; return Status::OK(); }},
+      {"alertmanager.notification-queue-capacity", "10000",
+       "The capacity of the queue for pending Alertmanager notifications (per Alertmanager).", false,
+       [](ServerFlags& f, const std::string& v) { return SetPositive(&f.alertmanager_queue_capacity, v); }},
+      {"alertmanager.notification-batch-size", "256",
+       "The maximum number of notifications per batch to send to the Alertmanager.", false,
+       [](ServerFlags& f, const std::string& v) { return SetPositive(&f.alertmanager_batch_size, v); }},
+      {"alertmanager.drain-notification-queue-on-shutdown", "true",
+       "Send any outstanding Alertmanager notifications when shutting down (within a few seconds); "
+       "if false they are dropped.",
+       true,
+       [](ServerFlags& f, const std::string& v) { return SetBool(&f.alertmanager_drain_on_shutdown, v); }},
       {"enable-feature", "",
        "Comma-separated feature names to enable (repeatable): promql-delayed-name-removal, "
        "extra-scrape-metrics; "

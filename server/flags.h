@@ -39,6 +39,9 @@ struct ServerFlags {
   int64_t rules_query_offset_ms = 0;                  // --rules.query-offset (global.rule_query_offset wins)
   std::string external_url;                           // --web.external-url; empty = http://<hostname>:<port>
   std::string log_level = "info";                     // --log.level: debug, info, warn, error
+  int64_t alertmanager_queue_capacity = 10000;        // --alertmanager.notification-queue-capacity
+  int64_t alertmanager_batch_size = 256;              // --alertmanager.notification-batch-size
+  bool alertmanager_drain_on_shutdown = true;         // --alertmanager.drain-notification-queue-on-shutdown
   // --enable-feature, repeatable and comma-separated, as Prometheus takes it.
   // Known names set the fields below; unknown ones are kept for a warning
   // (Prometheus logs and ignores them too).

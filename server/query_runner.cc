@@ -12,7 +12,7 @@
 namespace cairn::server {
 namespace {
 
-void WriteMetric(api::JsonWriter& w, const storage::Labels& metric, bool drop_name) {
+void WriteMetric(JsonWriter& w, const storage::Labels& metric, bool drop_name) {
   w.Key("metric");
   w.BeginObject();
   for (const auto& l : metric) {
@@ -23,7 +23,7 @@ void WriteMetric(api::JsonWriter& w, const storage::Labels& metric, bool drop_na
   w.EndObject();
 }
 
-void WritePoint(api::JsonWriter& w, int64_t t_ms, double v) {
+void WritePoint(JsonWriter& w, int64_t t_ms, double v) {
   w.BeginArray();
   w.Timestamp(t_ms);
   w.FloatString(v);
@@ -46,7 +46,7 @@ void Truncate(promql::Value& v, size_t limit) {
 
 }  // namespace
 
-void WriteQueryData(api::JsonWriter& w, const promql::Value& value, const std::function<bool()>& flush) {
+void WriteQueryData(JsonWriter& w, const promql::Value& value, const std::function<bool()>& flush) {
   auto more = [&flush] { return !flush || flush(); };
   w.Key("resultType");
   std::visit(
@@ -137,7 +137,7 @@ Result<api::QueryAnswer> QueryRunner::Run(const api::QueryRequest& req) const {
     timings = Timings{seconds(t2 - t1), seconds(t1 - t0), seconds(t2 - t0), req.queue_seconds};
   }
   auto value = std::make_shared<promql::QueryResult>(std::move(result).value());
-  answer.write_data = [value, timings](api::JsonWriter& w, const std::function<bool()>& flush) {
+  answer.write_data = [value, timings](JsonWriter& w, const std::function<bool()>& flush) {
     w.BeginObject();
     WriteQueryData(w, value->value, flush);
     if (timings) {
@@ -197,7 +197,7 @@ Result<std::string> QueryRunner::ParseTree(std::string_view query) {
   auto expr = promql::parser::ParseExpr(query);
   if (!expr.ok()) return InvalidQuery(expr.status());
   std::string out;
-  api::JsonWriter w(&out);
+  JsonWriter w(&out);
   WriteAstJson(w, **expr);
   return out;
 }

@@ -58,7 +58,7 @@ class QueryRunner {
 // Writes a result value as the API renders it: {"resultType":..,"result":..}.
 // `flush`, when set, is offered after each series of a vector or matrix;
 // writing stops when it returns false. Exposed for tests.
-void WriteQueryData(api::JsonWriter& w, const promql::Value& value,
+void WriteQueryData(JsonWriter& w, const promql::Value& value,
                     const std::function<bool()>& flush = nullptr);
 
 }  // namespace cairn::server

@@ -131,4 +131,41 @@ void SelfMetrics::AddScrapeFigures(std::function<std::vector<PoolTargets>()> fig
                         });
 }
 
+void SelfMetrics::AddNotifierFigures(std::function<notifier::NotifierFigures()> figures) {
+  registry_.AddCallback("prometheus_notifications_latency_seconds", "Latency quantiles for sending alert notifications.",
+                        "summary", [figures](std::vector<MetricSample>* out) {
+                          for (const auto& am : figures().alertmanagers) {
+                            for (const auto& [phi, v] : am.latency.quantiles) {
+                              out->push_back({"", {{"alertmanager", am.url}, {"quantile", metrics::FormatMetricValue(phi)}}, v});
+                            }
+                            out->push_back({"_sum", {{"alertmanager", am.url}}, am.latency.sum});
+                            out->push_back({"_count", {{"alertmanager", am.url}}, static_cast<double>(am.latency.count)});
+                          }
+                        });
+  auto per_am = [&](std::string name, std::string help, const char* type,
+                    std::function<double(const notifier::AlertmanagerFigures&)> value) {
+    registry_.AddCallback(std::move(name), std::move(help), type, [figures, value](std::vector<MetricSample>* out) {
+      for (const auto& am : figures().alertmanagers) out->push_back({"", {{"alertmanager", am.url}}, value(am)});
+    });
+  };
+  per_am("prometheus_notifications_errors_total", "Total number of sent alerts affected by errors.", "counter",
+         [](const auto& am) { return static_cast<double>(am.errors); });
+  per_am("prometheus_notifications_sent_total", "Total number of alerts sent.", "counter",
+         [](const auto& am) { return static_cast<double>(am.sent); });
+  per_am("prometheus_notifications_dropped_total",
+         "Total number of alerts dropped due to errors when sending to Alertmanager.", "counter",
+         [](const auto& am) { return static_cast<double>(am.dropped); });
+  per_am("prometheus_notifications_queue_length", "The number of alert notifications in the queue.", "gauge",
+         [](const auto& am) { return static_cast<double>(am.queue_length); });
+  registry_.AddCallback("prometheus_notifications_queue_capacity", "The capacity of the alert notifications queue.",
+                        "gauge", [figures](std::vector<MetricSample>* out) {
+                          out->push_back({"", {}, static_cast<double>(figures().queue_capacity)});
+                        });
+  registry_.AddCallback("prometheus_notifications_alertmanagers_discovered",
+                        "The number of alertmanagers discovered and active.", "gauge",
+                        [figures](std::vector<MetricSample>* out) {
+                          out->push_back({"", {}, static_cast<double>(figures().alertmanagers_discovered)});
+                        });
+}
+
 }  // namespace cairn::server

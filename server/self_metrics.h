@@ -1,7 +1,7 @@
 // The server's own metrics on /metrics, with the names Prometheus dashboards
 // expect (COMPAT.md §9): build info, readiness, config reloads, TSDB head
-// figures, query engine load, HTTP requests, remote-write rejections and
-// process_* metrics.
+// figures, query engine load, HTTP requests, remote-write rejections, the
+// notifier's queues and sends, and process_* metrics.
 // Thread-safety: the instruments are safe from any thread; Render() too.
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "notifier/manager.h"
 #include "server/metrics/counter_vec.h"
 #include "server/metrics/histogram_vec.h"
 #include "server/metrics/registry.h"
@@ -88,6 +89,12 @@ class SelfMetrics {
   // (server/self_metrics_scrape.cc). `scrapes` and `clock` must outlive this.
   // Call once, before serving.
   void AddScrapeManagerMetrics(const scrape::Manager& scrapes, const Clock& clock);
+
+  // Registers the prometheus_notifications_* families (latency summary,
+  // sent/errors/dropped counters and queue length per alertmanager, queue
+  // capacity, alertmanagers discovered), read from `figures` at each scrape.
+  // Call once, before serving.
+  void AddNotifierFigures(std::function<notifier::NotifierFigures()> figures);
 
   std::string Render() const { return registry_.Render(); }
 

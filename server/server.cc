@@ -7,11 +7,17 @@
 #include <map>
 
 #include "server/admin_ops.h"
+#include "server/alert_sender.h"
 #include "server/api/api_error.h"
 #include "server/config.h"
 #include "promql/parser/parser.h"
 
 namespace cairn::server {
+namespace {
+
+constexpr std::chrono::milliseconds kNotifierDrainTimeout{5000};
+
+}  // namespace
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
 
@@ -58,6 +64,13 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     s->scrapes_ = std::make_unique<scrape::Manager>(*s->appendable_, &s->metadata_, *s->options_.clock, so);
     s->metrics_->AddScrapeManagerMetrics(*s->scrapes_, *s->options_.clock);
   }
+  notifier::ManagerOptions no;
+  no.queue.capacity = static_cast<size_t>(s->options_.flags.alertmanager_queue_capacity);
+  no.queue.max_batch_size = static_cast<size_t>(s->options_.flags.alertmanager_batch_size);
+  no.queue.drain_on_shutdown = s->options_.flags.alertmanager_drain_on_shutdown;
+  s->notifier_ = std::make_unique<notifier::Manager>(no);
+  s->metrics_->AddNotifierFigures([raw] { return raw->notifier_->Collect(); });
+  s->alert_sender_ = std::make_unique<AlertSender>(*s->notifier_);
   s->BuildRules();
   api::ApiDeps deps;
   deps.queryable = s->queryable_;
@@ -170,6 +183,7 @@ void Server::RegisterRoutes() {
   RegisterAdminRoutes();
   RegisterScrapeRoutes();
   RegisterRuleRoutes();
+  RegisterAlertingRoutes();
   api_->Register(router_);
 }
 
@@ -206,6 +220,10 @@ Status Server::Start() {
       return st;
     }
   }
+  if (Status st = notifier_->ApplyConfig(state_->config().alerting, state_->config().external_labels); !st.ok()) {
+    Stop();
+    return st;
+  }
   if (rules_) {
     if (Status st = ApplyRules(state_->config()); !st.ok()) {
       Stop();
@@ -225,6 +243,9 @@ void Server::Stop() {
   // once storage starts closing.
   if (scrapes_) scrapes_->Stop();
   if (rules_) rules_->Stop();
+  // Alerts already queued still go out, within a short deadline so a dead
+  // Alertmanager cannot hold up shutdown (upstream drains without one).
+  notifier_->Stop(kNotifierDrainTimeout);
   http_->Stop();
   // Queries still queued or running finish before storage closes.
   query_executor_.reset();
@@ -249,7 +270,7 @@ void Server::RegisterAdminRoutes() {
   router_.Add("/api/v1/admin/tsdb/snapshot", {"POST", "PUT"}, admin([this](const http::HttpRequest&) {
                 auto name = TakeSnapshot(*db_, options_.flags.tsdb_path, options_.clock->NowMs());
                 if (!name.ok()) return api::ApiFailure(name.status());
-                return api::ApiSuccess([&](api::JsonWriter& w) {
+                return api::ApiSuccess([&](JsonWriter& w) {
                   w.BeginObject();
                   w.Key("name");
                   w.String(*name);
@@ -305,6 +326,10 @@ Status Server::Reload() {
       state_->ConfigLoadFailed();
       return st;
     }
+  }
+  if (Status st = notifier_->ApplyConfig(config->alerting, config->external_labels); !st.ok()) {
+    state_->ConfigLoadFailed();
+    return st;
   }
   state_->ConfigLoaded(std::move(config).value(), options_.clock->NowMs());
   return Status::OK();

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 
+#include "notifier/manager.h"
 #include "promql/engine.h"
 #include "server/api/api_v1.h"
 #include "server/flags.h"
@@ -48,7 +49,8 @@ struct ServerOptions {
   storage::ChunkQueryable* chunk_queryable = nullptr;
   // Replaces the PromQL selector parser for match[] (tests).
   api::SelectorParser parse_selector;
-  // Where alerting rules send their alerts; null = evaluated, not sent.
+  // Where alerting rules send their alerts; null = the configured Alertmanagers
+  // (the notifier built from alerting:).
   rules::AlertSender* alert_sender = nullptr;
   int http_threads = 4;
 };
@@ -87,6 +89,8 @@ class Server {
   // Loads the config's rule files into the rule manager; on error nothing
   // changes (server_rules.cc).
   Status ApplyRules(const Config& cfg);
+  // /api/v1/alertmanagers (server_alerting.cc).
+  void RegisterAlertingRoutes();
   http::HttpResponse RemoteWrite(const http::HttpRequest& req);
   http::HttpResponse RemoteRead(const http::HttpRequest& req);
   StorageStats CollectStorageStats() const;
@@ -113,6 +117,11 @@ class Server {
   std::unique_ptr<scrape::Manager> scrapes_;
   // Evaluates the config's rule_files into appendable_; started by Start().
   std::unique_ptr<rules::Manager> rules_;
+  // Sends alerts to the config's Alertmanagers; configured by Start() and
+  // Reload(), stopped (draining its queues briefly) after rule evaluation.
+  std::unique_ptr<notifier::Manager> notifier_;
+  // The rule manager's way into notifier_ (unless ServerOptions names one).
+  std::unique_ptr<rules::AlertSender> alert_sender_;
   std::mutex reload_mu_;
   bool started_ = false;
 };

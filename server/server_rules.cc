@@ -45,7 +45,7 @@ std::string FormatFloatE(double v) {
 
 std::string Time(int64_t t_ms) { return t_ms == 0 ? "0001-01-01T00:00:00Z" : api::FormatRfc3339(t_ms); }
 
-void WriteLabels(api::JsonWriter& w, const storage::Labels& ls) {
+void WriteLabels(JsonWriter& w, const storage::Labels& ls) {
   w.BeginObject();
   for (const auto& l : ls) {
     w.Key(l.name);
@@ -54,7 +54,7 @@ void WriteLabels(api::JsonWriter& w, const storage::Labels& ls) {
   w.EndObject();
 }
 
-void WriteAlert(api::JsonWriter& w, const rules::Alert& a) {
+void WriteAlert(JsonWriter& w, const rules::Alert& a) {
   w.BeginObject();
   w.Key("labels");
   WriteLabels(w, a.labels);
@@ -155,7 +155,7 @@ void Server::BuildRules() {
   ro.query_options.delayed_name_removal = flags.promql_delayed_name_removal;
   ro.appendable = appendable_;
   ro.clock = options_.clock;
-  ro.sender = options_.alert_sender;
+  ro.sender = options_.alert_sender != nullptr ? options_.alert_sender : alert_sender_.get();
   ro.external_labels = cfg.external_labels;
   ro.external_url = ExternalUrl(flags);
   ro.resend_delay_ms = flags.rules_resend_delay_ms;
@@ -211,7 +211,7 @@ void Server::RegisterRuleRoutes() {
     const bool want_alerts = type.empty() || type == "alert";
     const bool want_records = type.empty() || type == "record";
     std::vector<std::shared_ptr<rules::Group>> groups = rules_ ? rules_->RuleGroups() : decltype(groups){};
-    return api::ApiSuccess([&](api::JsonWriter& w) {
+    return api::ApiSuccess([&](JsonWriter& w) {
       w.BeginObject();
       w.Key("groups");
       w.BeginArray();
@@ -304,7 +304,7 @@ void Server::RegisterRuleRoutes() {
         }
       }
     }
-    return api::ApiSuccess([&](api::JsonWriter& w) {
+    return api::ApiSuccess([&](JsonWriter& w) {
       w.BeginObject();
       w.Key("alerts");
       w.BeginArray();

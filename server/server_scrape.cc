@@ -16,7 +16,7 @@ namespace cairn::server {
 
 namespace {
 
-void WriteLabels(api::JsonWriter& w, const storage::Labels& ls) {
+void WriteLabels(JsonWriter& w, const storage::Labels& ls) {
   w.BeginObject();
   for (const auto& l : ls) {
     w.Key(l.name);
@@ -67,7 +67,7 @@ void Server::RegisterScrapeRoutes() {
     std::sort(active.begin(), active.end(), [](const auto& a, const auto& b) {
       return a.pool != b.pool ? a.pool < b.pool : a.labels < b.labels;
     });
-    return api::ApiSuccess([&](api::JsonWriter& w) {
+    return api::ApiSuccess([&](JsonWriter& w) {
       w.BeginObject();
       w.Key("activeTargets");
       w.BeginArray();
@@ -124,7 +124,7 @@ void Server::RegisterScrapeRoutes() {
   router_.Add("/api/v1/scrape_pools", {"GET"}, [this](const http::HttpRequest&) {
     if (!state_->ready()) return http::HttpResponse::Text(503, "Service Unavailable");
     std::vector<std::string> names = scrapes_ ? scrapes_->PoolNames() : std::vector<std::string>{};
-    return api::ApiSuccess([&](api::JsonWriter& w) {
+    return api::ApiSuccess([&](JsonWriter& w) {
       w.BeginObject();
       w.Key("scrapePools");
       w.BeginArray();
@@ -159,7 +159,7 @@ void Server::RegisterScrapeRoutes() {
     });
     if (limit >= 0 && entries.size() > static_cast<size_t>(limit)) entries.resize(static_cast<size_t>(limit));
     if (entries.empty()) return api::ApiFailure(Status::NotFound("specified metadata not found"));
-    return api::ApiSuccess([&](api::JsonWriter& w) {
+    return api::ApiSuccess([&](JsonWriter& w) {
       w.BeginArray();
       for (const auto& e : entries) {
         w.BeginObject();

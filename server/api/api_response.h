@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "server/api/json_writer.h"
+#include "util/json_writer.h"
 #include "server/http/http_types.h"
 #include "util/status.h"
 

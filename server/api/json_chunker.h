@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <string>
 
-#include "server/api/json_writer.h"
+#include "util/json_writer.h"
 #include "server/http/http_types.h"
 
 namespace cairn::server::api {

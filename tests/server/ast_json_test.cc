@@ -13,7 +13,7 @@ std::string Tree(std::string_view q) {
   auto e = promql::parser::ParseExpr(q);
   EXPECT_TRUE(e.ok()) << e.status().message();
   std::string out;
-  api::JsonWriter w(&out);
+  JsonWriter w(&out);
   WriteAstJson(w, **e);
   return out;
 }

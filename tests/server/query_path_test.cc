@@ -239,7 +239,7 @@ TEST_F(QueryPathTest, LargeMatrixStreamsInChunksWithTheBytesOfTheWholeForm) {
   q.timeout_ms = 120000;
   auto answer = runner.Run(q);
   ASSERT_TRUE(answer.ok()) << answer.status().ToString();
-  std::string whole = api::ApiSuccess([&](api::JsonWriter& w) { answer->write_data(w, [] { return true; }); },
+  std::string whole = api::ApiSuccess([&](JsonWriter& w) { answer->write_data(w, [] { return true; }); },
                                       answer->warnings, answer->infos)
                           .body;
   ASSERT_GT(whole.size(), 2u << 20);

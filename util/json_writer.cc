@@ -1,11 +1,11 @@
-#include "server/api/json_writer.h"
+#include "util/json_writer.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
-namespace cairn::server::api {
+namespace cairn {
 
 namespace {
 
@@ -182,4 +182,4 @@ void JsonWriter::AppendEscaped(std::string_view s) {
   out_->push_back('"');
 }
 
-}  // namespace cairn::server::api
+}  // namespace cairn

@@ -1,11 +1,11 @@
-#include "server/api/json_writer.h"
+#include "util/json_writer.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
-namespace cairn::server::api {
+namespace cairn {
 namespace {
 
 TEST(FormatFloatTest, MatchesGoShortestForms) {
@@ -81,4 +81,4 @@ TEST(JsonWriterTest, DoubleWritesNullForNonFinite) {
 }
 
 }  // namespace
-}  // namespace cairn::server::api
+}  // namespace cairn

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cairn::server::api {
+namespace cairn {
 
 // Go's strconv.AppendFloat(v, 'f' or 'e', -1, 64) as Prometheus' jsonutil
 // uses it: shortest round-trip digits, fixed notation unless 0 < |v| < 1e-6
@@ -68,4 +68,4 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-}  // namespace cairn::server::api
+}  // namespace cairn
