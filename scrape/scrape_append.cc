@@ -225,12 +225,11 @@ AppendResult AppendScrape(storage::Appender& app, ScrapeCache& cache, const stor
     const bool track = !explicit_ts.has_value() || rules.track_timestamps_staleness;
     if (ce != nullptr) {
       ce->ref = *appended;
-      if (track) cache.TrackStaleness(hash, ce->labels);
     } else {
-      if (track) cache.TrackStaleness(hash, built);
-      cache.Add(series, *appended, std::move(built), hash);
+      ce = &cache.Add(series, *appended, std::move(built), hash);
       ++res.series_added;
     }
+    if (track) cache.TrackStaleness(*ce);
   }
   // Series of the previous scrape that this one lacks end with a stale marker.
   cache.ForEachStale([&](const storage::Labels& gone) { (void)app.Append(0, gone, t_ms, storage::StaleNaN()); });

@@ -1,5 +1,6 @@
 #include "scrape/scrape_cache.h"
 
+#include <unordered_set>
 
 namespace cairn::scrape {
 
@@ -12,6 +13,7 @@ constexpr int64_t kKeepIterations = 10;
 ScrapeCache::Entry* ScrapeCache::Get(std::string_view series) {
   auto it = series_.find(series);
   if (it == series_.end()) return nullptr;
+  if (it->second.last_iter != iter_) ++seen_;
   it->second.last_iter = iter_;
   return &it->second;
 }
@@ -19,6 +21,7 @@ ScrapeCache::Entry* ScrapeCache::Get(std::string_view series) {
 ScrapeCache::Entry& ScrapeCache::Add(std::string_view series, storage::SeriesRef ref, storage::Labels labels,
                                      uint64_t hash) {
   Entry& e = series_[std::string(series)];
+  if (e.last_iter != iter_) ++seen_;
   e.ref = ref;
   e.labels = std::move(labels);
   e.hash = hash;
@@ -27,31 +30,48 @@ ScrapeCache::Entry& ScrapeCache::Add(std::string_view series, storage::SeriesRef
 }
 
 bool ScrapeCache::IsDropped(std::string_view series) {
+  if (dropped_.empty()) return false;  // most jobs drop nothing: no hashing per sample
   auto it = dropped_.find(series);
   if (it == dropped_.end()) return false;
+  if (it->second != iter_) ++dropped_seen_;
   it->second = iter_;
   return true;
 }
 
 void ScrapeCache::ForEachStale(const std::function<void(const storage::Labels&)>& fn) const {
-  for (const auto& [hash, labels] : prev_) {
-    if (!cur_.count(hash)) fn(labels);
+  // The common case, every series of the previous scrape seen again, costs
+  // one comparison per entry; the hash sets are built only when some entry
+  // went unseen, since two raw series may share their final labels.
+  std::unordered_set<uint64_t> current, emitted;
+  bool built = false;
+  for (const Entry* e : prev_) {
+    if (e->tracked_iter == iter_) continue;
+    if (!built) {
+      for (const Entry* c : cur_) current.insert(c->hash);
+      built = true;
+    }
+    if (current.count(e->hash) || !emitted.insert(e->hash).second) continue;
+    fn(e->labels);
   }
-}
-
-void ScrapeCache::ForEachPrevious(const std::function<void(const storage::Labels&)>& fn) const {
-  for (const auto& [hash, labels] : prev_) fn(labels);
 }
 
 void ScrapeCache::IterDone(bool flush) {
   if (flush) {
-    std::erase_if(series_, [&](const auto& kv) { return iter_ - kv.second.last_iter > kKeepIterations; });
-    std::erase_if(dropped_, [&](const auto& kv) { return iter_ - kv.second > kKeepIterations; });
+    // Only a cache holding entries this scrape did not see can have any to
+    // forget; the usual scrape sees them all and skips the walk.
+    if (seen_ < series_.size()) {
+      std::erase_if(series_, [&](const auto& kv) { return iter_ - kv.second.last_iter > kKeepIterations; });
+    }
+    if (dropped_seen_ < dropped_.size()) {
+      std::erase_if(dropped_, [&](const auto& kv) { return iter_ - kv.second > kKeepIterations; });
+    }
     std::lock_guard lock(md_mu_);
     std::erase_if(families_, [&](const auto& kv) { return iter_ - kv.second.last_iter > kKeepIterations; });
   }
   prev_.swap(cur_);
   cur_.clear();
+  seen_ = 0;
+  dropped_seen_ = 0;
   ++iter_;
 }
 

@@ -2,8 +2,12 @@
 // Prometheus' scrapeCache: per raw series bytes of the exposition, the
 // storage ref and final labels (so a repeated series is appended by ref
 // without rebuilding or re-hashing its labels), the series metric relabeling
-// dropped, the label sets seen in this and the previous scrape (for
-// staleness markers), and the metric families' metadata.
+// dropped, the entries whose samples this and the previous scrape tracked
+// for staleness markers, and the metric families' metadata.
+// Staleness is tracked by entry, not by a copy of the labels per sample:
+// a scrape only stamps each entry it appends and lists it once, so the
+// steady state allocates nothing per sample (Prometheus keeps a map of the
+// label sets instead; the markers written are the same).
 // Thread-safety: a scrape holds mutex() while it uses the cache (a reload
 // hands the cache from the old loop to the new one); metadata() is guarded
 // on its own for the API's readers.
@@ -17,6 +21,8 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include <xxhash.h>
 
 #include "storage/appender.h"
 #include "storage/labels.h"
@@ -36,6 +42,7 @@ class ScrapeCache {
     storage::Labels labels;
     uint64_t hash = 0;
     int64_t last_iter = 0;
+    int64_t tracked_iter = 0;  // scrape in which a sample was tracked for staleness
   };
 
   // The entry for `series` (raw bytes), marking it seen in this scrape.
@@ -43,17 +50,26 @@ class ScrapeCache {
   Entry& Add(std::string_view series, storage::SeriesRef ref, storage::Labels labels, uint64_t hash);
   // Whether metric relabeling dropped `series`; marks it seen when so.
   bool IsDropped(std::string_view series);
-  void AddDropped(std::string_view series) { dropped_.insert_or_assign(std::string(series), iter_); }
+  void AddDropped(std::string_view series) {
+    auto [it, inserted] = dropped_.insert_or_assign(std::string(series), iter_);
+    (void)it;
+    if (inserted) ++dropped_seen_;
+  }
 
-  // A label set appended in this scrape without an explicit timestamp.
-  void TrackStaleness(uint64_t hash, const storage::Labels& labels) { cur_.try_emplace(hash, labels); }
-  // Calls `fn` for each label set seen in the previous scrape but not this one.
+  // `e` (an entry of this cache) was appended in this scrape without an
+  // explicit timestamp.
+  void TrackStaleness(Entry& e) {
+    if (e.tracked_iter == iter_) return;
+    e.tracked_iter = iter_;
+    cur_.push_back(&e);
+  }
+  // Calls `fn` once for each label set tracked in the previous scrape but
+  // not in this one (entries are compared by label hash, as Prometheus'
+  // seriesCur/seriesPrev maps are keyed).
   void ForEachStale(const std::function<void(const storage::Labels&)>& fn) const;
   // Ends a scrape: this scrape's set becomes the previous one. With
   // `flush`, entries and dropped series unseen for a while are forgotten.
   void IterDone(bool flush);
-  // Every label set of the previous scrape (for end-of-run staleness).
-  void ForEachPrevious(const std::function<void(const storage::Labels&)>& fn) const;
 
   void SetType(std::string_view family, storage::MetricType type);
   void SetHelp(std::string_view family, std::string_view help);
@@ -71,7 +87,9 @@ class ScrapeCache {
  private:
   struct StringHash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    // XXH3: the raw series bytes are hashed once per scraped sample, and it
+    // is several times faster than std::hash on 50-100 byte keys.
+    size_t operator()(std::string_view s) const { return XXH3_64bits(s.data(), s.size()); }
   };
   FamilyMetadata& Family(std::string_view family);
   void MarkChanged(std::string_view family, FamilyMetadata& f);
@@ -79,9 +97,14 @@ class ScrapeCache {
 
   std::mutex mu_;
   int64_t iter_ = 1;
+  size_t seen_ = 0, dropped_seen_ = 0;  // distinct entries seen in this scrape
   std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> series_;
   std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> dropped_;  // -> last iter seen
-  std::unordered_map<uint64_t, storage::Labels> cur_, prev_;
+  // Entries tracked in this and the previous scrape, each listed once. They
+  // stay valid: an entry tracked in the previous scrape was seen then, so
+  // IterDone's flush keeps it (kKeepIterations), and the map's nodes do not
+  // move.
+  std::vector<Entry*> cur_, prev_;
   mutable std::mutex md_mu_;
   std::unordered_map<std::string, FamilyMetadata, StringHash, std::equal_to<>> families_;
 };

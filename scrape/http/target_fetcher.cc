@@ -286,6 +286,11 @@ class TargetFetcher::Impl : public std::enable_shared_from_this<Impl> {
     result_.content_type = std::string(res[bhttp::field::content_type]);
     const bool gzip = res[bhttp::field::content_encoding] == "gzip";
     decoder_.emplace(gzip, request_.body_size_limit_bytes, &result_.body);
+    // Bodies of one target keep their size from scrape to scrape: room for
+    // the last one (and some growth) saves growing the string by doubling,
+    // each step a copy of what was read so far (Prometheus' scrape buffer
+    // is sized from the last scrape too).
+    result_.body.reserve(last_body_size_ + last_body_size_ / 8);
     ReadBody();
   }
 
@@ -330,6 +335,7 @@ class TargetFetcher::Impl : public std::enable_shared_from_this<Impl> {
     }
     Status st = decoder_->Finish();
     if (!st.ok()) return Finish(st);
+    last_body_size_ = result_.body.size();
     Finish(std::move(result_));
   }
 
@@ -389,6 +395,7 @@ class TargetFetcher::Impl : public std::enable_shared_from_this<Impl> {
   std::string first_host_;
   std::optional<Url> next_url_;
   FetchResult result_;
+  size_t last_body_size_ = 0;  // decoded size of the last complete body
   bhttp::request<bhttp::empty_body> req_;
   std::optional<bhttp::response_parser<bhttp::buffer_body>> parser_;
   std::optional<BodyDecoder> decoder_;

@@ -107,6 +107,42 @@ TEST_F(ScrapeAppendTest, VanishedSeriesGetStaleMarkers) {
   EXPECT_TRUE(storage::IsStaleNaN(app_->rows[0].v));
 }
 
+TEST_F(ScrapeAppendTest, NoStaleMarkerWhileTheLabelsComeFromAnotherRawSeries) {
+  // Metric relabeling maps a{x="1"} and a{x="2"} to the same series: when
+  // the exposition switches from one to the other, that series is not stale.
+  ingest::RelabelConfig drop_x;
+  drop_x.regex = ingest::RelabelRegexp::Compile("x").value();
+  drop_x.action = ingest::RelabelAction::kLabelDrop;
+  rules_.metric_relabel = ingest::MakeRelabelRules({drop_x}, storage::NameValidationScheme::kUtf8).value();
+  ASSERT_TRUE(Scrape("a{x=\"1\"} 1\nb 1\n", 1000).error.ok());
+  ASSERT_TRUE(Scrape("a{x=\"2\"} 1\n", 2000).error.ok());
+  ASSERT_EQ(app_->rows.size(), 2u);
+  EXPECT_EQ(app_->rows[0].labels, "a{instance=\"h:9100\", job=\"node\"}");
+  EXPECT_FALSE(storage::IsStaleNaN(app_->rows[0].v));
+  EXPECT_EQ(app_->rows[1].labels, "b{instance=\"h:9100\", job=\"node\"}");
+  EXPECT_TRUE(storage::IsStaleNaN(app_->rows[1].v));
+  // Both raw series gone: one marker for their one series.
+  ASSERT_TRUE(Scrape("", 3000).error.ok());
+  ASSERT_EQ(app_->rows.size(), 1u);
+  EXPECT_TRUE(storage::IsStaleNaN(app_->rows[0].v));
+}
+
+TEST_F(ScrapeAppendTest, CacheForgetsSeriesUnseenForTenScrapes) {
+  ASSERT_TRUE(Scrape("a 1\nb 1\n", 1000).error.ok());
+  EXPECT_EQ(cache_.size(), 2u);
+  for (int i = 1; i <= 10; ++i) ASSERT_TRUE(Scrape("a 1\n", 1000 + i * 1000).error.ok());
+  EXPECT_EQ(cache_.size(), 2u);  // b unseen for 10 scrapes: still kept
+  ASSERT_TRUE(Scrape("a 1\n", 12000).error.ok());
+  EXPECT_EQ(cache_.size(), 1u);
+  // Failed scrapes (empty bodies) forget nothing.
+  for (int i = 0; i < 12; ++i) ASSERT_TRUE(Scrape("", 13000 + i * 1000).error.ok());
+  EXPECT_EQ(cache_.size(), 1u);
+  // b comes back as a new series.
+  AppendResult r = Scrape("a 1\nb 2\n", 30000);
+  EXPECT_EQ(r.series_added, 1);
+  EXPECT_EQ(cache_.size(), 2u);
+}
+
 TEST_F(ScrapeAppendTest, TrackTimestampsStaleness) {
   rules_.track_timestamps_staleness = true;
   ASSERT_TRUE(Scrape("c 3 500\n", 1000).error.ok());
