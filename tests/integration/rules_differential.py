@@ -296,9 +296,10 @@ def unmatched(mine, theirs, lo, hi):
 
 
 def compare(what, cairn, peer, s_ms):
-    """Per-series verdicts of `cairn` vs `peer`; returns (agree, differ, compared samples)."""
+    """Per-series verdicts of `cairn` vs `peer`; returns (agree, differ, compared samples, cairn samples
+    with a peer sample at the very same timestamp)."""
     lo, hi = s_ms + WINDOW[0] * 1000, s_ms + WINDOW[1] * 1000
-    agree, differ, n = 0, [], 0
+    agree, differ, n, same_ts = 0, [], 0, 0
     for k in sorted(set(cairn) | set(peer)):
         mine, theirs = cairn.get(k, {}), peer.get(k, {})
         # The peer's samples are checked one interval inside the window, so that a peer sample matched
@@ -309,6 +310,7 @@ def compare(what, cairn, peer, s_ms):
         if in_window == 0:
             continue
         n += in_window
+        same_ts += sum(1 for t in mine if lo <= t <= hi and t in theirs)
         if bad_c or bad_p:
             differ.append(k)
             log("%s: %s differs: cairn-only %s, peer-only %s" % (
@@ -316,7 +318,7 @@ def compare(what, cairn, peer, s_ms):
                 [((t - s_ms) / 1000, v) for t, v in bad_p[:5]]))
         else:
             agree += 1
-    return agree, differ, n
+    return agree, differ, n, same_ts
 
 
 def main(env):
@@ -354,10 +356,9 @@ def main(env):
     wait = s_ms / 1000 + WINDOW[1] + 3 - time.time()
     log("evaluating for %.0f s" % wait)
     time.sleep(max(0, wait))
-    null.close()
 
-    # Every evaluator's health: no rule failed.
-    for name, url in (("cairn", cairn.url), ("prometheus", prom.url)):
+    # Every evaluator's health: no rule failed (vmalert 1.79 answers /api/v1/rules in Prometheus' shape).
+    for name, url in (("cairn", cairn.url), ("prometheus", prom.url), ("vmalert", "http://127.0.0.1:%d" % vm_port)):
         for g in harness.api_get(url, "/api/v1/rules", {})["groups"]:
             for r in g["rules"]:
                 check(r["health"] == "ok", "%s: rule %s in %s: %s %s" % (
@@ -375,9 +376,10 @@ def main(env):
     totals = {}
     for what, c, p in (("rules vs vmalert", rc, rv), ("rules vs prometheus", rc, rp),
                        ("alerts vs vmalert", ac, av), ("alerts vs prometheus", ac, ap)):
-        agree, differ, n = compare(what, c, p, s_ms)
+        agree, differ, n, same_ts = compare(what, c, p, s_ms)
         totals[what] = (agree, len(differ), n)
-        log("%s: %d series agree, %d differ (%d samples compared)" % (what, agree, len(differ), n))
+        log("%s: %d series agree, %d differ (%d samples compared, %d of cairn's at the peer's very timestamps)"
+            % (what, agree, len(differ), n, same_ts))
     ra = sum(totals[w][0] for w in ("rules vs vmalert", "rules vs prometheus"))
     rd = sum(totals[w][1] for w in ("rules vs vmalert", "rules vs prometheus"))
     aa = sum(totals[w][0] for w in ("alerts vs vmalert", "alerts vs prometheus"))
@@ -398,6 +400,7 @@ def main(env):
     check(len(rc) >= 100, "only %d recorded series in cairn" % len(rc))
     check(len(firing) >= 15 and pending_only, "too few alerts fired (%s) or none stayed pending" % firing)
     vm.stop()
+    null.close()
     prom.stop()
     cairn.stop()
     sink.stop()
