@@ -47,8 +47,23 @@ const char* AlertStateName(AlertState s) {
   return "inactive";
 }
 
+namespace {
+
+std::vector<tmpl::ParsedTemplate> ParseAll(const std::string& template_name, const storage::Labels& texts) {
+  std::vector<tmpl::ParsedTemplate> out;
+  out.reserve(texts.size());
+  for (const auto& l : texts) out.emplace_back(template_name, l.value);
+  return out;
+}
+
+}  // namespace
+
 AlertingRule::AlertingRule(std::string name, promql::ExprPtr expr, AlertingRuleOptions opts)
-    : Rule(std::move(name), std::move(expr), opts.labels), opts_(std::move(opts)), restored_(opts_.restored) {}
+    : Rule(std::move(name), std::move(expr), opts.labels),
+      opts_(std::move(opts)),
+      label_templates_(ParseAll("__alert_" + this->name(), opts_.labels)),
+      annotation_templates_(ParseAll("__alert_" + this->name(), opts_.annotations)),
+      restored_(opts_.restored) {}
 
 Result<promql::Vector> AlertingRule::Eval(const EvalContext& ctx) {
   const int64_t ts = ctx.ts_ms;
@@ -66,8 +81,6 @@ Result<promql::Vector> AlertingRule::Eval(const EvalContext& ctx) {
     for (auto& s : *v) out.push_back({std::move(s.metric), s.f});
     return out;
   };
-  const std::string template_name = "__alert_" + name();
-
   std::unordered_map<storage::Labels, Alert, storage::LabelsHash> alerts;
   alerts.reserve(res->size());
   for (const promql::Sample& smpl : *res) {
@@ -76,18 +89,20 @@ Result<promql::Vector> AlertingRule::Eval(const EvalContext& ctx) {
     data.value = smpl.f;
     data.external_labels = opts_.external_labels;
     data.external_url = opts_.external_url;
-    auto expand = [&](const std::string& text) {
-      auto r = tmpl::Expand(template_name, text, data, template_query, ts);
+    auto expand = [&](const tmpl::ParsedTemplate& t) {
+      auto r = t.Expand(data, template_query, ts);
       if (!r.ok()) return "<error expanding template: " + r.status().message() + ">";
       return std::move(r).value();
     };
 
     std::vector<storage::Label> lbs = smpl.metric.WithoutMetricName().vec();
-    for (const auto& l : opts_.labels) SetLabel(lbs, l.name, expand(l.value));
+    size_t i = 0;
+    for (const auto& l : opts_.labels) SetLabel(lbs, l.name, expand(label_templates_[i++]));
     SetLabel(lbs, kAlertNameLabel, name());
     std::vector<storage::Label> anns;
     anns.reserve(opts_.annotations.size());
-    for (const auto& a : opts_.annotations) anns.push_back({a.name, expand(a.value)});
+    i = 0;
+    for (const auto& a : opts_.annotations) anns.push_back({a.name, expand(annotation_templates_[i++])});
 
     Alert a;
     a.labels = storage::Labels::FromSorted(std::move(lbs));

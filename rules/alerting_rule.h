@@ -20,6 +20,7 @@
 
 #include "rules/notifier.h"
 #include "rules/rule.h"
+#include "rules/template/expander.h"
 #include "storage/matcher.h"
 
 namespace cairn::rules {
@@ -99,6 +100,9 @@ class AlertingRule final : public Rule {
   storage::Labels AlertSeriesLabels(const Alert& a, std::string_view metric, bool with_state) const;
 
   const AlertingRuleOptions opts_;
+  // opts_.labels' and opts_.annotations' values, parsed once, in the same order.
+  const std::vector<tmpl::ParsedTemplate> label_templates_;
+  const std::vector<tmpl::ParsedTemplate> annotation_templates_;
   mutable std::mutex alerts_mu_;
   bool restored_;
   std::unordered_map<storage::Labels, Alert, storage::LabelsHash> active_;

@@ -28,13 +28,18 @@ Status Parse(std::string_view name, std::string_view text, TemplateSet* set) {
 
 }  // namespace
 
-Result<std::string> Expand(std::string_view name, std::string_view text, const ExpandData& data,
-                           const QueryFn& query, int64_t eval_time_ms) {
-  TemplateSet set;
-  Status parsed = Parse(name, text, &set);
-  if (!parsed.ok()) {
-    return Status::InvalidArgument("error parsing template " + std::string(name) + ": " + parsed.message());
+ParsedTemplate::ParsedTemplate(std::string_view name, std::string_view text) : name_(name) {
+  auto set = std::make_shared<TemplateSet>();
+  Status parsed = Parse(name, text, set.get());
+  if (parsed.ok()) {
+    set_ = std::move(set);
+  } else {
+    parse_error_ = Status::InvalidArgument("error parsing template " + name_ + ": " + parsed.message());
   }
+}
+
+Result<std::string> ParsedTemplate::Expand(const ExpandData& data, const QueryFn& query, int64_t eval_time_ms) const {
+  if (set_ == nullptr) return parse_error_;
   auto alert = std::make_shared<AlertData>();
   alert->labels = ToMap(data.labels);
   alert->external_labels = ToMap(data.external_labels);
@@ -44,11 +49,16 @@ Result<std::string> Expand(std::string_view name, std::string_view text, const E
   dot.kind = Kind::kAlertData;
   dot.alert = alert;
   FuncMap bound = PrometheusBoundFunctions(&query, eval_time_ms, data.external_url);
-  auto out = ExecuteTemplate(set, name, dot, {&bound, &PrometheusStaticFunctions(), &Builtins()});
+  auto out = ExecuteTemplate(*set_, name_, dot, {&bound, &PrometheusStaticFunctions(), &Builtins()});
   if (!out.ok()) {
-    return Status::Execution("error executing template " + std::string(name) + ": " + out.status().message());
+    return Status::Execution("error executing template " + name_ + ": " + out.status().message());
   }
   return std::move(out).value();
+}
+
+Result<std::string> Expand(std::string_view name, std::string_view text, const ExpandData& data,
+                           const QueryFn& query, int64_t eval_time_ms) {
+  return ParsedTemplate(name, text).Expand(data, query, eval_time_ms);
 }
 
 Status CheckTemplate(std::string_view name, std::string_view text) {

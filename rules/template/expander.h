@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,25 @@ struct ExpandData {
   double value = 0;                 // $value / .Value: a float64, printed Go-style (1e+06)
   storage::Labels external_labels;  // $externalLabels / .ExternalLabels
   std::string external_url;         // $externalURL / .ExternalURL, and externalURL/pathPrefix
+};
+
+struct TemplateSet;
+
+// A label or annotation template parsed once, with the preamble, under `name`,
+// then expanded for every alert of every evaluation: the text of a loaded rule
+// never changes, and parsing it cost about as much as executing it. Upstream
+// parses on every expansion; the output and error messages are the same.
+// Thread-safety: Expand() is const and may run on several threads at once.
+class ParsedTemplate {
+ public:
+  ParsedTemplate(std::string_view name, std::string_view text);
+  // As the free Expand() below, with this template's name and text.
+  Result<std::string> Expand(const ExpandData& data, const QueryFn& query, int64_t eval_time_ms) const;
+
+ private:
+  std::string name_;
+  std::shared_ptr<const TemplateSet> set_;  // null when the text did not parse
+  Status parse_error_;                      // the "error parsing template" status then
 };
 
 // Expands `text` under template `name` with the preamble prepended.
