@@ -14,11 +14,12 @@ labels, alerts' labels and annotations) is recorded. Then Cairn evaluates the sa
 same data and must produce the same notifications. `--reference-only` runs the Prometheus side
 alone (Cairn's rule engine and notifier are not wired into the server yet).
 """
-import copy
+import datetime
 import http.server
 import json
 import os
 import re
+import signal
 import struct
 import sys
 import threading
@@ -168,8 +169,11 @@ def firing_in_api(base_url, alertname):
     return any(a["labels"].get("alertname") == alertname and a["state"] == "firing" for a in data["alerts"])
 
 
-def run_scenario(env, name, start_evaluator):
-    """Starts Alertmanager and the webhooks, then the evaluator; returns the notifications."""
+def run_scenario(env, name, start_evaluator, afterwards=None):
+    """Starts Alertmanager and the webhooks, then the evaluator; returns the notifications.
+
+    `afterwards(url, hooks, am_port)`, if given, runs once the compared notifications are taken,
+    with Alertmanager and the webhooks still up."""
     hooks = Webhooks()
     am_port = harness.free_port()
     am_cfg = env.path(name + "-alertmanager.yml")
@@ -231,13 +235,135 @@ def run_scenario(env, name, start_evaluator):
             hooks.notifications(), "pagerduty-critical", "ServiceDown", "resolved"), 30)
         check(not resolved["endsAt"].startswith("0001"), "%s: resolved alert without endsAt" % name)
         log("%s: %d notifications" % (name, len(hooks.notifications())))
-        return normalise(hooks.notifications())
+        got = normalise(hooks.notifications())
+        if afterwards is not None:
+            afterwards(url, hooks, am_port)
+        return got
     finally:
         hooks.close()
 
 
+# ---- Cairn only: reload and restart keep alert state -------------------------------------------
+
+PROBE_FOR_S = 10
+PROBE_RULES = """groups:
+  - name: restart-probe
+    interval: 1s
+    rules:
+      - alert: RestartProbe
+        expr: vector(1)
+        for: %ds
+        labels:
+          severity: warning
+        annotations:
+          summary: pending across a restart
+""" % PROBE_FOR_S
+# Restoring `for` is skipped for rules whose `for` is below the grace period, and an alert whose
+# remaining `for` is below it waits for it: 2s keeps the probe's 10s `for` restorable and exact.
+CAIRN_FLAGS = ["--rules.alert.for-grace-period=2s", "--web.enable-lifecycle"]
+
+
+def parse_time(s):
+    """RFC 3339 with any fraction (Cairn writes milliseconds, Prometheus nanoseconds) -> Unix seconds."""
+    base, _, frac = s.rstrip("Z").partition(".")
+    t = datetime.datetime.fromisoformat(base).replace(tzinfo=datetime.timezone.utc).timestamp()
+    return t + (float("0." + frac) if frac else 0.0)
+
+
+def active_alerts(url):
+    return {a["labels"]["alertname"]: a for a in harness.api_get(url, "/api/v1/alerts", {})["alerts"]}
+
+
+def am_firing_received(am_port):
+    """Alertmanager's own count of firing alerts posted to it: what the evaluator sent, not what it says."""
+    text = harness.http_get("http://127.0.0.1:%d/metrics" % am_port).text()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("alertmanager_alerts_received_total{") and 'status="firing"' in line)
+
+
+def reload_keeps_firing_alerts(cairn, hooks, am_port, rule_files):
+    """SIGHUP adding a group, then /-/reload: the firing alerts never leave `firing`, keep their
+    activeAt, and are not posted again (the resend delay, 1m, has not passed since their first post)."""
+    before = {n: a for n, a in active_alerts(cairn.url).items() if a["state"] == "firing"}
+    check(set(before) == {"CriticalMemoryUsage", "HighMemoryUsage", "PodCrashLooping"},
+          "cairn: firing before the reload: %s" % sorted(before))
+    received = am_firing_received(am_port)
+    probe = cairn.env.path("rules-probe.yml")
+    with open(probe, "w") as f:
+        f.write(PROBE_RULES)
+    with open(cairn.config_path, "w") as f:
+        f.write(evaluator_config(rule_files + [probe], am_port))
+    os.kill(cairn.proc.pid, signal.SIGHUP)
+    wait_for("the probe group loaded by SIGHUP", lambda: any(
+        g["name"] == "restart-probe" for g in harness.api_get(cairn.url, "/api/v1/rules", {})["groups"]), 10)
+    r = harness.http_request("POST", cairn.url + "/-/reload")
+    check(r.status == 200, "cairn: /-/reload: %r" % r)
+    deadline = time.time() + 3  # three evaluations of every group
+    while time.time() < deadline:
+        now = active_alerts(cairn.url)
+        for name, a in before.items():
+            b = now.get(name)
+            check(b is not None and b["state"] == "firing" and b["activeAt"] == a["activeAt"],
+                  "cairn: %s after reload: %r (before: %r)" % (name, b, a))
+        time.sleep(0.25)
+    check(am_firing_received(am_port) == received,
+          "cairn: Alertmanager received %s firing alerts after the reload (%s before): unchanged alerts were resent"
+          % (am_firing_received(am_port), received))
+    log("cairn: reload kept %s firing with their activeAt, nothing resent" % sorted(before))
+
+
+def restart_restores_pending(cairn, hooks):
+    """Restart while RestartProbe is pending: activeAt comes back shifted by the downtime, the alert
+    fires PROBE_FOR_S after it and reaches Alertmanager (and its webhook) once."""
+    probe = wait_for("RestartProbe pending", lambda: active_alerts(cairn.url).get("RestartProbe"), 10)
+    check(probe["state"] == "pending", "cairn: RestartProbe %r" % probe)
+    active = parse_time(probe["activeAt"])
+    time.sleep(max(0.0, active + 4 - time.time()))  # ALERTS_FOR_STATE written for a few evaluations
+    check(active_alerts(cairn.url)["RestartProbe"]["state"] == "pending", "cairn: RestartProbe fired too early")
+    down = time.time()
+    cairn.stop()
+    time.sleep(2)
+    cairn.start(port=cairn.port)
+    downtime = time.time() - down
+
+    def restored():
+        a = active_alerts(cairn.url).get("RestartProbe")
+        return a if a is not None and parse_time(a["activeAt"]) < down else None
+
+    a = wait_for("RestartProbe's activeAt restored", restored, 10)
+    restored_at = parse_time(a["activeAt"])
+    # ALERTS_FOR_STATE keeps whole seconds; the downtime counts from the last evaluation before it.
+    # Bounds: activeAt is truncated to the second, the restore runs after the group's second
+    # evaluation, and the outage counts from the last evaluation before the stop.
+    check(active + downtime - 1.5 <= restored_at <= active + downtime + 4.5,
+          "cairn: RestartProbe active at %.3f before a %.1fs outage, restored to %.3f" % (active, downtime, restored_at))
+    _, fired = wait_for("RestartProbe's notification", lambda: find(
+        hooks.notifications(), "slack-warnings", "RestartProbe", "firing"), PROBE_FOR_S + 10)
+    arrived = time.time()
+    check(arrived >= restored_at + PROBE_FOR_S - 0.5,
+          "cairn: RestartProbe delivered at %.3f, before its restored activeAt %.3f + %ds"
+          % (arrived, restored_at, PROBE_FOR_S))
+    # startsAt is when it fired (Prometheus sends FiredAt): the first evaluation `for` after activeAt.
+    fired_at = parse_time(fired["startsAt"])
+    check(restored_at + PROBE_FOR_S <= fired_at <= restored_at + PROBE_FOR_S + 1.5,
+          "cairn: RestartProbe fired at %s, restored activeAt %s, for %ds" % (fired["startsAt"], a["activeAt"], PROBE_FOR_S))
+    time.sleep(3)  # a group_interval: a second post with another startsAt would show here
+    posts = [b for p, b in hooks.notifications() if any(x["labels"]["alertname"] == "RestartProbe" for x in b["alerts"])]
+    check(len(posts) == 1, "cairn: RestartProbe notified %d times: %r" % (len(posts), posts))
+    log("cairn: RestartProbe active at %.0f, restored to %.0f after %.1fs down, delivered %.1fs later"
+        % (active, restored_at, downtime, arrived - restored_at))
+
+
 def main(env):
     reference_only = env.args.reference_only is not None
+    results = {}
+
+    def side(name, start, afterwards=None):
+        try:
+            results[name] = run_scenario(env, name, start, afterwards)
+        except BaseException as e:  # re-raised by main, after both sides ended
+            results[name] = e
+
     prom_holder = {}
 
     def start_prometheus(config):
@@ -246,19 +372,39 @@ def main(env):
         prom_holder["p"] = prom
         return prom.url
 
-    want = run_scenario(env, "prometheus", start_prometheus)
-    prom_holder["p"].stop()
-    for line in want:
+    cairn_holder = {}
+
+    def start_cairn(config):
+        cairn = harness.Cairn(env, config=config, extra_args=CAIRN_FLAGS)
+        cairn.start()
+        cairn_holder["c"] = cairn
+        return cairn.url
+
+    def cairn_afterwards(url, hooks, am_port):
+        cairn = cairn_holder["c"]
+        reload_keeps_firing_alerts(cairn, hooks, am_port, scaled_rule_files(env))
+        restart_restores_pending(cairn, hooks)
+        cairn.stop()
+
+    # The two sides have their own Alertmanager and webhooks (one Alertmanager would merge their
+    # alerts, which carry the same labels) and run at once, so the test takes as long as the longer.
+    threads = [threading.Thread(target=side, args=(
+        "prometheus", start_prometheus, lambda *_: prom_holder["p"].stop()))]
+    if not reference_only:
+        threads.append(threading.Thread(target=side, args=("cairn", start_cairn, cairn_afterwards)))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for name in ("prometheus", "cairn"):
+        if isinstance(results.get(name), BaseException):
+            log("%s side failed" % name)
+            raise results[name]
+    for line in results["prometheus"]:
         log("reference: %s" % (line,))
     if reference_only:
         return
-
-    def start_cairn(config):
-        cairn = harness.Cairn(env, config=config)
-        cairn.start()
-        return cairn.url
-
-    got = run_scenario(env, "cairn", start_cairn)
+    got, want = results["cairn"], results["prometheus"]
     check(got == want, "Cairn's notifications differ from Prometheus':\n  cairn:      %s\n  prometheus: %s"
           % (got, want))
 

@@ -5,15 +5,15 @@ Alertmanager runs on a free port with a webhook receiver served by this test
 (group_wait/group_interval 1s, send_resolved). Cairn is started with an
 `alerting` section naming it (plus a second target that relabeling drops):
 /api/v1/alertmanagers and the prometheus_notifications_* metrics must show it.
-Then the notifier library, configured from the same prometheus.yml by the
-notifier_send driver (Cairn does not evaluate rules yet), sends a firing alert
-and later its resolution; the webhook must record the firing notification and
-then the resolved one, with the alert's labels, the external label, the
-alert_relabel_configs' label and the annotations.
+Then a rule file of that prometheus.yml makes Cairn's rule engine fire an alert
+over a remote-written series and later resolve it (the series goes to 0); the
+webhook must record the firing notification and then the resolved one, with
+the alert's labels, the external label, the alert_relabel_configs' label, the
+annotations and the generatorURL built from --web.external-url, and the
+notifier's counters must show the posts.
 """
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -21,6 +21,7 @@ import http.server
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import harness  # noqa: E402
+from lib import protobuf as pb  # noqa: E402
 from lib.harness import check, log  # noqa: E402
 
 
@@ -74,11 +75,25 @@ receivers:
         send_resolved: true
 """
 
+RULES = """groups:
+  - name: notifier
+    interval: 1s
+    rules:
+      - alert: CairnNotifierTest
+        expr: cairn_notifier_test_down == 1
+        labels:
+          severity: page
+        annotations:
+          summary: "{{ $labels.instance }} is down"
+          description: it has been down for 5m
+"""
+
 CAIRN_CONFIG = """global:
   scrape_interval: 15s
   evaluation_interval: 15s
   external_labels:
     cluster: integration
+rule_files: [%s]
 alerting:
   alert_relabel_configs:
     - target_label: relabeled
@@ -107,9 +122,14 @@ def wait_api(url, pred, timeout=20):
     raise harness.Failure("%s never satisfied the check; last answer %r" % (url, last))
 
 
+def write_down(url, value):
+    r = harness.remote_write(url, [([("__name__", "cairn_notifier_test_down"), ("instance", "db-1")],
+                                    [(int(time.time() * 1000), pb.float_bits(value))])])
+    check(200 <= r.status < 300, "remote write: %r" % r)
+
+
 def main(env):
     am_bin = env.binary("prometheus-alertmanager")
-    send_bin = env.binary("notifier_send")
     hook = Webhook()
     try:
         am_port = harness.free_port()
@@ -122,7 +142,11 @@ def main(env):
         harness.wait_http_ok("http://127.0.0.1:%d/-/ready" % am_port, am, 30)
         am_url = "http://127.0.0.1:%d/api/v2/alerts" % am_port
 
-        cairn = harness.Cairn(env, config=CAIRN_CONFIG % am_port)
+        rules = env.path("notifier-rules.yml")
+        with open(rules, "w") as f:
+            f.write(RULES)
+        cairn = harness.Cairn(env, config=CAIRN_CONFIG % (json.dumps(rules), am_port),
+                              extra_args=["--web.external-url=http://cairn:9090"])
         cairn.start()
         log("cairn up; waiting for Alertmanager discovery")
         data = wait_api(cairn.url + "/api/v1/alertmanagers",
@@ -135,16 +159,8 @@ def main(env):
                      'prometheus_notifications_sent_total{alertmanager="%s"} 0' % am_url):
             check(line in metrics, "/metrics lacks %r" % line)
 
-        now_ms = int(time.time() * 1000)
-        common = ["--config=" + cairn.config_path,
-                  "--labels=alertname=CairnNotifierTest,severity=page,instance=db-1",
-                  "--annotations=summary=db-1 is down,description=it has been down for 5m",
-                  "--starts-at-ms=%d" % (now_ms - 60000),
-                  "--generator-url=http://cairn:9090/graph?g0.expr=up+%3D%3D+0&g0.tab=1"]
         log("firing")
-        out = subprocess.run([send_bin] + common + ["--ends-at-ms=%d" % (now_ms + 300000)],
-                             capture_output=True, text=True, timeout=60)
-        check(out.returncode == 0, "notifier_send (firing) failed: %s %s" % (out.stdout, out.stderr))
+        write_down(cairn.url, 1)
         firing = hook.wait_for("firing")
         check(len(firing["alerts"]) == 1, "firing: %r" % firing)
         alert = firing["alerts"][0]
@@ -154,22 +170,31 @@ def main(env):
         check(alert["annotations"] == {"summary": "db-1 is down", "description": "it has been down for 5m"},
               "annotations %r" % alert["annotations"])
         check(alert["status"] == "firing", "alert status %r" % alert)
-        check(alert["generatorURL"] == "http://cairn:9090/graph?g0.expr=up+%3D%3D+0&g0.tab=1", "url %r" % alert)
+        check(alert["generatorURL"] == "http://cairn:9090/graph?g0.expr=cairn_notifier_test_down+%3D%3D+1&g0.tab=1",
+              "url %r" % alert)
         check(firing["groupLabels"] == {"alertname": "CairnNotifierTest"}, "grouping %r" % firing["groupLabels"])
+        active = [a for a in harness.api_get(cairn.url, "/api/v1/alerts", {})["alerts"]
+                  if a["labels"]["alertname"] == "CairnNotifierTest"]
+        check(len(active) == 1 and active[0]["state"] == "firing", "/api/v1/alerts: %r" % active)
+        check(alert["startsAt"][:19] == active[0]["activeAt"][:19],
+              "startsAt %r, activeAt %r" % (alert["startsAt"], active[0]["activeAt"]))
 
         log("resolving")
-        out = subprocess.run([send_bin] + common + ["--ends-at-ms=%d" % int(time.time() * 1000)],
-                             capture_output=True, text=True, timeout=60)
-        check(out.returncode == 0, "notifier_send (resolved) failed: %s %s" % (out.stdout, out.stderr))
+        write_down(cairn.url, 0)
         resolved = hook.wait_for("resolved")
         alert = resolved["alerts"][0]
         check(alert["labels"] == want_labels, "resolved labels %r" % alert["labels"])
         check(alert["status"] == "resolved", "resolved alert %r" % alert)
         check(not alert["endsAt"].startswith("0001"), "resolved endsAt %r" % alert["endsAt"])
+        metrics = harness.http_get(cairn.url + "/metrics").text()
+        sent = [line for line in metrics.splitlines()
+                if line.startswith('prometheus_notifications_sent_total{alertmanager="%s"}' % am_url)]
+        check(len(sent) == 1 and float(sent[0].rsplit(" ", 1)[1]) >= 2,
+              "sent_total after a firing and a resolved post: %r" % sent)
         cairn.stop()
     finally:
         hook.stop()
 
 
 if __name__ == "__main__":
-    harness.run(main, __doc__, extra_args=[("notifier_send", "path to the notifier_send driver")])
+    harness.run(main, __doc__)
