@@ -1,32 +1,10 @@
 #include "rules/notifier.h"
 
+#include "util/go_url.h"
+
 namespace cairn::rules {
-namespace {
-
-// Go's url.QueryEscape: unreserved bytes stay, space becomes '+', the rest %XX.
-std::string QueryEscape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string TableLinkForExpression(std::string_view expr) {
-  return "/graph?g0.expr=" + QueryEscape(expr) + "&g0.tab=1";
+  return "/graph?g0.expr=" + GoQueryEscape(expr) + "&g0.tab=1";
 }
 
 }  // namespace cairn::rules

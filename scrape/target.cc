@@ -1,8 +1,10 @@
 #include "scrape/target.h"
 
+
 #include <cstdio>
 
 #include "util/duration.h"
+#include "util/go_url.h"
 
 namespace cairn::scrape {
 
@@ -17,24 +19,6 @@ constexpr std::string_view kParamPrefix = "__param_";
 constexpr std::string_view kMetaPrefix = "__meta_";
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-// Go's url.QueryEscape.
-std::string QueryEscape(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
 
 uint64_t Fnv1a64(uint64_t h, std::string_view s) {
   for (unsigned char c : s) {
@@ -121,7 +105,7 @@ std::string ScrapeUrl(const storage::Labels& labels, const std::map<std::string,
   for (const auto& [k, values] : p) {  // std::map: sorted by key, as url.Values.Encode
     for (const auto& v : values) {
       url += sep;
-      url += QueryEscape(k) + "=" + QueryEscape(v);
+      url += GoQueryEscape(k) + "=" + GoQueryEscape(v);
       sep = '&';
     }
   }

@@ -1,9 +1,11 @@
 #include "rules/template/builtins.h"
 
+
 #include <cstdio>
 
 #include "rules/template/go_fmt.h"
 #include "util/go_quote.h"
+#include "util/go_url.h"
 
 namespace cairn::rules::tmpl {
 namespace {
@@ -281,25 +283,6 @@ std::string JsEscape(std::string_view s) {
 
 }  // namespace
 
-// url.QueryEscape.
-std::string QueryEscape(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 std::string EvalArgsString(const std::vector<Value>& args) {
   if (args.size() == 1 && args[0].kind == Kind::kString) return args[0].s;
   std::vector<Value> printable;
@@ -353,7 +336,7 @@ const FuncMap& Builtins() {
       return Value::String(JsEscape(EvalArgsString(a)));
     }};
     (*m)["urlquery"] = {{P::kAny}, true, [](const std::vector<Value>& a) -> Result<Value> {
-      return Value::String(QueryEscape(EvalArgsString(a)));
+      return Value::String(GoQueryEscape(EvalArgsString(a)));
     }};
     (*m)["call"] = {value_variadic, true, [](const std::vector<Value>& a) -> Result<Value> {
       if (!a[0].valid()) return Err("call of nil");

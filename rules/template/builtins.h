@@ -14,7 +14,5 @@ const FuncMap& Builtins();
 // argument when it is a string, else fmt.Sprint of the dereferenced values.
 std::string EvalArgsString(const std::vector<Value>& args);
 
-// url.QueryEscape: unreserved bytes kept, space as '+', the rest %XX.
-std::string QueryEscape(std::string_view s);
 
 }  // namespace cairn::rules::tmpl

@@ -13,6 +13,7 @@
 #include "util/duration.h"
 #include "util/go_quote.h"
 #include "util/go_strconv.h"
+#include "util/go_url.h"
 
 namespace cairn::rules::tmpl {
 namespace {
@@ -436,10 +437,10 @@ const FuncMap& PrometheusStaticFunctions() {
     (*m)["toLower"] = {{P::kString}, false,
                        [](const std::vector<Value>& a) { return StringResult(MapCase(a[0].s, false)); }};
     (*m)["graphLink"] = {{P::kString}, false, [](const std::vector<Value>& a) {
-      return StringResult("/graph?g0.expr=" + QueryEscape(a[0].s) + "&g0.tab=0");
+      return StringResult("/graph?g0.expr=" + GoQueryEscape(a[0].s) + "&g0.tab=0");
     }};
     (*m)["tableLink"] = {{P::kString}, false, [](const std::vector<Value>& a) {
-      return StringResult("/graph?g0.expr=" + QueryEscape(a[0].s) + "&g0.tab=1");
+      return StringResult("/graph?g0.expr=" + GoQueryEscape(a[0].s) + "&g0.tab=1");
     }};
     (*m)["sortByLabel"] = {{P::kString, P::kSamples}, false, [](const std::vector<Value>& a) -> Result<Value> {
       auto sorted = std::make_shared<SampleList>(a[1].samples ? *a[1].samples : SampleList{});
@@ -466,7 +467,7 @@ const FuncMap& PrometheusStaticFunctions() {
       return Value::Float(static_cast<double>(neg ? -*ms : *ms) / 1000.0);
     }};
     (*m)["urlQueryEscape"] = {{P::kString}, false,
-                              [](const std::vector<Value>& a) { return StringResult(QueryEscape(a[0].s)); }};
+                              [](const std::vector<Value>& a) { return StringResult(GoQueryEscape(a[0].s)); }};
     return m;
   }();
   return *kFuncs;
