@@ -11,10 +11,12 @@ build_pkgs=(
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libzstd-dev libxxhash-dev
   clang libclang-rt-14-dev curl python3 libssl-dev
+  prometheus-cpp-dev libcli11-dev libhiredis-dev libpq-dev libroaring-dev
 )
 peer_pkgs=(
   prometheus victoria-metrics python3-snappy python3-protobuf prometheus-node-exporter nginx openssl
   prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter postgresql redis-server
+  prometheus-nginx-exporter prometheus-blackbox-exporter
 )
 
 want=()
