@@ -278,8 +278,10 @@ class Decoder {
 bool DecodeRuleFile(std::string_view text, DecodedRuleFile* out, std::vector<std::string>* errors) {
   YAML::Node doc;
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-    if (!docs.empty()) doc = docs.front();  // later documents are ignored, as upstream does
+    // Only the first document is read, as upstream's yaml.Unmarshal does. Not
+    // YAML::LoadAll: in yaml-cpp 0.7 it loops forever, allocating, on inputs such
+    // as a leading "," (jbeder/yaml-cpp#1319, fixed after 0.8).
+    doc = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     errors->push_back("yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
     return false;
