@@ -34,46 +34,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from procstat import cpu_seconds, free_port, metric_sum, query, wait_ready  # noqa: E402
+
 HOSTS_PER_SHARD = 10
 INTERVAL_S = 15
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url, timeout=60):
-    with urllib.request.urlopen(url, timeout=timeout) as r:
-        return r.read().decode()
-
-
-def query(base, q):
-    body = json.loads(get(base + "/api/v1/query?" + urllib.parse.urlencode({"query": q}), timeout=120))
-    if body.get("status") != "success":
-        raise RuntimeError("query %s: %r" % (q, body))
-    return body["data"]["result"]
-
-
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime (fields 14 and 15)
-
-
-def metric_sum(base, name):
-    """The sum of every series of `name` on the server's /metrics."""
-    total = 0.0
-    for line in get(base + "/metrics").splitlines():
-        if line.startswith(name + "{") or line.startswith(name + " "):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
 
 
 def shard_rules(k):
@@ -127,19 +93,6 @@ def rule_file(count, series):
     if n < count:
         raise SystemExit("%d series give only %d rules" % (series, n))
     return "".join(text), n
-
-
-def wait_ready(base, proc, timeout=180):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited with %s" % proc.returncode)
-        try:
-            get(base + "/-/ready", timeout=5)
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("%s not ready" % base)
 
 
 def run_server(name, argv, base, work, args, driver):

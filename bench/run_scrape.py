@@ -16,7 +16,6 @@ creation is not what is measured), then measured for --duration seconds:
 Prints one line per server and Cairn's ratios to Prometheus.
 """
 import argparse
-import json
 import os
 import shutil
 import signal
@@ -24,58 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url, timeout=30):
-    with urllib.request.urlopen(url, timeout=timeout) as r:
-        return r.read().decode()
-
-
-def query(base, q, t=None):
-    params = {"query": q}
-    if t is not None:
-        params["time"] = "%.3f" % t
-    body = json.loads(get(base + "/api/v1/query?" + urllib.parse.urlencode(params), timeout=120))
-    if body.get("status") != "success":
-        raise RuntimeError("query %s: %r" % (q, body))
-    return body["data"]["result"]
-
-
-def scalar(base, q, t=None):
-    r = query(base, q, t)
-    return float(r[0]["value"][1]) if r else 0.0
-
-
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime (fields 14 and 15)
-
-
-def rss_bytes(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def self_metric(base, name):
-    for line in get(base + "/metrics").splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[1])
-    return 0.0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from procstat import cpu_seconds, free_port, metric_sum, query, rss_bytes, scalar, wait_ready  # noqa: E402
 
 
 def config(targets_port, targets, interval_s):
@@ -85,19 +35,6 @@ def config(targets_port, targets, interval_s):
         out.append('      - targets: ["127.0.0.1:%d"]' % targets_port)
         out.append('        labels: {__metrics_path__: "/metrics/%d", instance: "node-%04d:9100"}' % (i, i))
     return "\n".join(out) + "\n"
-
-
-def wait_ready(base, proc, timeout=120):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited with %s" % proc.returncode)
-        try:
-            get(base + "/-/ready", timeout=5)
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("%s not ready" % base)
 
 
 def run_server(name, argv, base, work, targets, interval_s, duration_s):
@@ -118,7 +55,7 @@ def run_server(name, argv, base, work, targets, interval_s, duration_s):
         rss = rss_bytes(proc.pid)
         window = int(t1 - t0)
         samples = scalar(base, 'sum(sum_over_time(scrape_samples_scraped{job="bench"}[%ds]))' % window, t1)
-        series = self_metric(base, "prometheus_tsdb_head_series")
+        series = metric_sum(base, "prometheus_tsdb_head_series")
         failed = scalar(base, 'count(up{job="bench"} == 0)', t1)
         return {"server": name, "cpu_s": cpu1 - cpu0, "window_s": t1 - t0, "samples": samples, "series": series,
                 "rss": rss, "targets_down": failed}
