@@ -179,6 +179,7 @@ Result<std::shared_ptr<const scrape::ScrapeConfig>> ParseOne(const YAML::Node& n
       }
     }
     for (auto& k : cfg->discovery.kubernetes) scrape::discovery::kubernetes::SetDirectory(k, std::string(base_dir));
+    for (auto& h : cfg->discovery.http) scrape::discovery::SetDirectory(h, std::string(base_dir));
   }
   return std::shared_ptr<const scrape::ScrapeConfig>(std::move(cfg));
 }

@@ -2,24 +2,19 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 
 #include <re2/re2.h>
 
 #include "scrape/discovery/refresh_loop.h"
 #include "scrape/discovery/yaml_util.h"
+#include "scrape/http/request.h"
+#include "scrape/http/url.h"
 #include "util/go_quote.h"
 
 namespace cairn::scrape::discovery {
 namespace {
-
-// The HTTP client keys of Prometheus' common config.HTTPClientConfig, all
-// inlined into http_sd_configs. Those with a harmless default are accepted.
-constexpr std::string_view kUnsupportedClientKeys[] = {
-    "basic_auth", "authorization", "oauth2",         "bearer_token",          "bearer_token_file",
-    "tls_config", "proxy_url",     "no_proxy",       "proxy_connect_header", "http_headers",
-};
-constexpr std::string_view kIgnoredClientKeys[] = {"follow_redirects", "enable_http2", "proxy_from_environment"};
 
 // Prometheus' matchContentType.
 const RE2& JsonContentType() {
@@ -47,6 +42,21 @@ std::string Seconds(int64_t ms) {
   return s;
 }
 
+// Prometheus' checks of the URL, with its messages; the rest of the URL's
+// syntax is the HTTP client's (Go's net/url wording).
+Status ValidateUrl(const std::string& url) {
+  const size_t colon = url.find("://");
+  std::string scheme = colon == std::string::npos ? "" : url.substr(0, colon);
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "http" && scheme != "https") return Status::InvalidArgument("URL scheme must be 'http' or 'https'");
+  auto parsed = http::ParseUrl(url);
+  if (parsed.ok()) return Status::OK();
+  if (parsed.status().message() == "http: no Host in request URL") {
+    return Status::InvalidArgument("host is missing in URL");
+  }
+  return parsed.status();
+}
+
 }  // namespace
 
 Result<HttpSdConfig> ParseHttpSdConfig(const YAML::Node& node) {
@@ -54,41 +64,38 @@ Result<HttpSdConfig> ParseHttpSdConfig(const YAML::Node& node) {
   if (!node.IsMap()) return Status::InvalidArgument(At(node) + "http_sd_configs entries must be maps");
   for (const auto& kv : node) {
     const std::string key = kv.first.Scalar();
-    bool known = key == "url" || key == "refresh_interval";
-    for (std::string_view k : kIgnoredClientKeys) known = known || k == key;
-    for (std::string_view k : kUnsupportedClientKeys) {
-      if (k == key && !kv.second.IsNull()) {
-        cfg.unsupported_options.push_back(key);
-        known = true;
-      }
-    }
+    const bool known = key == "url" || key == "refresh_interval" || http::IsHttpClientConfigKey(key);
     if (!known) return Status::InvalidArgument(At(kv.first) + "field " + key + " not found in type http.plain");
   }
   CAIRN_RETURN_IF_ERROR(ReadString(node, "url", &cfg.url));
   CAIRN_RETURN_IF_ERROR(ReadDurationMs(node, "refresh_interval", &cfg.refresh_interval_ms));
   if (cfg.url.empty()) return Status::InvalidArgument(At(node) + "URL is missing");
-  auto url = ParseHttpUrl(cfg.url);
-  if (!url.ok()) return Status::InvalidArgument(At(node) + url.status().message());
+  if (Status st = ValidateUrl(cfg.url); !st.ok()) return Status::InvalidArgument(At(node) + st.message());
+  CAIRN_RETURN_IF_ERROR(http::ParseHttpClientConfig(node, "", &cfg.http_client));
+  cfg.source_yaml = YAML::Dump(node);
   return cfg;
 }
 
+void SetDirectory(HttpSdConfig& config, const std::string& dir) {
+  config.directory = dir;
+  http::SetDirectory(&config.http_client, dir);
+}
+
 Result<std::vector<TargetGroup>> HttpDiscoverer::Refresh(std::stop_token stop) {
-  if (!config_.unsupported_options.empty()) {
-    std::string names;
-    for (const auto& o : config_.unsupported_options) names += (names.empty() ? "" : ", ") + o;
-    return Status::Unsupported("http_sd_configs: " + names + " not yet supported by Cairn");
+  if (!client_) {
+    auto client = http::Client::Create(config_.http_client);
+    if (!client.ok()) return client.status();
+    client_ = std::move(client).value();
   }
-  auto url = ParseHttpUrl(config_.url);
-  if (!url.ok()) return url.status();
-  auto res = HttpGet(*url,
-                     {{"User-Agent", "Cairn"},
-                      {"Accept", "application/json"},
-                      {"X-Prometheus-Refresh-Interval-Seconds", Seconds(config_.refresh_interval_ms)}},
-                     config_.refresh_interval_ms, stop);
+  auto res = http::DoRequest(*client_, {.method = "GET",
+                                        .url = config_.url,
+                                        .headers = {{"Accept", "application/json"},
+                                                    {"X-Prometheus-Refresh-Interval-Seconds",
+                                                     Seconds(config_.refresh_interval_ms)}},
+                                        .timeout = std::chrono::milliseconds(config_.refresh_interval_ms),
+                                        .stop = stop});
   if (!res.ok()) return res.status();
-  if (res->status != 200) {
-    return Status::Unavailable("server returned HTTP status " + std::to_string(res->status) + " " + res->reason);
-  }
+  if (res->status != 200) return Status::Unavailable("server returned HTTP status " + res->status_text);
   if (!RE2::FullMatch(Trim(res->content_type), JsonContentType())) {
     return Status::InvalidArgument("unsupported content type " + GoQuote(res->content_type));
   }

@@ -273,17 +273,20 @@ Status ParseHttpClientConfig(const YAML::Node& map, std::string_view base_dir, H
     return Status::InvalidArgument(e.what());
   }
 
-  // SetDirectory: relative files are relative to the config file.
-  TlsConfig& tls = out->tls_config;
-  for (std::string* f : {&tls.ca_file, &tls.cert_file, &tls.key_file}) *f = JoinDir(base_dir, *f);
-  if (out->basic_auth) {
-    out->basic_auth->username_file = JoinDir(base_dir, out->basic_auth->username_file);
-    out->basic_auth->password_file = JoinDir(base_dir, out->basic_auth->password_file);
-  }
-  if (out->authorization) {
-    out->authorization->credentials_file = JoinDir(base_dir, out->authorization->credentials_file);
-  }
+  SetDirectory(out, base_dir);
   return Status::OK();
+}
+
+void SetDirectory(HttpClientConfig* config, std::string_view dir) {
+  TlsConfig& tls = config->tls_config;
+  for (std::string* f : {&tls.ca_file, &tls.cert_file, &tls.key_file}) *f = JoinDir(dir, *f);
+  if (config->basic_auth) {
+    config->basic_auth->username_file = JoinDir(dir, config->basic_auth->username_file);
+    config->basic_auth->password_file = JoinDir(dir, config->basic_auth->password_file);
+  }
+  if (config->authorization) {
+    config->authorization->credentials_file = JoinDir(dir, config->authorization->credentials_file);
+  }
 }
 
 }  // namespace cairn::scrape::http

@@ -88,6 +88,10 @@ bool IsHttpClientConfigKey(std::string_view key);
 // combination), Unsupported (an option Cairn does not implement).
 Status ParseHttpClientConfig(const YAML::Node& map, std::string_view base_dir, HttpClientConfig* out);
 
+// Joins the relative *_file paths of `config` (credentials, CA, certificate,
+// key) to `dir`, as Prometheus' SetDirectory does; absolute ones and "" stay.
+void SetDirectory(HttpClientConfig* config, std::string_view dir);
+
 // Upstream's spelling ("TLS12"), or "" for kUnset.
 std::string_view TlsVersionName(TlsVersion v);
 

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 
 #include "scrape/http/url.h"
 
@@ -62,7 +63,8 @@ bool IsIpAddress(const std::string& host) {
 // operation with an error that Step reports as the timeout.
 class Exchange {
  public:
-  Exchange(const Client& client, SteadyTime deadline) : client_(client), deadline_(deadline), resolver_(ioc_) {}
+  Exchange(const Client& client, SteadyTime deadline, std::stop_token stop)
+      : client_(client), deadline_(deadline), stop_(std::move(stop)), resolver_(ioc_) {}
 
   // Sends one request to `url` and reads the answer. The error strings are
   // the part of Go's url.Error after `<Op> "<url>": `.
@@ -74,13 +76,13 @@ class Exchange {
                            done(e);
                          }); },
                          [&] { resolver_.cancel(); });
-    if (timed_out_) return Status::Timeout("context deadline exceeded");
+    CAIRN_RETURN_IF_ERROR(Interrupted());
     if (ec) return Status::Unavailable("dial tcp: lookup " + url.host + ": " + ErrorText(ec));
 
     socket_ = std::make_unique<tcp::socket>(ioc_);
     ec = Step([&](auto done) { asio::async_connect(*socket_, endpoints, [done](error_code e, const tcp::endpoint&) { done(e); }); },
               [&] { CloseSocket(); });
-    if (timed_out_) return Status::Timeout("context deadline exceeded");
+    CAIRN_RETURN_IF_ERROR(Interrupted());
     if (ec) {
       std::string addr = endpoints.empty() ? url.host + ":" + url.port
                                            : endpoints.begin()->endpoint().address().to_string() + ":" + url.port;
@@ -92,7 +94,7 @@ class Exchange {
 
     ec = Step([&](auto done) { Visit([&](auto& s) { bhttp::async_write(s, req, [done](error_code e, size_t) { done(e); }); }); },
               [&] { CloseSocket(); });
-    if (timed_out_) return Status::Timeout("context deadline exceeded");
+    CAIRN_RETURN_IF_ERROR(Interrupted());
     if (ec) return Status::Unavailable(Describe(ec));
 
     bhttp::response_parser<bhttp::string_body> parser;
@@ -101,7 +103,7 @@ class Exchange {
     beast::flat_buffer buffer;
     ec = Step([&](auto done) { Visit([&](auto& s) { bhttp::async_read(s, buffer, parser, [done](error_code e, size_t) { done(e); }); }); },
               [&] { CloseSocket(); });
-    if (timed_out_) return Status::Timeout("context deadline exceeded");
+    CAIRN_RETURN_IF_ERROR(Interrupted());
     // An answer longer than the limit is still an answer: keep what fit.
     if (ec && ec != bhttp::error::body_limit) return Status::Unavailable(Describe(ec));
     CloseSocket();
@@ -114,14 +116,25 @@ class Exchange {
     std::optional<error_code> result;
     start([&result](error_code e) { result = e; });
     ioc_.restart();
-    ioc_.run_until(deadline_);
+    {
+      // Registered after restart(): a stop already requested stops the run at once.
+      std::stop_callback on_stop(stop_, [this] { ioc_.stop(); });
+      ioc_.run_until(deadline_);
+    }
     if (!result) {
-      timed_out_ = true;
+      (stop_.stop_requested() ? canceled_ : timed_out_) = true;
       cancel();
       ioc_.restart();
       ioc_.run();
     }
     return result.value_or(error_code(asio::error::timed_out));
+  }
+
+  // Go's context errors, once a step ended at the deadline or on a stop.
+  Status Interrupted() const {
+    if (canceled_) return Status::Canceled("context canceled");
+    if (timed_out_) return Status::Timeout("context deadline exceeded");
+    return Status::OK();
   }
 
   Status Handshake(const Url& url) {
@@ -143,7 +156,7 @@ class Exchange {
     }
     error_code ec = Step([&](auto done) { tls_->async_handshake(asio::ssl::stream_base::client, [done](error_code e) { done(e); }); },
                          [&] { CloseSocket(); });
-    if (timed_out_) return Status::Timeout("context deadline exceeded");
+    CAIRN_RETURN_IF_ERROR(Interrupted());
     if (!ec) return Status::OK();
     long verify = SSL_get_verify_result(ssl);
     if (verify != X509_V_OK) {
@@ -169,11 +182,13 @@ class Exchange {
 
   const Client& client_;
   const SteadyTime deadline_;
+  const std::stop_token stop_;
   asio::io_context ioc_;
   tcp::resolver resolver_;
   std::unique_ptr<tcp::socket> socket_;
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
   bool timed_out_ = false;
+  bool canceled_ = false;
 };
 
 bool IsRedirect(unsigned status) {
@@ -214,7 +229,7 @@ Result<Response> DoRequest(const Client& client, const Request& request) {
     req.body() = body;
     req.prepare_payload();
 
-    Exchange exchange(client, deadline);
+    Exchange exchange(client, deadline, request.stop);
     auto res = exchange.Run(url, req, request.max_response_body_bytes);
     if (!res.ok()) return wrap(res.status());
 

@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,9 @@ struct Request {
   // The response body is cut off beyond this many bytes (the answer is still
   // returned): callers only log or parse small answers.
   uint64_t max_response_body_bytes = 1 << 20;
+  // A stop request ends the exchange at once with Canceled ("context
+  // canceled"), as cancelling a Go request's context does.
+  std::stop_token stop;
 };
 
 struct Response {
@@ -59,7 +63,8 @@ struct Response {
 // 307/308 repeat it as it was (Go's rules), at most 10 times; credentials
 // only follow to the first host and its subdomains. Errors: InvalidArgument
 // for a bad URL, Timeout at the deadline, Unavailable for connection, TLS and
-// protocol failures, IOError for an unreadable credentials file.
+// protocol failures, Canceled on a stop request, IOError for an unreadable
+// credentials file.
 Result<Response> DoRequest(const Client& client, const Request& request);
 
 }  // namespace cairn::scrape::http

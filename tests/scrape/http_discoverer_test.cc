@@ -11,6 +11,8 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <stop_token>
+#include <thread>
 
 #include "scrape/discovery/yaml_util.h"
 #include "tests/scrape/child_process.h"
@@ -41,14 +43,15 @@ class HttpDiscovererTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  static void Respond(int status, const std::string& content_type, const std::string& body) {
+  static void Respond(int status, const std::string& content_type, const std::string& body, double delay_s = 0) {
     const auto quote = [](const std::string& s) {
       std::string out = "\"";
       for (char c : s) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
       return out + "\"";
     };
     std::ofstream(dir_ + "/response.json") << "{\"status\": " << status << ", \"content_type\": "
-                                           << quote(content_type) << ", \"body\": " << quote(body) << "}";
+                                           << quote(content_type) << ", \"body\": " << quote(body)
+                                           << ", \"delay\": " << delay_s << "}";
   }
   static YAML::Node LastRequest() { return YAML::LoadFile(dir_ + "/request.json"); }
 
@@ -122,25 +125,51 @@ TEST_F(HttpDiscovererTest, UnreachableServerIsAnError) {
   // Port 1 on loopback: nothing listens there.
   HttpDiscoverer d(HttpSdConfig{"http://127.0.0.1:1/sd", 5000, {}});
   auto r = d.Refresh();
-  EXPECT_EQ(r.status().code(), StatusCode::kIOError) << r.status().ToString();
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable) << r.status().ToString();
+  EXPECT_EQ(r.status().message().rfind("Get \"http://127.0.0.1:1/sd\": dial tcp 127.0.0.1:1: connect:", 0), 0u)
+      << r.status().message();
 }
 
-TEST_F(HttpDiscovererTest, HttpsIsNotYetSupported) {
-  HttpDiscoverer d(HttpSdConfig{"https://127.0.0.1:1/sd", 5000, {}});
-  EXPECT_EQ(d.Refresh().status().code(), StatusCode::kUnsupported);
+TEST_F(HttpDiscovererTest, SendsTheClientsCredentials) {
+  auto cfg = ParseHttpSdConfig(LoadYaml("{url: '" + url_ + "', basic_auth: {username: sd, password: pw}}").value());
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  Respond(200, "application/json", "[]");
+  HttpDiscoverer d(*cfg);
+  ASSERT_TRUE(d.Refresh().ok());
+  EXPECT_EQ(LastRequest()["headers"]["authorization"].as<std::string>(), "Basic c2Q6cHc=");  // sd:pw
 }
 
-TEST(HttpUrlTest, SplitsUrls) {
-  auto u = ParseHttpUrl("http://[::1]:8080/a/b?c=d#frag");
-  ASSERT_TRUE(u.ok());
-  EXPECT_EQ(u->host, "::1");
-  EXPECT_EQ(u->port, "8080");
-  EXPECT_EQ(u->target, "/a/b?c=d");
-  auto v = ParseHttpUrl("HTTP://user:pw@sd.example");
-  ASSERT_TRUE(v.ok());
-  EXPECT_EQ(v->host, "sd.example");
-  EXPECT_EQ(v->port, "80");
-  EXPECT_EQ(v->target, "/");
+TEST_F(HttpDiscovererTest, StopEndsASlowRequest) {
+  Respond(200, "application/json", "[]", /*delay_s=*/30);
+  HttpDiscoverer d(HttpSdConfig{url_, 60000, {}});
+  std::stop_source stop;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop.request_stop();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto r = d.Refresh(stop.get_token());
+  stopper.join();
+  EXPECT_EQ(r.status().code(), StatusCode::kCanceled) << r.status().ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  Respond(200, "application/json", "[]");
+}
+
+TEST(HttpSdConfigTest, ChecksUrlAndClientOptions) {
+  const auto parse = [](const std::string& yaml) { return ParseHttpSdConfig(LoadYaml(yaml).value()); };
+  EXPECT_EQ(parse("{url: 'ftp://x/sd'}").status().message(), "line 1: URL scheme must be 'http' or 'https'");
+  EXPECT_EQ(parse("{url: 'http:///sd'}").status().message(), "line 1: host is missing in URL");
+  EXPECT_EQ(parse("{url: 'http://x/sd', proxy_url: 'http://p'}").status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(parse("{url: 'http://x/sd', nope: 1}").status().message().find("field nope not found in type http.plain"),
+            std::string::npos);
+  auto a = parse("{url: 'https://x/sd', tls_config: {ca_file: ca.pem}}");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  SetDirectory(*a, "/etc/cairn");
+  EXPECT_EQ(a->http_client.tls_config.ca_file, "/etc/cairn/ca.pem");
+  auto b = parse("{url: 'https://x/sd', tls_config: {ca_file: ca.pem}}");
+  EXPECT_FALSE(*a == *b);  // another directory: another provider
+  SetDirectory(*b, "/etc/cairn");
+  EXPECT_TRUE(*a == *b);
 }
 
 }  // namespace

@@ -84,7 +84,7 @@ TEST(SdConfigsTest, HttpSdValidation) {
   EXPECT_EQ(Error("http_sd_configs: [{url: 'http:///path'}]"), "line 1: host is missing in URL");
 }
 
-TEST(SdConfigsTest, HttpClientOptionsAreParsedButNotYetSupported) {
+TEST(SdConfigsTest, HttpSdTakesTheHttpClientOptions) {
   auto cfg = Parse(R"(
 http_sd_configs:
   - url: https://sd.example/targets
@@ -93,11 +93,11 @@ http_sd_configs:
     tls_config: {insecure_skip_verify: true}
 )");
   ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
-  EXPECT_EQ(cfg->http.at(0).unsupported_options, (std::vector<std::string>{"basic_auth", "tls_config"}));
-  HttpDiscoverer d(cfg->http.at(0));
-  auto r = d.Refresh();
-  EXPECT_EQ(r.status().code(), StatusCode::kUnsupported);
-  EXPECT_EQ(r.status().message(), "http_sd_configs: basic_auth, tls_config not yet supported by Cairn");
+  const auto& client = cfg->http.at(0).http_client;
+  EXPECT_FALSE(client.follow_redirects);
+  ASSERT_TRUE(client.basic_auth.has_value());
+  EXPECT_EQ(client.basic_auth->username, "u");
+  EXPECT_TRUE(client.tls_config.insecure_skip_verify);
 }
 
 TEST(SdConfigsTest, DnsSdValidation) {

@@ -207,15 +207,7 @@ Result<KubernetesSdConfig> ParseKubernetesSdConfig(const YAML::Node& node) {
 void SetDirectory(KubernetesSdConfig& cfg, const std::string& dir) {
   cfg.directory = dir;
   cfg.kubeconfig_file = JoinDir(dir, cfg.kubeconfig_file);
-  http::HttpClientConfig& c = cfg.http_client;
-  if (c.basic_auth) {
-    c.basic_auth->username_file = JoinDir(dir, c.basic_auth->username_file);
-    c.basic_auth->password_file = JoinDir(dir, c.basic_auth->password_file);
-  }
-  if (c.authorization) c.authorization->credentials_file = JoinDir(dir, c.authorization->credentials_file);
-  c.tls_config.ca_file = JoinDir(dir, c.tls_config.ca_file);
-  c.tls_config.cert_file = JoinDir(dir, c.tls_config.cert_file);
-  c.tls_config.key_file = JoinDir(dir, c.tls_config.key_file);
+  http::SetDirectory(&cfg.http_client, dir);
 }
 
 }  // namespace cairn::scrape::discovery::kubernetes

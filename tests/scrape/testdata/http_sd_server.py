@@ -3,13 +3,14 @@
 
 Usage: http_sd_server.py RESPONSE_JSON REQUEST_LOG. Binds 127.0.0.1 on a free
 port and prints it. Each GET answers from RESPONSE_JSON (re-read per request):
-  {"status": 200, "content_type": "application/json", "body": "[...]"}
-and writes the request's path and headers to REQUEST_LOG as JSON.
+  {"status": 200, "content_type": "application/json", "body": "[...]", "delay": 0}
+("delay": seconds to wait before answering) and writes the request's path and headers to REQUEST_LOG as JSON.
 """
 import http.server
 import json
 import os
 import sys
+import time
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -19,6 +20,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         os.replace(sys.argv[2] + ".tmp", sys.argv[2])
         with open(sys.argv[1]) as f:
             spec = json.load(f)
+        time.sleep(spec.get("delay", 0))
         body = spec.get("body", "").encode()
         self.send_response(spec.get("status", 200))
         if spec.get("content_type") is not None:
