@@ -70,6 +70,13 @@ Status PgConnection::Connect(Deadline deadline) {
     st = PQconnectPoll(conn_);
   }
   PQsetnonblocking(conn_, 1);
+  // Go's lib/pq starts every session with these (so pg_settings_extra_float_digits reads 2 there
+  // too), and ISO dates are what ValueOf() parses whatever the server's DateStyle.
+  Result<QueryResult> set = Query("SET extra_float_digits = 2; SET DateStyle = 'ISO, MDY'", deadline);
+  if (!set.ok()) {
+    Close();
+    return set.status();
+  }
   return Status::OK();
 }
 
