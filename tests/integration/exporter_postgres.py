@@ -157,6 +157,7 @@ def main(env):
         check(proc.alive(), "%s died with the server stopped" % name)
     pg.start()
     wait_for(mine_url, "pg_up 1", mine)
+    pg.stop()  # before the exporters, whose sessions a SIGTERM would wait for
     log("server stopped: pg_up 0 on both, exporters alive; started again: pg_up 1")
 
 
