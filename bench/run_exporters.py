@@ -100,7 +100,63 @@ def setup_nginx(tmp):
     return {"uri": uri}, stop
 
 
-# name -> how to run the pair. The other exporters add one entry each.
+PG_BIN = "/usr/lib/postgresql/15/bin"
+
+
+def setup_postgres(tmp):
+    """PostgreSQL 15 as the postgres account (it refuses root), socket-only, trust."""
+    os.chmod(tmp, 0o755)
+    data, sock = os.path.join(tmp, "pg-data"), os.path.join(tmp, "pg-sock")
+    for d in (data, sock):
+        os.makedirs(d)
+        subprocess.run(["chown", "postgres:postgres", d], check=True)
+    subprocess.run([os.path.join(PG_BIN, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                    "--no-sync", "--no-instructions"], check=True, stdout=subprocess.DEVNULL, user="postgres",
+                   group="postgres", cwd=data)
+    port = free_port()
+    proc = subprocess.Popen([os.path.join(PG_BIN, "postgres"), "-D", data, "-p", str(port), "-k", sock,
+                             "-c", "listen_addresses=", "-c", "fsync=off"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, user="postgres", group="postgres", cwd=data)
+    deadline = time.time() + 30
+    while subprocess.run([os.path.join(PG_BIN, "psql"), "-h", sock, "-p", str(port), "-U", "postgres", "-Atc",
+                          "SELECT 1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         user="postgres").returncode != 0:
+        if time.time() > deadline or proc.poll() is not None:
+            raise RuntimeError("postgres did not start")
+        time.sleep(0.2)
+    os.environ["DATA_SOURCE_NAME"] = "host=%s port=%d user=postgres dbname=postgres sslmode=disable" % (sock, port)
+
+    def stop():
+        proc.send_signal(2)  # SIGINT: fast shutdown, no waiting for sessions
+        proc.wait(30)
+        os.environ.pop("DATA_SOURCE_NAME", None)
+    return {}, stop
+
+
+def setup_redis(tmp):
+    port = free_port()
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", tmp], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 15
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.1)
+    for i in range(100):  # some keys and commands, so the keyspace and commandstats have content
+        subprocess.run(["redis-cli", "-p", str(port), "SET", "key:%d" % i, "v"], stdout=subprocess.DEVNULL)
+
+    def stop():
+        proc.terminate()
+        proc.wait(10)
+    return {"addr": "redis://127.0.0.1:%d" % port}, stop
+
+
+# name -> how to run the pair.
 PAIRS = {
     "nginx": {
         "setup": setup_nginx,
@@ -109,6 +165,20 @@ PAIRS = {
         "cairn": lambda ctx, port, build: [os.path.join(build, "exporters/nginx/cairn-nginx-exporter"),
                                            "--web.listen-address=127.0.0.1:%d" % port,
                                            "--nginx.scrape-uri=" + ctx["uri"]],
+    },
+    "postgres": {  # DATA_SOURCE_NAME is set by setup_postgres, for both
+        "setup": setup_postgres,
+        "upstream": lambda ctx, port: ["prometheus-postgres-exporter", "--web.listen-address=127.0.0.1:%d" % port],
+        "cairn": lambda ctx, port, build: [os.path.join(build, "exporters/postgres/cairn-postgres-exporter"),
+                                           "--web.listen-address=127.0.0.1:%d" % port],
+    },
+    "redis": {
+        "setup": setup_redis,
+        "upstream": lambda ctx, port: ["prometheus-redis-exporter", "-web.listen-address=127.0.0.1:%d" % port,
+                                       "-redis.addr=" + ctx["addr"]],
+        "cairn": lambda ctx, port, build: [os.path.join(build, "exporters/redis/cairn-redis-exporter"),
+                                           "--web.listen-address=127.0.0.1:%d" % port,
+                                           "--redis.addr=" + ctx["addr"]],
     },
 }
 
