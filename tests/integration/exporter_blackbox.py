@@ -202,14 +202,18 @@ CONFIG = """modules:
   https_ca:
     prober: http
     http:
+      preferred_ip_protocol: ip4
       fail_if_not_ssl: true
       tls_config: {{ca_file: "{ca}"}}
   https_insecure:
     prober: http
     http:
+      preferred_ip_protocol: ip4
       tls_config: {{insecure_skip_verify: true}}
   https_untrusted:
     prober: http
+    http:
+      preferred_ip_protocol: ip4
   tcp_connect:
     prober: tcp
   tcp_banner:
@@ -227,6 +231,7 @@ CONFIG = """modules:
   tcp_tls:
     prober: tcp
     tcp:
+      preferred_ip_protocol: ip4
       tls: true
       tls_config: {{ca_file: "{ca}"}}
   dns_a:
