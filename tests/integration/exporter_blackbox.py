@@ -93,7 +93,7 @@ def start_tcp_banner():
     def serve(conn):
         with conn:
             conn.sendall(b"SSH-2.0-OpenSSH_test\r\n")
-            conn.settimeout(5)
+            conn.settimeout(1)
             try:
                 line = conn.makefile("rb").readline().strip()
                 conn.sendall(b"ECHO " + line + b"\n")
