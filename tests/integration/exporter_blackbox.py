@@ -388,6 +388,13 @@ def main(env):
         r = http_request("GET", base + "/probe?module=http_2xx")
         check(r.status == 400 and "Target parameter is missing" in r.text(), "missing target on %s: %r" % (base, r))
 
+    # debug=true: the probe's log, its metrics and the module, as text, on both.
+    for base in (up_base, our_base):
+        r = http_request("GET", probe_url(base, "http_2xx", h + "/ok", debug="true"))
+        text = r.text()
+        check(r.status == 200 and "Logs for the probe:" in text and "Metrics that would have been returned:" in text
+              and "probe_success 1" in text and "Module configuration:" in text, "debug=true on %s: %r" % (base, r))
+
     # Reload: a refused file keeps the old modules and sets the reload metric to 0;
     # a good one (by SIGHUP) is taken and sets it back to 1.
     with open(config_path, "w") as f:
