@@ -109,6 +109,31 @@ def start_tcp_banner():
     return sock.getsockname()[1]
 
 
+def start_tls_banner(tls_files):
+    """A POP3S-like TLS service: '+OK ready' after the handshake, then close."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(*tls_files)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+
+    def serve(conn):
+        try:
+            conn.settimeout(5)
+            with ctx.wrap_socket(conn, server_side=True) as tls:
+                tls.sendall(b"+OK ready\r\n")
+        except (OSError, ssl.SSLError):
+            conn.close()
+
+    def loop():
+        while True:
+            conn, _ = sock.accept()
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=loop, daemon=True).start()
+    return sock.getsockname()[1]
+
+
 def dns_reply(query):
     """example.test: A 127.0.0.1, TXT, SOA answers, an NS authority and an AAAA additional; others NXDOMAIN."""
     qid = query[:2]
@@ -234,6 +259,8 @@ CONFIG = """modules:
       preferred_ip_protocol: ip4
       tls: true
       tls_config: {{ca_file: "{ca}"}}
+      query_response:
+      - expect: '^\\+OK'
   dns_a:
     prober: dns
     dns:
@@ -296,7 +323,7 @@ def main(env):
     http_port = start_http().server_address[1]
     https_port = start_http((cert, key)).server_address[1]
     tcp_port = start_tcp_banner()
-    tls_tcp_port = start_http((cert, key)).server_address[1]  # a TLS listener for the tcp prober
+    tls_tcp_port = start_tls_banner((cert, key))
     dns_port = start_dns()
     config_path = env.path("blackbox.yml")
     with open(config_path, "w") as f:
