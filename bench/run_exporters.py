@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -156,7 +157,36 @@ def setup_redis(tmp):
     return {"addr": "redis://127.0.0.1:%d" % port}, stop
 
 
-# name -> how to run the pair.
+BLACKBOX_CONFIG = """modules:
+  http_2xx:
+    prober: http
+    http: {preferred_ip_protocol: ip4}
+"""
+
+
+def setup_blackbox(tmp):
+    """A static HTTP target (python's http.server) and a blackbox.yml probing it."""
+    port = free_port()
+    root = os.path.join(tmp, "www")
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "index.html"), "w") as f:
+        f.write("ok\n" * 100)
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", root, str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    target = "http://127.0.0.1:%d/" % port
+    wait_ok(target, proc)
+    config = os.path.join(tmp, "blackbox.yml")
+    with open(config, "w") as f:
+        f.write(BLACKBOX_CONFIG)
+
+    def stop():
+        proc.terminate()
+        proc.wait(10)
+    return {"config": config, "target": target}, stop
+
+
+# name -> how to run the pair. An entry's
+# optional "path" (a function of the context) is what is scraped instead of /metrics.
 PAIRS = {
     "nginx": {
         "setup": setup_nginx,
@@ -180,16 +210,26 @@ PAIRS = {
                                            "--web.listen-address=127.0.0.1:%d" % port,
                                            "--redis.addr=" + ctx["addr"]],
     },
+    # One scrape = one /probe of an HTTP target (module http_2xx), as Prometheus's blackbox job does.
+    "blackbox": {
+        "setup": setup_blackbox,
+        "path": lambda ctx: "/probe?module=http_2xx&target=" + urllib.parse.quote(ctx["target"], safe=""),
+        "upstream": lambda ctx, port: ["prometheus-blackbox-exporter", "--web.listen-address=127.0.0.1:%d" % port,
+                                       "--config.file=" + ctx["config"]],
+        "cairn": lambda ctx, port, build: [os.path.join(build, "exporters/blackbox/cairn-blackbox-exporter"),
+                                           "--web.listen-address=127.0.0.1:%d" % port,
+                                           "--config.file=" + ctx["config"]],
+    },
 }
 
 
-def measure(argv, scrapes, log_path):
+def measure(argv, scrapes, log_path, path="/metrics"):
     port = free_port()
     argv = [a.replace("{port}", str(port)) for a in argv]
     with open(log_path, "ab") as logf:
         proc = subprocess.Popen(argv, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
-        url = "http://127.0.0.1:%d/metrics" % port
+        url = "http://127.0.0.1:%d%s" % (port, path)
         wait_ok(url, proc)
         headers = {"Accept": "text/plain;version=0.0.4;q=1,*/*;q=0.1", "X-Prometheus-Scrape-Timeout-Seconds": "10"}
         for _ in range(5):
@@ -232,14 +272,15 @@ def main():
                     print("%s: %s not installed, skipped" % (name, up_argv[0]))
                     continue
                 port_placeholder = "{port}"
+                path = pair["path"](ctx) if "path" in pair else "/metrics"
                 up = measure([a.replace("127.0.0.1:0", "127.0.0.1:" + port_placeholder) for a in up_argv],
-                             args.scrapes, os.path.join(tmp, name + "-upstream.log"))
+                             args.scrapes, os.path.join(tmp, name + "-upstream.log"), path)
                 cairn_argv = pair["cairn"](ctx, 0, args.build)
                 if not os.access(cairn_argv[0], os.X_OK):
                     print("%s: %s not built, skipped" % (name, cairn_argv[0]))
                     continue
                 ours = measure([a.replace("127.0.0.1:0", "127.0.0.1:" + port_placeholder) for a in cairn_argv],
-                               args.scrapes, os.path.join(tmp, name + "-cairn.log"))
+                               args.scrapes, os.path.join(tmp, name + "-cairn.log"), path)
                 rows.append((name, up, ours))
             finally:
                 stop()
