@@ -4,11 +4,13 @@
 
 #include <iostream>
 
+#include "tools/cairnctl/admin_commands.h"
 #include "tools/cairnctl/command.h"
 #include "tools/cairnctl/output.h"
 #include "tools/cairnctl/query_commands.h"
 #include "tools/cairnctl/server_commands.h"
 #include "tools/cairnctl/time_arg.h"
+#include "tools/cairnctl/tsdb_commands.h"
 
 namespace cairnctl = cairn::cairnctl;
 
@@ -44,6 +46,8 @@ int main(int argc, char** argv) {
   // One line per command group.
   cairnctl::RegisterQueryCommands(app, g);
   cairnctl::RegisterServerCommands(app, g);
+  cairnctl::RegisterAdminCommands(app, g);
+  cairnctl::RegisterTsdbCommands(app, g);
 
   try {
     app.parse(argc, argv);
