@@ -4,7 +4,12 @@
 
 #include <iostream>
 
+#include "tools/cairnctl/cardinality_commands.h"
+#include "tools/cairnctl/check_commands.h"
 #include "tools/cairnctl/command.h"
+#include "tools/cairnctl/completion_commands.h"
+#include "tools/cairnctl/export_commands.h"
+#include "tools/cairnctl/import_commands.h"
 #include "tools/cairnctl/output.h"
 #include "tools/cairnctl/query_commands.h"
 #include "tools/cairnctl/server_commands.h"
@@ -44,6 +49,11 @@ int main(int argc, char** argv) {
   // One line per command group.
   cairnctl::RegisterQueryCommands(app, g);
   cairnctl::RegisterServerCommands(app, g);
+  cairnctl::RegisterCardinalityCommands(app, g);
+  cairnctl::RegisterImportCommands(app, g);
+  cairnctl::RegisterExportCommands(app, g);
+  cairnctl::RegisterCheckCommands(app, g);
+  cairnctl::RegisterCompletionCommands(app, g);
 
   try {
     app.parse(argc, argv);
