@@ -186,7 +186,7 @@ def main(env):
                            "--concurrency", "1"], interrupt_when=b"import [")
     check(code == 130, "SIGINT exit %d: %r" % (code, drawn[-500:]))
     check("import: interrupted after " in drawn and " of 100000 lines (" in drawn, "interrupt report: %r" % drawn[-400:])
-    log("progress bar drawn to 100%; Ctrl-C said: %s" % [ln for ln in drawn.splitlines() if "interrupted" in ln][-1]
+    log("progress bar drawn to 100%%; Ctrl-C said: %s" % [ln for ln in drawn.splitlines() if "interrupted" in ln][-1]
         .split("\r")[-1].strip())
 
 
