@@ -28,12 +28,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from lib import harness  # noqa: E402
 
 
-def timed(argv, **kw):
+def timed(argv, capture=True, **kw):
     t0 = time.time()
-    p = subprocess.run(argv, capture_output=True, text=True, **kw)
+    p = subprocess.run(argv, capture_output=capture, text=True, **kw)
     dt = time.time() - t0
     if p.returncode != 0:
-        sys.exit("%s failed (%d): %s" % (" ".join(argv[:3]), p.returncode, (p.stderr or p.stdout)[-800:]))
+        sys.exit("%s failed (%d): %s" % (" ".join(argv[:3]), p.returncode, ((p.stderr or p.stdout) or "")[-800:]))
     return dt, p
 
 
@@ -89,8 +89,13 @@ def main():
                                              "-httpListenAddr=127.0.0.1:%d" % port, "-retentionPeriod=100y"])
         procs.append(vmp)
         harness.wait_http_ok("http://127.0.0.1:%d/health" % port, vmp, 60)
+        # vmctl insists on a terminal (its progress bars), so it gets a pseudo-terminal.
+        master, slave = os.openpty()
         vmi, p = timed([vmctl, "prometheus", "--prom-snapshot", blocks, "--vm-addr", "http://127.0.0.1:%d" % port,
-                        "--vm-concurrency", "4", "-s", "--vm-disable-progress-bar"])
+                        "--vm-concurrency", "4", "-s", "--vm-disable-progress-bar"],
+                       stdin=slave, stdout=slave, stderr=slave, capture=False)
+        os.close(slave)
+        os.close(master)
         print("vmctl prometheus (blocks -> VictoriaMetrics): %.2fs  %10.0f samples/s" % (vmi, total / vmi))
         print("ratio cairnctl import / vmctl import: %.2f" % (vmi / imp))
         print("ratio cairnctl import / (promtool blocks + vmctl): %.2f" % ((blk + vmi) / imp))
