@@ -19,7 +19,8 @@ declare -A allowed=(
   [exporters/common]='^(util|proto|exporters/common)/'
   # Tools speak to the server over the wire (HTTP API, remote write/read, gRPC)
   # and open storage for offline work; they never reach into server/.
-  [tools]="^(util|storage|promql|ingest|scrape|rules|proto|tools)/"
+  # The one exception: `check config` reuses the server's config loader.
+  [tools]="^(util|storage|promql|ingest|scrape|rules|proto|tools)/|^server/config(_rules)?\\.h$"
 )
 # Third-party headers a layer must not reach (storage knows no wire or HTTP).
 declare -A forbidden_system=(

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """cairnctl's client commands against a real cairn: query (instant, range),
-series, labels, label-values, status, health, ready, reload.
+series, labels, label-values, status, health, ready, reload, cardinality, and
+the generated bash completion.
 
 Writes known series by remote write, runs each command with --output json and
 compares with the HTTP API's own answer to the same request; checks the table
@@ -119,6 +120,34 @@ def main(env):
     p = cairnctl(env, url, "status")
     check(any(line.split()[:2] == ["head", "numSeries"] for line in p.stdout.splitlines()), p.stdout)
 
+    # cardinality: the API's tsdb status, narrowed by match[], with shares of the head.
+    p = cairnctl(env, url, "cardinality", "--match", "ctl_requests_total", "--limit", "3", "-o", "json")
+    want = api_form(url, "/api/v1/status/tsdb", [("limit", "3"), ("match[]", "ctl_requests_total")])
+    got = json.loads(p.stdout)
+    for key in ("seriesCountByMetricName", "labelValueCountByLabelName", "seriesCountByLabelValuePair"):
+        check(got[key] == want[key], "cardinality %s: %s != %s" % (key, got[key], want[key]))
+    check(got["matchedSeries"] == 2, "matchedSeries %s" % got)
+    check(got["seriesCountByMetricName"] == [{"name": "ctl_requests_total", "value": 2}], got)
+    p = cairnctl(env, url, "cardinality", "--match", "ctl_requests_total", "--sort", "name")
+    lines = p.stdout.splitlines()
+    head = want["headStats"]["numSeries"]
+    check(lines[0].startswith("head series: %d, matched: 2 (" % head), lines[0])
+    rows = [line.split() for line in lines[2:]]
+    metric = [r for r in rows if r[0] == "metric"]
+    check(metric == [["metric", "ctl_requests_total", "2", "%.2f%%" % (200.0 / head)]], "metric rows %s" % metric)
+    pairs = [r[1] for r in rows if r[0] == "pair"]
+    check(pairs == sorted(pairs) and "code=500" in pairs and "zone=eu" not in pairs, "pair rows %s" % pairs)
+    cairnctl(env, url, "cardinality", "--limit", "0", want=2)
+
+    # completion: a bash script generated from the command tree.
+    p = cairnctl(env, url, "completion", "bash")
+    check('["cairnctl check"]="config rules metrics"' in p.stdout and "complete -o default -F _cairnctl cairnctl" in p.stdout,
+          "completion script: %s" % p.stdout[:400])
+    comp = subprocess.run(["bash", "-c", p.stdout + '\nCOMP_WORDS=(cairnctl check c); COMP_CWORD=2; _cairnctl; '
+                           'echo "${COMPREPLY[@]}"; COMP_WORDS=(cairnctl query up --st); COMP_CWORD=3; _cairnctl; '
+                           'echo "${COMPREPLY[@]}"'], capture_output=True, text=True, timeout=30)
+    check(comp.stdout.splitlines() == ["config", "--start --step"], "completion answers %r %r" % (comp.stdout, comp.stderr))
+
     # health, ready, reload.
     check(cairnctl(env, url, "health").stdout.strip() == "Cairn Server is Healthy.", "health")
     check(cairnctl(env, url, "ready").stdout.strip() == "Cairn Server is Ready.", "ready")
@@ -135,7 +164,8 @@ def main(env):
     check("connection refused" in p.stderr, "dead server: %r" % p.stderr)
     # --help lists every command and shows examples.
     p = cairnctl(env, url, "--help")
-    for cmd in ("query", "series", "labels", "label-values", "status", "health", "ready", "reload"):
+    for cmd in ("query", "series", "labels", "label-values", "status", "health", "ready", "reload", "cardinality",
+                "check", "test", "completion"):
         check(cmd in p.stdout, "--help lacks %s" % cmd)
     check("Examples:" in cairnctl(env, url, "query", "--help").stdout, "query --help examples")
     log("cairnctl client commands agree with the HTTP API")

@@ -5,7 +5,12 @@
 #include <iostream>
 
 #include "tools/cairnctl/admin_commands.h"
+#include "tools/cairnctl/cardinality_commands.h"
+#include "tools/cairnctl/check_commands.h"
 #include "tools/cairnctl/command.h"
+#include "tools/cairnctl/completion_commands.h"
+#include "tools/cairnctl/export_commands.h"
+#include "tools/cairnctl/import_commands.h"
 #include "tools/cairnctl/output.h"
 #include "tools/cairnctl/query_commands.h"
 #include "tools/cairnctl/server_commands.h"
@@ -48,6 +53,11 @@ int main(int argc, char** argv) {
   cairnctl::RegisterServerCommands(app, g);
   cairnctl::RegisterAdminCommands(app, g);
   cairnctl::RegisterTsdbCommands(app, g);
+  cairnctl::RegisterCardinalityCommands(app, g);
+  cairnctl::RegisterImportCommands(app, g);
+  cairnctl::RegisterExportCommands(app, g);
+  cairnctl::RegisterCheckCommands(app, g);
+  cairnctl::RegisterCompletionCommands(app, g);
 
   try {
     app.parse(argc, argv);
