@@ -1,5 +1,6 @@
 #include "exporters/node/metric_sink.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace cairn::exporters::node {
@@ -17,6 +18,8 @@ void MetricSink::Add(double value, LabelPairs labels) {
   prometheus::ClientMetric& m = f.metric.emplace_back();
   m.label.reserve(labels.size());
   for (const auto& [name, val] : labels) m.label.push_back({std::string(name), std::string(val)});
+  // client_golang prints a metric's labels sorted by name; so do we.
+  std::sort(m.label.begin(), m.label.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   switch (f.type) {
     case prometheus::MetricType::Counter: m.counter.value = value; break;
     case prometheus::MetricType::Gauge: m.gauge.value = value; break;

@@ -26,8 +26,8 @@ class MetricSink {
   // must not start the same family twice in one scrape.
   void Family(std::string_view name, std::string_view help, prometheus::MetricType type);
 
-  // Adds one sample to the family started last. Labels are given in the order
-  // of the family's label names.
+  // Adds one sample to the family started last; its labels are stored sorted
+  // by name, as client_golang prints them.
   void Add(double value, LabelPairs labels = {});
 
   // Family() + Add() for a family with a single unlabelled sample.
