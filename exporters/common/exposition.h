@@ -1,0 +1,66 @@
+// Writing collected metric families in the two formats Prometheus scrapes, and
+// choosing between them from a request's Accept header.
+//
+//   text 0.0.4        prometheus-cpp's TextSerializer (what it already does well)
+//   OpenMetrics 1.0.0 written here: prometheus-cpp has no OpenMetrics writer.
+//
+// Thread-safety: free functions on values.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <prometheus/metric_family.h>
+
+#include "exporters/common/http_types.h"
+
+namespace cairn::exporters {
+
+enum class ExpositionFormat { kText004, kOpenMetrics100 };
+
+inline constexpr std::string_view kTextContentType = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr std::string_view kOpenMetricsContentType =
+    "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+// The format for an Accept header, as Go's expfmt.NegotiateIncludingOpenMetrics
+// picks it: media ranges by descending q (ties keep their order); the first
+// application/openmetrics-text with version 1.0.0 or none wins OpenMetrics, the
+// first text/plain with version 0.0.4 or none (or */*) wins text; text by default.
+ExpositionFormat NegotiateFormat(std::string_view accept);
+
+// Whether an Accept-Encoding header admits gzip (a "gzip" coding with q > 0).
+bool AcceptsGzip(std::string_view accept_encoding);
+
+// OpenMetrics metadata a MetricFamily has no field for.
+struct OpenMetricsOptions {
+  // family name -> unit (e.g. "seconds"); written as "# UNIT" when the family
+  // name ends in "_<unit>" (the OpenMetrics rule), ignored otherwise.
+  std::map<std::string, std::string> units;
+};
+
+// OpenMetrics 1.0.0 text ending in "# EOF\n". As client_golang writes it:
+// counters are named without "_total" in the metadata and with it on samples;
+// gauges and untyped are "gauge" and "unknown"; floats as Go's 'g' with ".0"
+// on integral values; bucket and quantile counts as integers.
+std::string WriteOpenMetrics(const std::vector<prometheus::MetricFamily>& families,
+                             const OpenMetricsOptions& options = {});
+
+// Text format 0.0.4 (prometheus-cpp's TextSerializer).
+std::string WriteText(const std::vector<prometheus::MetricFamily>& families);
+
+// Families with the same name (from different collectors) merged into the
+// first one's position, HELP and TYPE, so no family is written twice.
+std::vector<prometheus::MetricFamily> MergeFamilies(std::vector<prometheus::MetricFamily> families);
+
+// The response a metrics endpoint sends for `families`: the format from the
+// request's Accept header, gzip when Accept-Encoding allows it. Handlers that
+// build their own registry per request (blackbox's /probe) answer with this.
+HttpResponse RenderMetrics(const std::vector<prometheus::MetricFamily>& families,
+                           const HttpRequest& request, const OpenMetricsOptions& options = {});
+
+// gzip (RFC 1952) of `data` at zlib's default level.
+std::string Gzip(std::string_view data);
+
+}  // namespace cairn::exporters
