@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Exporter bench: each of Cairn's exporters beside the upstream one, same source.
+
+    bench/run_exporters.py build/release                 # every pair, 200 scrapes each
+    bench/run_exporters.py build/release --scrapes 50 --pairs nginx
+
+Per pair (PAIRS below: the source to set up and both command lines), one exporter
+after the other on a free 127.0.0.1 port: start it, wait for /metrics, 5 warm-up
+scrapes, then --scrapes sequential scrapes of /metrics (text format, no gzip, as
+Prometheus 2.42 asks without OpenMetrics); measured:
+  - CPU per scrape: utime+stime of the exporter (/proc/<pid>/stat) over the scrapes / N;
+  - RSS: VmRSS after the scrapes, VmHWM (peak) from /proc/<pid>/status;
+  - bytes of one scrape, families in it.
+Prints one line per exporter and Cairn/upstream ratios (issue 15's targets: RSS <= 1/5,
+CPU per scrape <= 1/2). Build with `make release` (-O2, jemalloc) for figures.
+
+To add a pair: a `setup(tmp)` that starts the source and returns (context, stop),
+and `upstream(ctx, port)` / `cairn(ctx, port, build)` returning argv lists.
+"""
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url, timeout=30, headers=None):
+    req = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.read()
+
+
+def wait_ok(url, proc, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError("%s exited with %s" % (url, proc.returncode))
+        try:
+            get(url, timeout=5)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("%s not ready after %ds" % (url, timeout))
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime (fields 14, 15)
+
+
+def status_kb(pid, key):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+# ---- sources ----------------------------------------------------------------
+
+NGINX_CONF = """daemon off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
+  uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+  server {{ listen 127.0.0.1:{port}; location /stub_status {{ stub_status; }} }}
+}}
+"""
+
+
+def setup_nginx(tmp):
+    port = free_port()
+    conf = os.path.join(tmp, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(NGINX_CONF.format(tmp=tmp, port=port))
+    proc = subprocess.Popen(["nginx", "-c", conf, "-p", tmp], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    uri = "http://127.0.0.1:%d/stub_status" % port
+    wait_ok(uri, proc)
+
+    def stop():
+        proc.terminate()
+        proc.wait(10)
+    return {"uri": uri}, stop
+
+
+# name -> how to run the pair. The other exporters add one entry each.
+PAIRS = {
+    "nginx": {
+        "setup": setup_nginx,
+        "upstream": lambda ctx, port: ["prometheus-nginx-exporter", "--web.listen-address=127.0.0.1:%d" % port,
+                                       "--nginx.scrape-uri=" + ctx["uri"]],
+        "cairn": lambda ctx, port, build: [os.path.join(build, "exporters/nginx/cairn-nginx-exporter"),
+                                           "--web.listen-address=127.0.0.1:%d" % port,
+                                           "--nginx.scrape-uri=" + ctx["uri"]],
+    },
+}
+
+
+def measure(argv, scrapes, log_path):
+    port = free_port()
+    argv = [a.replace("{port}", str(port)) for a in argv]
+    with open(log_path, "ab") as logf:
+        proc = subprocess.Popen(argv, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        url = "http://127.0.0.1:%d/metrics" % port
+        wait_ok(url, proc)
+        headers = {"Accept": "text/plain;version=0.0.4;q=1,*/*;q=0.1", "X-Prometheus-Scrape-Timeout-Seconds": "10"}
+        for _ in range(5):
+            get(url, headers=headers)
+        cpu0 = cpu_seconds(proc.pid)
+        t0 = time.time()
+        body = b""
+        for _ in range(scrapes):
+            body = get(url, headers=headers)
+        wall = time.time() - t0
+        cpu = cpu_seconds(proc.pid) - cpu0
+        families = sum(1 for line in body.split(b"\n") if line.startswith(b"# TYPE "))
+        return {"cpu_ms": cpu * 1000 / scrapes, "rss_kb": status_kb(proc.pid, "VmRSS"),
+                "hwm_kb": status_kb(proc.pid, "VmHWM"), "bytes": len(body), "families": families,
+                "wall_ms": wall * 1000 / scrapes}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("build", help="build dir with exporters/<name>/cairn-<name>-exporter (make release)")
+    ap.add_argument("--scrapes", type=int, default=200)
+    ap.add_argument("--pairs", default=",".join(PAIRS), help="comma-separated: " + ", ".join(PAIRS))
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="cairn-exporter-bench-")
+    rows = []
+    try:
+        for name in args.pairs.split(","):
+            pair = PAIRS[name]
+            ctx, stop = pair["setup"](tmp)
+            try:
+                up_argv = pair["upstream"](ctx, 0)
+                if not shutil.which(up_argv[0]):
+                    print("%s: %s not installed, skipped" % (name, up_argv[0]))
+                    continue
+                port_placeholder = "{port}"
+                up = measure([a.replace("127.0.0.1:0", "127.0.0.1:" + port_placeholder) for a in up_argv],
+                             args.scrapes, os.path.join(tmp, name + "-upstream.log"))
+                cairn_argv = pair["cairn"](ctx, 0, args.build)
+                if not os.access(cairn_argv[0], os.X_OK):
+                    print("%s: %s not built, skipped" % (name, cairn_argv[0]))
+                    continue
+                ours = measure([a.replace("127.0.0.1:0", "127.0.0.1:" + port_placeholder) for a in cairn_argv],
+                               args.scrapes, os.path.join(tmp, name + "-cairn.log"))
+                rows.append((name, up, ours))
+            finally:
+                stop()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print("%-10s %-9s %12s %10s %10s %9s %9s %10s" % ("exporter", "side", "cpu ms/scr", "RSS MiB", "peak MiB",
+                                                     "bytes", "families", "wall ms"))
+    for name, up, ours in rows:
+        for side, m in (("upstream", up), ("cairn", ours)):
+            print("%-10s %-9s %12.3f %10.1f %10.1f %9d %9d %10.2f" % (name, side, m["cpu_ms"], m["rss_kb"] / 1024,
+                                                                     m["hwm_kb"] / 1024, m["bytes"], m["families"],
+                                                                     m["wall_ms"]))
+        cpu_ratio = ours["cpu_ms"] / up["cpu_ms"] if up["cpu_ms"] > 0 else float("nan")
+        print("%-10s ratio cairn/upstream: CPU per scrape %.2f (target <= 0.50), RSS %.2f (target <= 0.20), "
+              "over %d scrapes" % (name, cpu_ratio, ours["rss_kb"] / up["rss_kb"], args.scrapes))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
