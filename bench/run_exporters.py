@@ -100,6 +100,16 @@ def setup_nginx(tmp):
     return {"uri": uri}, stop
 
 
+def setup_nothing(tmp):
+    """The node exporters read this machine's /proc and /sys: nothing to start."""
+    return {}, lambda: None
+
+
+# What cairn-node-exporter implements; upstream is limited to the same collectors.
+NODE_COLLECTORS = ["cpu", "diskstats", "filesystem", "loadavg", "meminfo", "netdev", "pressure", "stat", "time",
+                   "uname", "vmstat"]
+
+
 # name -> how to run the pair. The other exporters add one entry each.
 PAIRS = {
     "nginx": {
@@ -109,6 +119,13 @@ PAIRS = {
         "cairn": lambda ctx, port, build: [os.path.join(build, "exporters/nginx/cairn-nginx-exporter"),
                                            "--web.listen-address=127.0.0.1:%d" % port,
                                            "--nginx.scrape-uri=" + ctx["uri"]],
+    },
+    "node": {
+        "setup": setup_nothing,
+        "upstream": lambda ctx, port: ["prometheus-node-exporter", "--web.listen-address=127.0.0.1:%d" % port,
+                                       "--collector.disable-defaults"] + ["--collector." + c for c in NODE_COLLECTORS],
+        "cairn": lambda ctx, port, build: [os.path.join(build, "exporters/node/cairn-node-exporter"),
+                                           "--web.listen-address=127.0.0.1:%d" % port],
     },
 }
 
