@@ -14,12 +14,15 @@ Checked:
   - values that do not move, compared exactly: boot time, memory totals,
     filesystem sizes and inode totals, uname, the CPU count, disk and network
     device sets, clock sources, per-collector success;
+  - push mode into a real cairn: the seed's families arrive by remote write, the
+    boot time with the value scraped;
   - a bad --path.procfs: the exporter still answers, the /proc collectors report
     node_scrape_collector_success 0, uname (a syscall) still 1.
 Prints `exporter differential node: N families agree, M differ, K only upstream`.
 """
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import exporter_diff, harness  # noqa: E402
@@ -128,6 +131,33 @@ def check_exact(up, ours):
     log("exact values: %d families equal; %d CPUs" % (agree, cpus))
 
 
+def check_push(env, exporter, boot_time):
+    server = harness.Cairn(env)
+    server.start()
+    pusher = env.spawn("cairn_node_exporter_push",
+                       [exporter, "--web.listen-address=127.0.0.1:%d" % harness.free_port(),
+                        "--push.url=%s/api/v1/write" % server.url, "--push.interval=1s",
+                        "--push.job=node-push", "--push.instance=host-1:9100"],
+                       env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"))
+    deadline = time.time() + 30
+    result = []
+    while time.time() < deadline and not result:
+        check(pusher.alive(), "the pushing exporter exited")
+        result = harness.api_get(server.url, "/api/v1/query",
+                                 {"query": 'node_boot_time_seconds{job="node-push",instance="host-1:9100"}'})["result"]
+        if not result:
+            time.sleep(0.5)
+    check(result, "pushed node_boot_time_seconds never arrived in cairn")
+    check(float(result[0]["value"][1]) == list(boot_time.values())[0],
+          "pushed boot time %r, scraped %r" % (result, boot_time))
+    names = harness.api_get(server.url, "/api/v1/label/__name__/values", {})
+    for fam in REQUIRED:
+        check(fam in names, "pushed family %s not in cairn" % fam)
+    log("push: %d series names in cairn, node_boot_time_seconds=%s" % (len(names), result[0]["value"][1]))
+    pusher.stop()
+    server.stop()
+
+
 def main(env):
     exporter = env.args.node_exporter
     check(exporter and os.access(exporter, os.X_OK), "--node-exporter: cairn-node-exporter binary missing")
@@ -142,6 +172,7 @@ def main(env):
     check_exact(up, ours)
     upstream.stop()
     cairn.stop()
+    check_push(env, exporter, series(ours, "node_boot_time_seconds"))
 
     # A procfs that is not there: the exporter answers, the /proc collectors fail.
     bad = env.path("no-proc")
