@@ -47,7 +47,8 @@ struct OpenMetricsOptions {
 std::string WriteOpenMetrics(const std::vector<prometheus::MetricFamily>& families,
                              const OpenMetricsOptions& options = {});
 
-// Text format 0.0.4 (prometheus-cpp's TextSerializer).
+// Text format 0.0.4 as client_golang writes it: values in Go's shortest
+// round-trip form (prometheus-cpp's TextSerializer keeps 16 digits only).
 std::string WriteText(const std::vector<prometheus::MetricFamily>& families);
 
 // Families with the same name (from different collectors) merged into the
