@@ -351,7 +351,7 @@ std::vector<MetricFamily> MergeFamilies(std::vector<MetricFamily> families) {
 HttpResponse RenderMetrics(const std::vector<MetricFamily>& families, const HttpRequest& request,
                            const OpenMetricsOptions& options) {
   HttpResponse response;
-  if (NegotiateFormat(request.Header("accept")) == ExpositionFormat::kOpenMetrics100) {
+  if (options.enabled && NegotiateFormat(request.Header("accept")) == ExpositionFormat::kOpenMetrics100) {
     response.content_type = kOpenMetricsContentType;
     response.body = WriteOpenMetrics(families, options);
   } else {

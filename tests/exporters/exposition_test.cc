@@ -155,11 +155,18 @@ TEST(Negotiation, Gzip) {
 TEST(Render, GzipRoundTripAndContentType) {
   HttpRequest req;
   req.headers = {{"accept", "application/openmetrics-text;version=1.0.0"}, {"accept-encoding", "gzip"}};
-  HttpResponse res = RenderMetrics({Gauge("up", 1)}, req);
+  OpenMetricsOptions enabled;
+  enabled.enabled = true;
+  HttpResponse res = RenderMetrics({Gauge("up", 1)}, req, enabled);
   EXPECT_EQ(res.content_type, kOpenMetricsContentType);
   ASSERT_EQ(res.headers.size(), 1u);
   EXPECT_EQ(res.headers[0].first, "Content-Encoding");
   EXPECT_EQ(testing::Gunzip(res.body), "# HELP up A gauge.\n# TYPE up gauge\nup 1.0\n# EOF\n");
+
+  // Off by default, as upstream's exporters: text even when OpenMetrics is asked for.
+  HttpResponse off = RenderMetrics({Gauge("up", 1)}, req);
+  EXPECT_EQ(off.content_type, kTextContentType);
+  EXPECT_NE(testing::Gunzip(off.body).find("up 1"), std::string::npos);
 
   HttpRequest plain;
   HttpResponse text = RenderMetrics({Gauge("up", 1)}, plain);

@@ -45,9 +45,12 @@ REQUIRED = ["nginx_up", "nginx_http_requests_total", "nginx_connections_accepted
 # request counts): Cairn's value must lie between the two upstream scrapes.
 STABLE = ["nginx_http_requests_total", "nginx_connections_accepted", "nginx_connections_handled"]
 ALLOW = {
-    # Each exporter holds its own connection to nginx while it reads the page,
-    # so the in-flight gauges can differ by one between the three scrapes.
-    "nginx_connections_active": "counts the connection of whichever exporter is reading",
+    # The connection gauges count the exporters' own connections to nginx: the
+    # Go client keeps its connection open (idle = "waiting") between scrapes,
+    # Cairn's closes it after each read, so while Cairn reads, upstream's idle
+    # connection shows as one more active and waiting connection.
+    "nginx_connections_active": "counts the exporters' own connections (upstream keeps one idle)",
+    "nginx_connections_waiting": "counts the exporters' own connections (upstream keeps one idle)",
     "nginx_connections_writing": "counts the connection of whichever exporter is reading",
 }
 
@@ -127,12 +130,12 @@ def main(env):
     slow_proc, slow_url = start_exporter(env, cairn_bin, "cairn-nginx-exporter-slow",
                                          ["--nginx.scrape-uri=" + slow_uri, "--nginx.timeout=10s"])
     t0 = time.time()
-    r = harness.http_request("GET", slow_url + "/metrics", headers={"X-Prometheus-Scrape-Timeout-Seconds": "1.5"})
+    r = harness.http_request("GET", slow_url + "/metrics", headers={"X-Prometheus-Scrape-Timeout-Seconds": "2"})
     took = time.time() - t0
     check(r.status == 200, "slow source scrape: %r" % r)
-    check(took < 1.5, "scrape with a 1.5 s timeout took %.2fs" % took)
+    check(took < 2, "scrape with a 2 s timeout took %.2fs" % took)
     check(metric_value(r.text(), "nginx_up") == 0, "slow source: nginx_up should be 0:\n%s" % r.text())
-    log("slow source: answered in %.2fs with nginx_up 0 (timeout header 1.5 s, source sleeps %.0f s)"
+    log("slow source: answered in %.2fs with nginx_up 0 (timeout header 2 s, source sleeps %.0f s)"
         % (took, SlowHandler.delay))
     t0 = time.time()
     r = harness.http_request("GET", slow_url + "/metrics")  # no header: --nginx.timeout bounds it... at 10 s
