@@ -1,7 +1,8 @@
 // Writing collected metric families in the two formats Prometheus scrapes, and
 // choosing between them from a request's Accept header.
 //
-//   text 0.0.4        prometheus-cpp's TextSerializer (what it already does well)
+//   text 0.0.4        written here: prometheus-cpp's TextSerializer rounds
+//                     values to 16 digits, client_golang prints them exactly.
 //   OpenMetrics 1.0.0 written here: prometheus-cpp has no OpenMetrics writer.
 //
 // Thread-safety: free functions on values.
