@@ -185,8 +185,18 @@ def setup_blackbox(tmp):
     return {"config": config, "target": target}, stop
 
 
-# name -> how to run the pair. An entry's
-# optional "path" (a function of the context) is what is scraped instead of /metrics.
+def setup_nothing(tmp):
+    """The node exporters read this machine's /proc and /sys: nothing to start."""
+    return {}, lambda: None
+
+
+# What cairn-node-exporter implements; upstream is limited to the same collectors.
+NODE_COLLECTORS = ["cpu", "diskstats", "filesystem", "loadavg", "meminfo", "netdev", "pressure", "stat", "time",
+                   "uname", "vmstat"]
+
+
+# name -> how to run the pair. An entry's optional "path" (a function of the
+# context) is what is scraped instead of /metrics.
 PAIRS = {
     "nginx": {
         "setup": setup_nginx,
@@ -219,6 +229,13 @@ PAIRS = {
         "cairn": lambda ctx, port, build: [os.path.join(build, "exporters/blackbox/cairn-blackbox-exporter"),
                                            "--web.listen-address=127.0.0.1:%d" % port,
                                            "--config.file=" + ctx["config"]],
+    },
+    "node": {
+        "setup": setup_nothing,
+        "upstream": lambda ctx, port: ["prometheus-node-exporter", "--web.listen-address=127.0.0.1:%d" % port,
+                                       "--collector.disable-defaults"] + ["--collector." + c for c in NODE_COLLECTORS],
+        "cairn": lambda ctx, port, build: [os.path.join(build, "exporters/node/cairn-node-exporter"),
+                                           "--web.listen-address=127.0.0.1:%d" % port],
     },
 }
 

@@ -119,6 +119,8 @@ Exporter::Exporter(ExporterInfo info)
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   app_.add_option("--log.format", common_.log_format, "Output format of log messages. One of: [logfmt]")
       ->check(CLI::IsMember({"logfmt"}));
+  app_.add_flag("--web.enable-openmetrics", common_.enable_openmetrics,
+                "Offer OpenMetrics 1.0.0 when the scraper asks for it (upstream's exporters answer text only).");
   app_.add_option("--push.url", common_.push.url, "Remote-write URL to push the collected metrics to (empty: no push).");
   app_.add_option("--push.interval", common_.push.interval, "How often to collect and push.");
   app_.add_option("--push.job", common_.push.job, "The job label pushed series get (default: the exporter's name).");
@@ -162,6 +164,7 @@ std::optional<int> Exporter::ParseFlags(int argc, char** argv) {
   LogLevel level = LogLevel::kInfo;
   ParseLogLevel(common_.log_level, &level);
   SetLogLevel(level);
+  impl_->openmetrics.enabled = common_.enable_openmetrics;
   if (!common_.push.url.empty()) {
     Result<int64_t> interval = ParseDurationMs(common_.push.interval);
     if (!interval.ok() || *interval <= 0) {

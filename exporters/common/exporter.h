@@ -18,8 +18,9 @@
 //
 // What Run() serves (Boost.Beast, one thread per connection, keep-alive):
 //   <telemetry path>  every collector's Collect() on each request, merged by
-//                     family name; text 0.0.4 or OpenMetrics 1.0.0 by the Accept
-//                     header, gzip when accepted. Each collector is collected by
+//                     family name; text 0.0.4, or OpenMetrics 1.0.0 by the Accept
+//                     header with --web.enable-openmetrics (exposition.h says
+//                     why it is off by default), gzip when accepted. Each collector is collected by
 //                     one scrape at a time; the scrape deadline comes from
 //                     X-Prometheus-Scrape-Timeout-Seconds (scrape_deadline.h).
 //                     A collector still busy at the deadline is skipped.
@@ -31,6 +32,7 @@
 //
 // Common flags (upstream's names): --web.listen-address (the exporter's
 // upstream default port), --web.telemetry-path, --log.level, --log.format,
+// --web.enable-openmetrics (Cairn's own),
 // --push.url, --push.interval, --push.job, --push.instance,
 // --push.basic-auth.username, --push.basic-auth.password-file,
 // --push.bearer-token-file. Flags take "--name=value" or "--name value".
@@ -73,6 +75,7 @@ struct CommonFlags {
   std::string telemetry_path = "/metrics";
   std::string log_level = "info";
   std::string log_format = "logfmt";
+  bool enable_openmetrics = false;
   PushOptions push;
 };
 

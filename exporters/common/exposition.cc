@@ -9,7 +9,6 @@
 #include <sstream>
 #include <unordered_map>
 
-#include <prometheus/text_serializer.h>
 
 #include "util/go_strconv.h"
 
@@ -243,10 +242,93 @@ std::string WriteOpenMetrics(const std::vector<MetricFamily>& families, const Op
   return out;
 }
 
+namespace {
+
+// client_golang's text value: Go's FormatFloat(v, 'g', -1, 64), the shortest
+// digits that read back as the same double (prometheus-cpp's TextSerializer
+// prints 16 significant digits, so 3046.2000000000003 came out as 3046.2).
+std::string TextFloat(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  return GoFormatFloatG(v);
+}
+
+void TextSample(std::string& out, const std::string& name, const ClientMetric& m, const char* extra_label,
+                const std::string& extra_value, double value) {
+  out += name;
+  if (!m.label.empty() || extra_label != nullptr) {
+    out += '{';
+    bool first = true;
+    for (const auto& l : m.label) {
+      if (!first) out += ',';
+      first = false;
+      out += l.name + "=\"" + EscapeLabelValue(l.value) + "\"";
+    }
+    if (extra_label != nullptr) {
+      if (!first) out += ',';
+      out += std::string(extra_label) + "=\"" + extra_value + "\"";
+    }
+    out += '}';
+  }
+  out += ' ';
+  out += TextFloat(value);
+  if (m.timestamp_ms != 0) out += " " + std::to_string(m.timestamp_ms);
+  out += '\n';
+}
+
+}  // namespace
+
 std::string WriteText(const std::vector<MetricFamily>& families) {
-  std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, families);
-  return out.str();
+  std::string out;
+  for (const MetricFamily& f : families) {
+    if (!f.help.empty()) {
+      out += "# HELP " + f.name + " ";
+      for (char c : f.help) {
+        if (c == '\\') {
+          out += "\\\\";
+        } else if (c == '\n') {
+          out += "\\n";
+        } else {
+          out += c;
+        }
+      }
+      out += '\n';
+    }
+    const char* type = f.type == MetricType::Counter     ? "counter"
+                       : f.type == MetricType::Gauge     ? "gauge"
+                       : f.type == MetricType::Summary   ? "summary"
+                       : f.type == MetricType::Histogram ? "histogram"
+                                                         : "untyped";
+    out += "# TYPE " + f.name + " " + type + "\n";
+    for (const ClientMetric& m : f.metric) {
+      switch (f.type) {
+        case MetricType::Counter: TextSample(out, f.name, m, nullptr, "", m.counter.value); break;
+        case MetricType::Gauge: TextSample(out, f.name, m, nullptr, "", m.gauge.value); break;
+        case MetricType::Summary:
+          for (const auto& q : m.summary.quantile) {
+            TextSample(out, f.name, m, "quantile", TextFloat(q.quantile), q.value);
+          }
+          TextSample(out, f.name + "_sum", m, nullptr, "", m.summary.sample_sum);
+          TextSample(out, f.name + "_count", m, nullptr, "", double(m.summary.sample_count));
+          break;
+        case MetricType::Histogram: {
+          bool has_inf = false;
+          for (const auto& b : m.histogram.bucket) {
+            has_inf |= std::isinf(b.upper_bound) && b.upper_bound > 0;
+            TextSample(out, f.name + "_bucket", m, "le", TextFloat(b.upper_bound), double(b.cumulative_count));
+          }
+          if (!has_inf) {  // the +Inf bucket client_golang always writes
+            TextSample(out, f.name + "_bucket", m, "le", "+Inf", double(m.histogram.sample_count));
+          }
+          TextSample(out, f.name + "_sum", m, nullptr, "", m.histogram.sample_sum);
+          TextSample(out, f.name + "_count", m, nullptr, "", double(m.histogram.sample_count));
+          break;
+        }
+        default: TextSample(out, f.name, m, nullptr, "", m.untyped.value); break;
+      }
+    }
+  }
+  return out;
 }
 
 std::vector<MetricFamily> MergeFamilies(std::vector<MetricFamily> families) {
@@ -269,7 +351,7 @@ std::vector<MetricFamily> MergeFamilies(std::vector<MetricFamily> families) {
 HttpResponse RenderMetrics(const std::vector<MetricFamily>& families, const HttpRequest& request,
                            const OpenMetricsOptions& options) {
   HttpResponse response;
-  if (NegotiateFormat(request.Header("accept")) == ExpositionFormat::kOpenMetrics100) {
+  if (options.enabled && NegotiateFormat(request.Header("accept")) == ExpositionFormat::kOpenMetrics100) {
     response.content_type = kOpenMetricsContentType;
     response.body = WriteOpenMetrics(families, options);
   } else {

@@ -1,7 +1,8 @@
 // Writing collected metric families in the two formats Prometheus scrapes, and
 // choosing between them from a request's Accept header.
 //
-//   text 0.0.4        prometheus-cpp's TextSerializer (what it already does well)
+//   text 0.0.4        written here: prometheus-cpp's TextSerializer rounds
+//                     values to 16 digits, client_golang prints them exactly.
 //   OpenMetrics 1.0.0 written here: prometheus-cpp has no OpenMetrics writer.
 //
 // Thread-safety: free functions on values.
@@ -33,8 +34,15 @@ ExpositionFormat NegotiateFormat(std::string_view accept);
 // Whether an Accept-Encoding header admits gzip (a "gzip" coding with q > 0).
 bool AcceptsGzip(std::string_view accept_encoding);
 
-// OpenMetrics metadata a MetricFamily has no field for.
+// Whether and how OpenMetrics is offered.
 struct OpenMetricsOptions {
+  // Offer OpenMetrics in content negotiation. Off by default, as upstream's
+  // exporters have it (node_exporter 1.5 and nginx-prometheus-exporter 0.11
+  // answer text 0.0.4 even when Prometheus asks for OpenMetrics first): in
+  // OpenMetrics a counter's samples end in "_total", so a counter named without
+  // it (nginx_connections_accepted) would be stored under another name.
+  bool enabled = false;
+  // OpenMetrics metadata a MetricFamily has no field for:
   // family name -> unit (e.g. "seconds"); written as "# UNIT" when the family
   // name ends in "_<unit>" (the OpenMetrics rule), ignored otherwise.
   std::map<std::string, std::string> units;
@@ -47,7 +55,8 @@ struct OpenMetricsOptions {
 std::string WriteOpenMetrics(const std::vector<prometheus::MetricFamily>& families,
                              const OpenMetricsOptions& options = {});
 
-// Text format 0.0.4 (prometheus-cpp's TextSerializer).
+// Text format 0.0.4 as client_golang writes it: values in Go's shortest
+// round-trip form (prometheus-cpp's TextSerializer keeps 16 digits only).
 std::string WriteText(const std::vector<prometheus::MetricFamily>& families);
 
 // Families with the same name (from different collectors) merged into the
@@ -55,7 +64,8 @@ std::string WriteText(const std::vector<prometheus::MetricFamily>& families);
 std::vector<prometheus::MetricFamily> MergeFamilies(std::vector<prometheus::MetricFamily> families);
 
 // The response a metrics endpoint sends for `families`: the format from the
-// request's Accept header, gzip when Accept-Encoding allows it. Handlers that
+// request's Accept header (OpenMetrics only when options.enabled), gzip when
+// Accept-Encoding allows it. Handlers that
 // build their own registry per request (blackbox's /probe) answer with this.
 HttpResponse RenderMetrics(const std::vector<prometheus::MetricFamily>& families,
                            const HttpRequest& request, const OpenMetricsOptions& options = {});

@@ -118,6 +118,14 @@ TEST(Text, WritesHelpTypeAndSamples) {
   EXPECT_NE(out.find("# TYPE up gauge\nup 1\n"), std::string::npos) << out;
 }
 
+TEST(Text, ValuesInGoShortestRoundTripForm) {
+  // node_exporter prints 3046200 ms * 0.001 as 3046.2000000000003; 16 digits would lose it.
+  std::string out = WriteText({Gauge("a", 3046200 * 0.001), Gauge("b", 270553174016.0), Gauge("c", 0.5)});
+  EXPECT_NE(out.find("\na 3046.2000000000003\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\nb 2.70553174016e+11\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\nc 0.5\n"), std::string::npos) << out;
+}
+
 TEST(Merge, SameNameFromTwoCollectorsIsOneFamily) {
   auto merged = MergeFamilies({Counter("a_total", 1, {{"x", "1"}}), Gauge("b", 2), Counter("a_total", 3, {{"x", "2"}})});
   ASSERT_EQ(merged.size(), 2u);
@@ -155,11 +163,18 @@ TEST(Negotiation, Gzip) {
 TEST(Render, GzipRoundTripAndContentType) {
   HttpRequest req;
   req.headers = {{"accept", "application/openmetrics-text;version=1.0.0"}, {"accept-encoding", "gzip"}};
-  HttpResponse res = RenderMetrics({Gauge("up", 1)}, req);
+  OpenMetricsOptions enabled;
+  enabled.enabled = true;
+  HttpResponse res = RenderMetrics({Gauge("up", 1)}, req, enabled);
   EXPECT_EQ(res.content_type, kOpenMetricsContentType);
   ASSERT_EQ(res.headers.size(), 1u);
   EXPECT_EQ(res.headers[0].first, "Content-Encoding");
   EXPECT_EQ(testing::Gunzip(res.body), "# HELP up A gauge.\n# TYPE up gauge\nup 1.0\n# EOF\n");
+
+  // Off by default, as upstream's exporters: text even when OpenMetrics is asked for.
+  HttpResponse off = RenderMetrics({Gauge("up", 1)}, req);
+  EXPECT_EQ(off.content_type, kTextContentType);
+  EXPECT_NE(testing::Gunzip(off.body).find("up 1"), std::string::npos);
 
   HttpRequest plain;
   HttpResponse text = RenderMetrics({Gauge("up", 1)}, plain);

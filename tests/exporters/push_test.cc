@@ -50,8 +50,15 @@ TEST(Push, SeriesAsAScrapeStoresThem) {
                                                            {"job", "nginx"},
                                                            {"server", "a"}};
   EXPECT_EQ(c, want);
-  EXPECT_EQ(series[1].labels[1], (std::pair<std::string, std::string>{"le", "0.1"}));
-  EXPECT_EQ(series[2].labels[1], (std::pair<std::string, std::string>{"le", "+Inf"}));
+  auto label = [](const PushSeries& s, const std::string& name) {
+    for (const auto& [n, v] : s.labels) {
+      if (n == name) return v;
+    }
+    return std::string("(absent)");
+  };
+  EXPECT_EQ(label(series[1], "le"), "0.1");
+  EXPECT_EQ(label(series[2], "le"), "+Inf");
+  EXPECT_EQ(label(series[2], "job"), "nginx");
   EXPECT_EQ(series[2].value, 2);
   EXPECT_EQ(series[3].labels[0].second, "lat_seconds_sum");
   EXPECT_EQ(series[5].timestamp_ms, 5);  // the sample's own timestamp wins

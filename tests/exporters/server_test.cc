@@ -35,14 +35,15 @@ class SlowCollector : public prometheus::Collectable {
 
 class ExporterTest : public ::testing::Test {
  protected:
-  void StartWith(std::shared_ptr<prometheus::Collectable> collector) {
+  void StartWith(std::shared_ptr<prometheus::Collectable> collector, bool openmetrics = false) {
     exporter_ = std::make_unique<Exporter>(ExporterInfo{.name = "test_exporter",
                                                         .title = "Test Exporter",
                                                         .default_listen_address = "127.0.0.1:0",
                                                         .build_info = StandardBuildInfo("test_exporter")});
     char arg0[] = "test";
-    char* argv[] = {arg0, nullptr};
-    ASSERT_FALSE(exporter_->ParseFlags(1, argv).has_value());
+    char arg1[] = "--web.enable-openmetrics";
+    char* argv[] = {arg0, arg1, nullptr};
+    ASSERT_FALSE(exporter_->ParseFlags(openmetrics ? 2 : 1, argv).has_value());
     exporter_->AddCollector(std::move(collector));
     exporter_->AddHandler("/probe", [](const HttpRequest& req) {
       return HttpResponse::Text(200, "target=" + req.Param("target") + " module=" + req.Param("module"));
@@ -89,8 +90,13 @@ TEST_F(ExporterTest, MetricsHasCollectorsSelfMetricsAndBuildInfo) {
   EXPECT_NE(Get("/metrics").body.find("promhttp_metric_handler_requests_total{code=\"200\"} 1"), std::string::npos);
 }
 
-TEST_F(ExporterTest, OpenMetricsAndGzipByRequestHeaders) {
+TEST_F(ExporterTest, TextEvenWhenOpenMetricsIsAskedForByDefault) {
   StartWith(std::make_shared<SlowCollector>(std::chrono::milliseconds(0)));
+  EXPECT_EQ(Get("/metrics", {{"Accept", "application/openmetrics-text;version=1.0.0"}}).content_type, kTextContentType);
+}
+
+TEST_F(ExporterTest, OpenMetricsAndGzipByRequestHeaders) {
+  StartWith(std::make_shared<SlowCollector>(std::chrono::milliseconds(0)), /*openmetrics=*/true);
   HttpClientResponse om = Get("/metrics", {{"Accept", "application/openmetrics-text;version=1.0.0,text/plain;q=0.5"},
                                            {"Accept-Encoding", "gzip"}});
   EXPECT_EQ(om.content_type, kOpenMetricsContentType);
