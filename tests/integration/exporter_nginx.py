@@ -101,8 +101,8 @@ def main(env):
     nginx_bin = env.binary("nginx")
     upstream_bin = env.binary("prometheus-nginx-exporter")
     promtool = env.binary("promtool")
-    cairn_bin = env.args.nginx_exporter
-    check(cairn_bin and os.access(cairn_bin, os.X_OK), "--nginx-exporter: cairn-nginx-exporter binary needed")
+    cairn_bin = env.args.exporter
+    check(cairn_bin and os.access(cairn_bin, os.X_OK), "--exporter: cairn-nginx-exporter binary needed")
 
     nginx_port = harness.free_port()
     conf = env.path("nginx.conf")
@@ -182,4 +182,4 @@ def main(env):
 
 
 if __name__ == "__main__":
-    harness.run(main, __doc__, extra_args=[("nginx-exporter", "path to cairn-nginx-exporter")])
+    harness.run(main, __doc__, extra_args=[("exporter", "path to cairn-nginx-exporter")])

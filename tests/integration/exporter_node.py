@@ -102,7 +102,7 @@ def start_pair(env, procfs=None):
     upstream = env.spawn("node_exporter_upstream",
                          [env.binary("prometheus-node-exporter"), "--web.listen-address=127.0.0.1:%d" % up_port,
                           "--collector.disable-defaults"] + ["--collector." + c for c in COLLECTORS])
-    args = [env.args.node_exporter, "--web.listen-address=127.0.0.1:%d" % cairn_port]
+    args = [env.args.exporter, "--web.listen-address=127.0.0.1:%d" % cairn_port]
     if procfs:
         args.append("--path.procfs=" + procfs)
     cairn = env.spawn("cairn_node_exporter", args)
@@ -159,7 +159,7 @@ def check_push(env, exporter, boot_time):
 
 
 def main(env):
-    exporter = env.args.node_exporter
+    exporter = env.args.exporter
     check(exporter and os.access(exporter, os.X_OK), "--node-exporter: cairn-node-exporter binary missing")
     upstream, cairn, up_url, cairn_url = start_pair(env)
 
@@ -192,5 +192,5 @@ def main(env):
 
 
 if __name__ == "__main__":
-    harness.run(main, __doc__, extra_args=[("node-exporter", "path to cairn-node-exporter"),
+    harness.run(main, __doc__, extra_args=[("exporter", "path to cairn-node-exporter"),
                                            ("promtool", "path to promtool")])
