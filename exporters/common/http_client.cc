@@ -46,7 +46,10 @@ Result<Url> ParseHttpUrl(const std::string& url) {
     out.host = authority.substr(0, colon);
     out.port = colon == std::string::npos ? "80" : authority.substr(colon + 1);
   }
-  if (out.host.empty() || out.port.empty()) return Status::InvalidArgument("bad host in URL: " + url);
+  if (out.host.empty() || out.port.empty() || out.port.size() > 5 ||
+      out.port.find_first_not_of("0123456789") != std::string::npos || std::stoi(out.port) > 65535) {
+    return Status::InvalidArgument("bad host or port in URL: " + url);
+  }
   return out;
 }
 
@@ -65,10 +68,19 @@ Result<HttpClientResponse> HttpFetch(const HttpClientRequest& request, Deadline 
   auto run = [&]() -> asio::awaitable<void> {
     beast::tcp_stream stream(ioc);
     try {
-      asio::ip::tcp::resolver resolver(ioc);
-      auto endpoints = co_await resolver.async_resolve(url->host, url->port, asio::use_awaitable);
       stream.expires_at(deadline);
-      co_await stream.async_connect(endpoints, asio::use_awaitable);
+      // A numeric address needs no resolver (asio's runs on a thread of its own).
+      beast::error_code not_numeric;
+      auto address = asio::ip::make_address(url->host, not_numeric);
+      if (!not_numeric) {
+        co_await stream.async_connect(
+            asio::ip::tcp::endpoint(address, static_cast<unsigned short>(std::stoi(url->port))), asio::use_awaitable);
+      } else {
+        asio::ip::tcp::resolver resolver(ioc);
+        auto endpoints = co_await resolver.async_resolve(url->host, url->port, asio::use_awaitable);
+        co_await stream.async_connect(endpoints, asio::use_awaitable);
+      }
+      stream.socket().set_option(asio::ip::tcp::no_delay(true));
 
       http::request<http::string_body> req;
       req.method(http::string_to_verb(request.method));

@@ -2,6 +2,7 @@
 
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -54,7 +55,7 @@ HttpRequest ToRequest(const http::request<http::string_body>& req) {
 HttpServer::~HttpServer() {
   Stop();
   std::unique_lock lock(mu_);
-  idle_.wait(lock, [&] { return live_connections_ == 0; });
+  idle_.wait(lock, [&] { return workers_ == 0; });
 }
 
 Status HttpServer::Listen(const std::string& address) {
@@ -102,6 +103,7 @@ void HttpServer::Stop() {
   if (listen_fd_ >= 0) ::close(listen_fd_);
   std::lock_guard lock(mu_);
   for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);  // wakes the connection threads' reads
+  work_.notify_all();
 }
 
 void HttpServer::AcceptLoop() {
@@ -114,13 +116,35 @@ void HttpServer::AcceptLoop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
-    {
-      std::lock_guard lock(mu_);
-      open_fds_.insert(fd);
-      ++live_connections_;
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    std::lock_guard lock(mu_);
+    open_fds_.insert(fd);
+    queue_.push_back(fd);
+    if (idle_workers_ > static_cast<int>(queue_.size()) - 1) {
+      work_.notify_one();
+    } else {
+      ++workers_;
+      std::thread([this] { Worker(); }).detach();
     }
-    std::thread([this, fd] { Serve(fd); }).detach();
   }
+}
+
+void HttpServer::Worker() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    ++idle_workers_;
+    work_.wait(lock, [&] { return !queue_.empty() || stopping_.load(); });
+    --idle_workers_;
+    if (queue_.empty()) break;  // stopping, nothing left to close
+    int fd = queue_.front();
+    queue_.pop_front();
+    lock.unlock();
+    Serve(fd);
+    lock.lock();
+  }
+  --workers_;
+  idle_.notify_all();
 }
 
 void HttpServer::Serve(int fd) {
@@ -153,9 +177,6 @@ void HttpServer::Serve(int fd) {
     std::lock_guard lock(mu_);
     open_fds_.erase(fd);
   }  // the socket closes fd here, after it left open_fds_
-  std::lock_guard lock(mu_);
-  --live_connections_;
-  idle_.notify_all();
 }
 
 }  // namespace cairn::exporters

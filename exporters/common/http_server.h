@@ -1,11 +1,15 @@
 // The exporter's HTTP server (internal to cairn_exporter_common): Boost.Beast,
-// blocking I/O, one thread per connection, HTTP/1.1 keep-alive, idle
-// connections closed after two minutes. Exporters are scraped by one or two
-// clients, so a thread each is the simplest thing that lets a handler block.
+// blocking I/O, a connection served by one worker thread at a time, HTTP/1.1
+// keep-alive, idle connections closed after two minutes. Exporters are scraped
+// by one or two clients, so blocking workers are the simplest thing that lets
+// a handler block. Workers are kept for the next connection (starting a thread
+// per connection cost more than the rest of a scrape on a loaded host); a new
+// one starts only when every worker is busy.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -31,6 +35,7 @@ class HttpServer {
 
  private:
   void AcceptLoop();
+  void Worker();
   void Serve(int fd);
 
   HttpHandler handler_;
@@ -40,8 +45,11 @@ class HttpServer {
   std::atomic<bool> stopping_{false};
   std::mutex mu_;
   std::condition_variable idle_;
+  std::condition_variable work_;
   std::set<int> open_fds_;  // guarded by mu_
-  int live_connections_ = 0;  // guarded by mu_
+  std::deque<int> queue_;   // accepted, not yet picked up; guarded by mu_
+  int idle_workers_ = 0;    // guarded by mu_
+  int workers_ = 0;         // guarded by mu_
 };
 
 }  // namespace cairn::exporters
