@@ -31,7 +31,9 @@ $(RELEASE)/build.ninja: | deps
 release: deps $(RELEASE)/build.ninja
 	cmake --build $(RELEASE) -j $(JOBS)
 
+# `release` builds every target, cairnctl (the admin CLI) next to cairn.
 run: release
+	@echo "cairnctl: $(RELEASE)/tools/cairnctl/cairnctl (docs/cairnctl.md)"
 	mkdir -p $(DATA)
 	$(RELEASE)/server/cairn --config.file=$(CONFIG) --storage.tsdb.path=$(DATA) \
 	  --web.listen-address=$(LISTEN)

@@ -295,12 +295,50 @@ void Server::RegisterAdminRoutes() {
                 if (!st.ok()) return api::ApiFailure(st);
                 return api::ApiNoContent();
               }));
-  router_.Add("/api/v1/admin/tsdb/clean_tombstones", {"POST", "PUT"}, admin([](const http::HttpRequest&) {
-                // The engine applies tombstones on every read but cannot yet
-                // rewrite chunks to drop deleted data, so say so instead of
-                // answering 204 for work that was not done.
-                return api::ApiFailure(Status::Unavailable(
-                    "clean_tombstones is not supported yet: deleted data stays hidden by tombstones"));
+  router_.Add("/api/v1/admin/tsdb/clean_tombstones", {"POST", "PUT"}, admin([this](const http::HttpRequest&) {
+                // Prometheus answers 204 once deleted data is gone from disk.
+                auto r = db_->CleanTombstones();
+                if (!r.ok()) return api::ApiFailure(r.status());
+                return api::ApiNoContent();
+              }));
+  // Cairn's own admin endpoints (cairnctl uses them; Prometheus has none).
+  router_.Add("/api/v1/admin/tsdb/compact", {"POST", "PUT"}, admin([this](const http::HttpRequest&) {
+                auto r = CompactStorage(*db_);
+                if (!r.ok()) return api::ApiFailure(r.status());
+                return api::ApiSuccess([&](JsonWriter& w) {
+                  w.BeginObject();
+                  w.Key("bytesBefore");
+                  w.Uint(r->bytes_before);
+                  w.Key("bytesAfter");
+                  w.Uint(r->bytes_after);
+                  w.EndObject();
+                });
+              }));
+  router_.Add("/api/v1/admin/tsdb/snapshots", {"GET", "DELETE"}, admin([this](const http::HttpRequest& req) {
+                const std::string& dir = options_.flags.tsdb_path;
+                if (req.method == "DELETE") {
+                  auto name = api::ApiV1::ParseForm(req).Get("name");
+                  if (!name) return api::ApiFailure(api::InvalidParam("name", "missing"));
+                  Status st = RemoveSnapshot(dir, *name);
+                  if (!st.ok()) return api::ApiFailure(st);
+                  return api::ApiNoContent();
+                }
+                auto list = ListSnapshots(dir);
+                if (!list.ok()) return api::ApiFailure(list.status());
+                return api::ApiSuccess([&](JsonWriter& w) {
+                  w.BeginArray();
+                  for (const SnapshotInfo& info : *list) {
+                    w.BeginObject();
+                    w.Key("name");
+                    w.String(info.name);
+                    w.Key("bytes");
+                    w.Uint(info.bytes);
+                    w.Key("createdMs");
+                    w.Int(info.created_ms);
+                    w.EndObject();
+                  }
+                  w.EndArray();
+                });
               }));
 }
 

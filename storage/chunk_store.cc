@@ -132,7 +132,8 @@ std::string ChunkStore::DayName(int64_t day) {
   return buf;
 }
 
-Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, const ChunkStoreOptions& opts) {
+Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, const ChunkStoreOptions& opts,
+                                                     const ChunkStoreOpenOptions& open) {
   std::unique_ptr<ChunkStore> s(new ChunkStore());
   s->dir_ = dir;
   s->opts_ = opts;
@@ -150,9 +151,12 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, con
 
   std::vector<std::string> names;
   rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(dbo, dir, &names);
+  if (!ls.ok() && open.read_only) return FromRocks(ls, "open rocksdb " + dir);
   if (!ls.ok()) names = {rocksdb::kDefaultColumnFamilyName};
-  for (const char* n : {kSeriesCf, kHeadCf}) {
-    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  if (!open.read_only) {
+    for (const char* n : {kSeriesCf, kHeadCf}) {
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+    }
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   for (const std::string& n : names) {
@@ -165,7 +169,9 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, con
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  CAIRN_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(dbo, dir, descs, &handles, &raw), "open rocksdb " + dir));
+  CAIRN_RETURN_IF_ERROR(FromRocks(open.read_only ? rocksdb::DB::OpenForReadOnly(dbo, dir, descs, &handles, &raw)
+                                                 : rocksdb::DB::Open(dbo, dir, descs, &handles, &raw),
+                                  "open rocksdb " + dir));
   s->db_.reset(raw);
   for (size_t i = 0; i < names.size(); ++i) {
     int64_t day;
@@ -178,9 +184,10 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, con
     } else if (ParseDayName(names[i], &day)) {
       s->days_[day] = handles[i];
     } else {
-      s->db_->DestroyColumnFamilyHandle(handles[i]);  // unknown family: leave its data alone
+      s->db_->DestroyColumnFamilyHandle(handles[i]).PermitUncheckedError();  // unknown family: leave its data alone
     }
   }
+  if (s->series_cf_ == nullptr || s->head_cf_ == nullptr) return Status::Corruption(dir + ": not a Cairn database");
   return s;
 }
 
@@ -224,6 +231,17 @@ Status ChunkStore::Write(const WriteSet& ws, bool sync) {
   }
   std::shared_lock<std::shared_mutex> lock(cf_mu_);
   rocksdb::WriteBatch batch;
+  for (SeriesRef ref : ws.deleted_series) {
+    std::string k;
+    PutBE64(&k, ref);
+    batch.Delete(series_cf_, k).PermitUncheckedError();
+    batch.Delete(head_cf_, k).PermitUncheckedError();
+  }
+  for (const ChunkKeyRef& c : ws.deleted_chunks) {
+    auto it = days_.find(DayOf(c.min_t_ms));
+    if (it != days_.end()) batch.Delete(it->second, ChunkKey(c.ref, c.min_t_ms, c.id)).PermitUncheckedError();
+  }
+  for (const std::string& k : ws.deleted_meta) batch.Delete(default_cf_, k).PermitUncheckedError();
   for (const auto& [ref, labels] : ws.series) {
     std::string k;
     PutBE64(&k, ref);
@@ -249,7 +267,7 @@ Status ChunkStore::Write(const WriteSet& ws, bool sync) {
   Status st = FromRocks(db_->Write(wo, &batch), "rocksdb write");
   // After the write and before the caller drops the chunks from the head, so
   // a Reader that missed them in the head sees the bump and refreshes.
-  if (st.ok() && !ws.chunks.empty()) chunk_writes_.fetch_add(1);
+  if (st.ok() && (!ws.chunks.empty() || !ws.deleted_chunks.empty())) chunk_writes_.fetch_add(1);
   return st;
 }
 
@@ -351,6 +369,79 @@ Status ChunkStore::Reader::Read(SeriesRef ref, std::vector<head::ChunkData>* out
 bool ChunkStore::Reader::HasData(SeriesRef ref) {
   std::vector<head::ChunkData> chunks;
   return Read(ref, &chunks).ok() && !chunks.empty();
+}
+
+namespace {
+
+// Parses one chunk entry; fills `damage` when the key or header is bad.
+StoredChunk ParseChunk(int64_t day, const rocksdb::Slice& key, const rocksdb::Slice& value) {
+  StoredChunk c;
+  c.day = day;
+  c.stored_bytes = key.size() + value.size();
+  if (key.size() != 24) {
+    c.damage = "chunk key of " + std::to_string(key.size()) + " bytes (want 24)";
+    return c;
+  }
+  c.ref = GetBE64(key.data());
+  c.min_t_ms = FromOrderedTime(GetBE64(key.data() + 8));
+  c.id = GetBE64(key.data() + 16);
+  std::string_view v = value.ToStringView();
+  uint64_t span;
+  if (!GetUvarint(&v, &span)) {
+    c.damage = "chunk value: damaged span header";
+    return c;
+  }
+  c.max_t_ms = static_cast<int64_t>(static_cast<uint64_t>(c.min_t_ms) + span);
+  c.data = v;
+  return c;
+}
+
+}  // namespace
+
+Status ChunkStore::ForEachChunkOf(SeriesRef ref, const std::function<Status(const StoredChunk&)>& fn) const {
+  std::shared_lock<std::shared_mutex> lock(cf_mu_);
+  std::string start;
+  PutBE64(&start, ref);
+  for (const auto& [day, h] : days_) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), h));
+    for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+      StoredChunk c = ParseChunk(day, it->key(), it->value());
+      if (!c.damage.empty()) return Status::Corruption("series " + std::to_string(ref) + ": " + c.damage);
+      CAIRN_RETURN_IF_ERROR(fn(c));
+    }
+    CAIRN_RETURN_IF_ERROR(FromRocks(it->status(), "rocksdb read chunks"));
+  }
+  return Status::OK();
+}
+
+Status ChunkStore::ForEachChunk(const std::function<Status(const StoredChunk&)>& fn) const {
+  std::shared_lock<std::shared_mutex> lock(cf_mu_);
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  for (const auto& [day, h] : days_) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, h));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) CAIRN_RETURN_IF_ERROR(fn(ParseChunk(day, it->key(), it->value())));
+    CAIRN_RETURN_IF_ERROR(FromRocks(it->status(), "rocksdb scan " + DayName(day)));
+  }
+  return Status::OK();
+}
+
+Status ChunkStore::VerifyChecksums() const {
+  return FromRocks(db_->VerifyChecksum(), "rocksdb verify checksums");
+}
+
+Status ChunkStore::Compact() {
+  CAIRN_RETURN_IF_ERROR(Flush());
+  std::shared_lock<std::shared_mutex> lock(cf_mu_);
+  std::vector<rocksdb::ColumnFamilyHandle*> all{default_cf_, series_cf_, head_cf_};
+  for (const auto& [day, h] : days_) all.push_back(h);
+  rocksdb::CompactRangeOptions co;
+  // Rewrite the bottommost level too: that is where deleted chunks sit.
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  for (rocksdb::ColumnFamilyHandle* h : all) {
+    CAIRN_RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "rocksdb compact"));
+  }
+  return Status::OK();
 }
 
 uint64_t ChunkStore::EstimateSeries() const {

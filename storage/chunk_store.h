@@ -48,18 +48,53 @@ struct ChunkStoreOptions {
   size_t chunk_block_bytes = 64ull << 10;
 };
 
-// Everything one atomic write may carry.
+// Where a stored chunk lives: its key in the partition of its min time.
+struct ChunkKeyRef {
+  SeriesRef ref = 0;
+  int64_t min_t_ms = 0;
+  uint64_t id = 0;
+};
+
+// Everything one atomic write may carry. Deletions are applied before the
+// puts, so a chunk rewritten under its old key survives.
 struct WriteSet {
   std::vector<std::pair<SeriesRef, Labels>> series;
   std::vector<std::pair<SeriesRef, std::string>> heads;
   std::vector<head::ClosedChunk> chunks;
   std::vector<std::pair<std::string, std::string>> meta;
-  bool empty() const { return series.empty() && heads.empty() && chunks.empty() && meta.empty(); }
+  std::vector<ChunkKeyRef> deleted_chunks;
+  std::vector<SeriesRef> deleted_series;  // its `series` and `head` entries
+  std::vector<std::string> deleted_meta;
+  bool empty() const {
+    return series.empty() && heads.empty() && chunks.empty() && meta.empty() && deleted_chunks.empty() &&
+           deleted_series.empty() && deleted_meta.empty();
+  }
+};
+
+// One chunk as a full scan finds it. `damage` is empty when the key and the
+// value header parse; otherwise it says what is wrong, and only `day` and
+// whatever parsed before the damage are set.
+struct StoredChunk {
+  int64_t day = 0;
+  SeriesRef ref = 0;
+  int64_t min_t_ms = 0;
+  int64_t max_t_ms = 0;
+  uint64_t id = 0;
+  std::string_view data;  // the XOR chunk, without the value's span header
+  size_t stored_bytes = 0;  // key + value, before RocksDB's compression
+  std::string damage;
+};
+
+struct ChunkStoreOpenOptions {
+  // Opens without writing anything (offline inspection); Write, DropDay,
+  // Flush and Compact then fail.
+  bool read_only = false;
 };
 
 class ChunkStore {
  public:
-  static Result<std::unique_ptr<ChunkStore>> Open(const std::string& dir, const ChunkStoreOptions& opts);
+  static Result<std::unique_ptr<ChunkStore>> Open(const std::string& dir, const ChunkStoreOptions& opts,
+                                                  const ChunkStoreOpenOptions& open = {});
   ~ChunkStore();
   ChunkStore(const ChunkStore&) = delete;
   ChunkStore& operator=(const ChunkStore&) = delete;
@@ -101,6 +136,14 @@ class ChunkStore {
   };
   std::unique_ptr<Reader> NewReader(int64_t min_t_ms, int64_t max_t_ms) const;
 
+  // Every stored chunk of `ref`, in every partition, oldest partition first.
+  Status ForEachChunkOf(SeriesRef ref, const std::function<Status(const StoredChunk&)>& fn) const;
+  // Every chunk of every partition, in key order per partition (a full scan,
+  // for offline inspection; blocks are not kept in the cache).
+  Status ForEachChunk(const std::function<Status(const StoredChunk&)>& fn) const;
+  // Reads every SST file and checks its block checksums (RocksDB's CRCs).
+  Status VerifyChecksums() const;
+
   // RocksDB's estimate of the number of stored series (for pre-sizing).
   uint64_t EstimateSeries() const;
 
@@ -114,6 +157,9 @@ class ChunkStore {
   uint64_t DiskBytes() const;
   // Flushes memtables and syncs the RocksDB log.
   Status Flush();
+  // Flushes, then rewrites every column family down to the bottommost level,
+  // so deleted keys and overwritten values leave the files.
+  Status Compact();
   // Writes a RocksDB checkpoint (hard links) to `dir`.
   Status Checkpoint(const std::string& dir) const;
 

@@ -168,6 +168,10 @@ Status DB::FlushClosed(std::vector<head::ClosedChunk>* closed) {
 
 Status DB::Checkpoint() {
   std::lock_guard<std::mutex> ckpt(checkpoint_mu_);
+  return CheckpointLocked();
+}
+
+Status DB::CheckpointLocked() {
   uint64_t segment;
   {
     std::lock_guard<std::mutex> gate(commit_gate_);
@@ -180,6 +184,7 @@ Status DB::Checkpoint() {
   WriteSet ws;
   size_t bytes = 0;
   for (head::MemSeries* s : AllMemSeries()) {
+    if (s->removed()) continue;  // its `head` entry is gone with the series
     std::string state;
     if (!s->EncodeCheckpoint(&state, &ws.chunks)) continue;
     bytes += state.size();
@@ -295,9 +300,7 @@ Status DB::DeleteSeries(const Matchers& matchers, int64_t min_t_ms, int64_t max_
   const auto refs = index_.Select(matchers);
   WriteSet ws;
   for (SeriesRef ref : refs) {
-    ws.meta.emplace_back("tomb/" + std::to_string(ref) + "/" + std::to_string(min_t_ms) + "/" +
-                             std::to_string(max_t_ms),
-                         "");
+    ws.meta.emplace_back(TombstoneKey(ref, min_t_ms, max_t_ms), "");
   }
   CAIRN_RETURN_IF_ERROR(store_->Write(ws, true));
   std::unique_lock<std::shared_mutex> lock(tomb_mu_);

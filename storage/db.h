@@ -17,9 +17,9 @@
 // in-order path does not). Two appenders racing to write the same new
 // out-of-order timestamp can both pass Append; the later one is then dropped
 // at Commit (counted in duplicate_samples_total), and reads always show one
-// sample per timestamp (the earlier-written). Series
-// are never dropped from the index or the head map, so churned series cost
-// memory until their labels leave `series` (they currently never do).
+// sample per timestamp (the earlier-written). Series leave the index only when
+// CleanTombstones finds all their data deleted; churned series otherwise cost
+// memory for the process' lifetime.
 //
 // Usage:
 //   auto db = DB::Open({.path = dir}, SystemClock::Default());
@@ -88,6 +88,18 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   // checkpoint). Returns `dir`. `dir` must not exist.
   Result<std::string> Snapshot(const std::string& dir);
 
+  // Physically removes deleted samples: every chunk a tombstone touches is
+  // rewritten without them (or dropped when emptied), in RocksDB and in the
+  // head; series left without data leave `series`, `head` and the index.
+  // Then the head is checkpointed (so no WAL segment holding deleted samples
+  // survives) and the tombstones are forgotten. Commits pause per batch of
+  // series, not for the whole run. The space is freed by the next Compact().
+  Result<CleanTombstonesResult> CleanTombstones();
+  // Checkpoints the head, flushes RocksDB and compacts every column family
+  // down to its bottommost level, so deleted and rewritten chunks leave the
+  // files. Blocks until done.
+  Status Compact();
+
   // Checkpoints the head now (normally done in the background).
   Status Checkpoint();
   // Drops partitions past the time or size limit now (normally periodic).
@@ -112,6 +124,20 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   Status Recover();
   Status ReplayWal(uint64_t from_segment);
   void BackgroundLoop();
+  Status CheckpointLocked();  // requires checkpoint_mu_
+  // Key of a tombstone in the `default` family: tomb/<ref>/<min_t>/<max_t>.
+  static std::string TombstoneKey(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms);
+
+  // CleanTombstones' work on one series, commits paused: fills `ws` with the
+  // chunk rewrites; true when the series has no data left.
+  Result<bool> CleanSeries(SeriesRef ref, const std::vector<Interval>& tombs, WriteSet* ws,
+                           CleanTombstonesResult* res);
+  // Takes emptied series out of the index and the stores; commits paused.
+  Status RemoveSeriesLocked(const std::vector<SeriesRef>& refs, WriteSet* ws);
+  // Brings a series CleanTombstones removed back, for a commit that appended
+  // to it meanwhile (under the shared commit lock). Returns the ref and head
+  // series to commit to: the old ones, or the ones its labels got since.
+  Result<std::pair<SeriesRef, head::MemSeries*>> RestoreRemoved(head::MemSeries* s);
 
   // Returns the head series for `ref`, creating it when absent.
   head::MemSeries* GetOrCreateMemSeries(SeriesRef ref);
@@ -171,6 +197,11 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
 
   mutable std::shared_mutex tomb_mu_;
   std::unordered_map<SeriesRef, std::vector<Interval>> tombstones_;  // guarded by tomb_mu_
+
+  // Labels of series CleanTombstones removed (their MemSeries stay in the
+  // head map, flagged removed, for appenders that still hold them).
+  std::mutex removed_mu_;
+  std::unordered_map<SeriesRef, Labels> removed_labels_;  // guarded by removed_mu_
 
   mutable std::mutex meta_mu_;
   std::map<std::string, Metadata> metadata_;  // guarded by meta_mu_

@@ -54,6 +54,25 @@ Status DBAppender::Commit() {
       Rollback();
       return Status::Unavailable("storage is closed");
     }
+    // A series CleanTombstones removed after Append found it comes back
+    // (or its samples go to the series its labels have now).
+    bool restored = false;
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      if (!pending_[i].series->removed()) continue;
+      restored = true;
+      auto r = db_->RestoreRemoved(pending_[i].series);
+      if (!r.ok()) {
+        st = r.status();
+        break;
+      }
+      records_[i].ref = r->first;
+      pending_[i].series = r->second;
+    }
+    if (!st.ok()) {
+      Rollback();
+      return st;
+    }
+    if (restored) payload = wal::EncodeSamples(records_);
     st = db_->wal_->Log({{static_cast<uint8_t>(wal::RecordType::kSamples), std::move(payload)}});
     if (st.ok()) st = db_->ApplySamples(pending_);
   }

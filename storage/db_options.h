@@ -1,4 +1,5 @@
-// DBOptions and DBStats: the knobs and the counters of the storage engine
+// DBOptions, DBStats and CleanTombstonesResult: the knobs, the counters and
+// the admin results of the storage engine
 // (storage/db.h). Defaults suit a server; tests shrink the intervals.
 #pragma once
 
@@ -41,6 +42,16 @@ struct DBOptions {
   // query touches makes every query decompress them again (zstd was ~40% of
   // a `rate` over 23k series with 64 MiB). Filled by reads only.
   uint64_t block_cache_bytes = 512ull << 20;
+};
+
+// What DB::CleanTombstones did.
+struct CleanTombstonesResult {
+  uint64_t tombstones = 0;          // tombstones applied and then forgotten
+  uint64_t series_touched = 0;      // series they covered
+  uint64_t chunks_rewritten = 0;    // stored chunks rewritten without deleted samples
+  uint64_t chunks_dropped = 0;      // stored chunks all of whose samples were deleted
+  uint64_t samples_removed = 0;     // from stored chunks and the head
+  uint64_t series_removed = 0;      // series left without data, gone from the index
 };
 
 struct DBStats {

@@ -155,23 +155,40 @@ http::HttpResponse ApiV1::TsdbStatus(const http::HttpRequest& req) {
     }
     limit = *v;
   }
+  // match[] (VictoriaMetrics' name for it; Prometheus has no filter): the
+  // top lists count only the series some selector matches. Each selector
+  // is answered by Select, which resolves its matchers through the index
+  // postings, so a narrow selector touches only its own series.
+  auto match_sets = ParseMatchSets(form);
+  if (!match_sets.ok()) return ApiFailure(match_sets.status());
+  const bool filtered = !match_sets->empty();
+  if (!filtered) {
+    auto all = storage::Matcher::Make(storage::MatchType::kRegexMatch, std::string(storage::kMetricName), ".+");
+    if (!all.ok()) return ApiFailure(all.status());
+    match_sets->push_back({*all});
+  }
   HeadStats head = ComputeHeadStats();
   auto querier = deps_.queryable->NewQuerier(kMinTimeMs, kMaxTimeMs);
   if (!querier.ok()) return ApiFailure(querier.status());
-  auto m = storage::Matcher::Make(storage::MatchType::kRegexMatch, std::string(storage::kMetricName), ".+");
-  if (!m.ok()) return ApiFailure(m.status());
-  auto ss = (*querier)->Select(storage::SelectHints{}, {*m});
+  std::set<storage::Labels> seen;
   std::map<std::string, uint64_t> by_metric, by_pair, label_bytes;
   std::map<std::string, std::set<std::string>> values_by_name;
-  while (ss->Next()) {
-    const storage::Labels& ls = ss->At().labels();
-    ++by_metric[std::string(ls.MetricName())];
-    for (const auto& l : ls) {
-      ++by_pair[l.name + "=" + l.value];
-      if (values_by_name[l.name].insert(l.value).second) label_bytes[l.name] += l.value.size();
+  for (const auto& matchers : *match_sets) {
+    auto ss = (*querier)->Select(storage::SelectHints{}, matchers);
+    while (ss->Next()) {
+      const storage::Labels& ls = ss->At().labels();
+      // Selectors may overlap; count each series once.
+      if (filtered && !seen.insert(ls).second) continue;
+      ++by_metric[std::string(ls.MetricName())];
+      for (const auto& l : ls) {
+        ++by_pair[l.name + "=" + l.value];
+        if (values_by_name[l.name].insert(l.value).second) label_bytes[l.name] += l.value.size();
+      }
     }
+    if (!ss->status().ok()) return ApiFailure(ss->status());
   }
-  if (!ss->status().ok()) return ApiFailure(ss->status());
+  uint64_t matched = 0;
+  for (const auto& [name, n] : by_metric) matched += n;
   auto to_vec = [](const std::map<std::string, uint64_t>& m) {
     return std::vector<std::pair<std::string, uint64_t>>(m.begin(), m.end());
   };
@@ -192,6 +209,12 @@ http::HttpResponse ApiV1::TsdbStatus(const http::HttpRequest& req) {
     w.Key("maxTime");
     w.Int(head.max_time_ms);
     w.EndObject();
+    if (filtered) {
+      // Cairn's addition: how many series the match[] selectors cover, for
+      // their share of the head (headStats stays the whole head's).
+      w.Key("matchedSeries");
+      w.Uint(matched);
+    }
     WriteNameValueList(w, "seriesCountByMetricName", to_vec(by_metric), limit);
     WriteNameValueList(w, "labelValueCountByLabelName", value_counts, limit);
     WriteNameValueList(w, "memoryInBytesByLabelName", to_vec(label_bytes), limit);

@@ -103,6 +103,49 @@ class AdminService final : public rpc::Admin::Service {
     return ::grpc::Status::OK;
   }
 
+  ::grpc::Status CleanTombstones(::grpc::ServerContext*, const rpc::CleanTombstonesRequest*,
+                                 rpc::CleanTombstonesResponse* resp) override {
+    if (deps_.db == nullptr) return NoDb();
+    auto r = deps_.db->CleanTombstones();
+    if (!r.ok()) return ToGrpc(r.status());
+    resp->set_tombstones(static_cast<int64_t>(r->tombstones));
+    resp->set_series_touched(static_cast<int64_t>(r->series_touched));
+    resp->set_chunks_rewritten(static_cast<int64_t>(r->chunks_rewritten));
+    resp->set_chunks_dropped(static_cast<int64_t>(r->chunks_dropped));
+    resp->set_samples_removed(static_cast<int64_t>(r->samples_removed));
+    resp->set_series_removed(static_cast<int64_t>(r->series_removed));
+    return ::grpc::Status::OK;
+  }
+
+  ::grpc::Status Compact(::grpc::ServerContext*, const rpc::CompactRequest*, rpc::CompactResponse* resp) override {
+    if (deps_.db == nullptr) return NoDb();
+    auto r = CompactStorage(*deps_.db);
+    if (!r.ok()) return ToGrpc(r.status());
+    resp->set_bytes_before(static_cast<int64_t>(r->bytes_before));
+    resp->set_bytes_after(static_cast<int64_t>(r->bytes_after));
+    return ::grpc::Status::OK;
+  }
+
+  ::grpc::Status ListSnapshots(::grpc::ServerContext*, const rpc::ListSnapshotsRequest*,
+                               rpc::ListSnapshotsResponse* resp) override {
+    if (deps_.db == nullptr) return NoDb();
+    auto list = server::ListSnapshots(deps_.data_dir);
+    if (!list.ok()) return ToGrpc(list.status());
+    for (const SnapshotInfo& info : *list) {
+      rpc::SnapshotInfo* out = resp->add_snapshots();
+      out->set_name(info.name);
+      out->set_bytes(static_cast<int64_t>(info.bytes));
+      out->set_created_ms(info.created_ms);
+    }
+    return ::grpc::Status::OK;
+  }
+
+  ::grpc::Status RemoveSnapshot(::grpc::ServerContext*, const rpc::RemoveSnapshotRequest* req,
+                                rpc::RemoveSnapshotResponse*) override {
+    if (deps_.db == nullptr) return NoDb();
+    return ToGrpc(server::RemoveSnapshot(deps_.data_dir, req->name()));
+  }
+
   ::grpc::Status Flush(::grpc::ServerContext*, const rpc::FlushRequest*, rpc::FlushResponse*) override {
     if (deps_.db == nullptr) return NoDb();
     return ToGrpc(deps_.db->Checkpoint());

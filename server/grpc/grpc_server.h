@@ -1,8 +1,9 @@
 // GrpcServer: Cairn's private gRPC API on --grpc.listen-address
 // (proto/cairn.proto): RemoteStorage.Write and the streamed
 // RemoteStorage.Read, with the same semantics as HTTP remote write/read
-// (ingest's cores, not copies), and Admin (Snapshot, DeleteSeries, Stats,
-// Flush) as far as storage supports them; the rest answer UNIMPLEMENTED.
+// (ingest's cores, not copies), and Admin (snapshots, deletes, tombstone
+// cleaning, compaction, stats, flush); Admin answers UNIMPLEMENTED without
+// the storage engine.
 // Thread-safety: Start/Stop from one thread; RPCs run on gRPC's threads and
 // the dependencies must be thread-safe and outlive the server.
 #pragma once

@@ -257,4 +257,19 @@ std::string EncodeXor(const std::vector<Sample>& samples) {
   return std::string(c.bytes());
 }
 
+Result<uint64_t> XorFilter(std::string_view data, const std::function<bool(int64_t)>& drop, XorChunk* kept) {
+  uint64_t dropped = 0;
+  XorIterator it(data);
+  while (it.Next()) {
+    const Sample s = it.At();
+    if (drop(s.t_ms)) {
+      ++dropped;
+    } else {
+      kept->Append(s.t_ms, s.v);
+    }
+  }
+  CAIRN_RETURN_IF_ERROR(it.status());
+  return dropped;
+}
+
 }  // namespace cairn::storage::chunk

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,5 +101,10 @@ class XorIterator {
 Result<std::vector<Sample>> DecodeXor(std::string_view data);
 // Convenience: encodes `samples` into one chunk's bytes.
 std::string EncodeXor(const std::vector<Sample>& samples);
+
+// Re-encodes `data` into `*kept` without the samples whose timestamp `drop`
+// accepts (deletes rewrite chunks with it). Returns how many were dropped,
+// or Corruption when `data` does not decode.
+Result<uint64_t> XorFilter(std::string_view data, const std::function<bool(int64_t t_ms)>& drop, XorChunk* kept);
 
 }  // namespace cairn::storage::chunk

@@ -170,6 +170,55 @@ size_t MemSeries::NumChunksLocked() const {
   return (head_.empty() ? 0 : 1) + (ooo_.empty() ? 0 : 1) + unflushed_.size();
 }
 
+namespace {
+
+bool InRanges(int64_t t, const std::vector<std::pair<int64_t, int64_t>>& ranges) {
+  for (const auto& [lo, hi] : ranges) {
+    if (t >= lo && t <= hi) return true;
+  }
+  return false;
+}
+
+bool Overlaps(int64_t min_t, int64_t max_t, const std::vector<std::pair<int64_t, int64_t>>& ranges) {
+  for (const auto& [lo, hi] : ranges) {
+    if (max_t >= lo && min_t <= hi) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+uint64_t MemSeries::DeleteRanges(const std::vector<std::pair<int64_t, int64_t>>& ranges) {
+  std::lock_guard<std::mutex> lock(mu_);
+  GaugeUpdate gauge(*this);
+  const auto in_ranges = [&](int64_t t) { return InRanges(t, ranges); };
+  uint64_t removed = 0;
+  if (!head_.empty() && Overlaps(head_.min_t_ms(), head_.max_t_ms(), ranges)) {
+    chunk::XorChunk kept;
+    removed += chunk::XorFilter(head_.bytes(), in_ranges, &kept).value_or(0);
+    head_ = std::move(kept);
+  }
+  removed += std::erase_if(ooo_, [&](const Sample& s) { return in_ranges(s.t_ms); });
+  for (auto it = unflushed_.begin(); it != unflushed_.end();) {
+    if (!Overlaps(it->min_t_ms, it->max_t_ms, ranges)) {
+      ++it;
+      continue;
+    }
+    chunk::XorChunk kept;
+    removed += chunk::XorFilter(it->data, in_ranges, &kept).value_or(0);
+    if (kept.empty()) {
+      it = unflushed_.erase(it);
+      continue;
+    }
+    it->min_t_ms = kept.min_t_ms();
+    it->max_t_ms = kept.max_t_ms();
+    it->data = std::string(kept.bytes());
+    ++it;
+  }
+  if (removed > 0) dirty_ = true;
+  return removed;
+}
+
 MemSeries::GaugeUpdate::~GaugeUpdate() {
   if (s_.chunk_gauge_ == nullptr) return;
   const size_t after = s_.NumChunksLocked();

@@ -97,6 +97,18 @@ class MemSeries {
   // Number of chunks the head holds (open + unflushed + OOO buffer if any).
   size_t NumChunks() const;
 
+  // Removes the head's samples inside any of `ranges` (inclusive [min, max]
+  // pairs): from the open chunk, the OOO buffer and unflushed closed chunks
+  // (rewritten, or dropped when emptied). Returns the number removed. The
+  // newest in-order timestamp stays, so later appends at or before it still
+  // take the out-of-order path.
+  uint64_t DeleteRanges(const std::vector<std::pair<int64_t, int64_t>>& ranges);
+
+  // Set by the DB while the series is out of the index (all its data was
+  // deleted); an appender holding it must bring it back before committing.
+  bool removed() const { return removed_.load(std::memory_order_acquire); }
+  void set_removed(bool r) { removed_.store(r, std::memory_order_release); }
+
  private:
   void CloseHead(std::vector<ClosedChunk>* closed);
   void CloseOoo(std::atomic<uint64_t>& next_ooo_id, std::vector<ClosedChunk>* closed);
@@ -132,6 +144,7 @@ class MemSeries {
   // Upper bound of the timestamps in this series' chunks in RocksDB (never
   // lowered); written under mu_, read without it by MayBeOnDisk().
   std::atomic<int64_t> disk_max_t_{INT64_MIN};
+  std::atomic<bool> removed_{false};
 };
 
 }  // namespace cairn::storage::head

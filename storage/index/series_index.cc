@@ -53,6 +53,53 @@ void SeriesIndex::AddPostings(SeriesRef ref, const Labels& labels) {
   }
 }
 
+size_t SeriesIndex::Remove(const std::vector<SeriesRef>& refs) {
+  std::vector<std::pair<SeriesRef, const Labels*>> gone;
+  for (SeriesRef ref : refs) {
+    const Labels* ls = GetLabels(ref);
+    if (ls == nullptr) continue;
+    LabelShard& shard = label_shards_[LabelsHash()(*ls) % kShards];
+    std::lock_guard<std::mutex> lock(shard.mu);
+    auto it = shard.by_labels.find(*ls);
+    if (it == shard.by_labels.end() || it->second != ref) continue;
+    {
+      RefShard& rs = ref_shards_[ref % kShards];
+      std::lock_guard<std::mutex> rlock(rs.mu);
+      rs.by_ref.erase(ref);
+    }
+    // The node keeps the key at its address, so `ls` stays valid.
+    LabelNode node = shard.by_labels.extract(it);
+    {
+      std::lock_guard<std::mutex> rlock(removed_mu_);
+      removed_.push_back(std::move(node));
+    }
+    gone.emplace_back(ref, ls);
+  }
+  if (gone.empty()) return 0;
+  // One subtraction per touched postings list, not one erase per series.
+  std::map<std::pair<std::string_view, std::string_view>, Postings> by_pair;
+  Postings all_gone;
+  for (const auto& [ref, ls] : gone) {
+    all_gone.push_back(ref);
+    for (const Label& l : *ls) by_pair[{l.name, l.value}].push_back(ref);
+  }
+  std::sort(all_gone.begin(), all_gone.end());
+  std::unique_lock<std::shared_mutex> lock(postings_mu_);
+  all_ = Subtract(all_, all_gone);
+  for (auto& [pair, drop] : by_pair) {
+    auto n = postings_.find(pair.first);
+    if (n == postings_.end()) continue;
+    auto v = n->second.find(pair.second);
+    if (v == n->second.end()) continue;
+    std::sort(drop.begin(), drop.end());
+    v->second = Subtract(v->second, drop);
+    if (v->second.empty()) n->second.erase(v);
+    if (n->second.empty()) postings_.erase(n);
+  }
+  num_series_.fetch_sub(gone.size(), std::memory_order_relaxed);
+  return gone.size();
+}
+
 void SeriesIndex::Reserve(size_t n) {
   const size_t per_shard = n / kShards + 1;
   for (auto& s : label_shards_) {

@@ -9,8 +9,10 @@
 // that accept the empty value (a series without the label) are applied by
 // subtracting the postings of the values they reject; the rest intersect.
 //
-// Series are never removed, so a Labels pointer handed out stays valid for
-// the index's lifetime. Refs are assigned monotonically from 1.
+// Removed series (Remove: all their data was deleted) leave the maps and the
+// postings, but their labels stay allocated, so a Labels pointer handed out
+// stays valid for the index's lifetime. Refs are assigned monotonically from
+// 1 and never reused.
 // Thread-safety: all methods are safe from any thread.
 #pragma once
 
@@ -51,6 +53,11 @@ class SeriesIndex {
   // nothing, when the ref or the labels are already registered.
   bool Add(SeriesRef ref, const Labels& labels);
 
+  // Removes series from the label and ref maps and from the postings (names
+  // and values left without series disappear). Unknown refs are skipped;
+  // returns how many were removed.
+  size_t Remove(const std::vector<SeriesRef>& refs);
+
   // Pre-sizes the hash maps for about `n` series (recovery).
   void Reserve(size_t n);
 
@@ -85,7 +92,11 @@ class SeriesIndex {
   Postings ValuesPostings(const Matcher& m, bool accept) const;
   void AddPostings(SeriesRef ref, const Labels& labels);
 
+  using LabelNode = std::unordered_map<Labels, SeriesRef, LabelsHash>::node_type;
+
   std::array<LabelShard, kShards> label_shards_;
+  mutable std::mutex removed_mu_;
+  std::vector<LabelNode> removed_;  // guarded by removed_mu_; keeps removed labels' storage alive
   std::array<RefShard, kShards> ref_shards_;
   std::atomic<SeriesRef> next_ref_{1};
   std::atomic<size_t> num_series_{0};

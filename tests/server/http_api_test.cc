@@ -250,6 +250,25 @@ TEST_F(HttpApiTest, StatusEndpoints) {
   EXPECT_EQ(Get("/api/v1/status/tsdb?limit=10001").status, 400);
 }
 
+TEST_F(HttpApiTest, TsdbStatusMatchFiltersTheTopLists) {
+  // Two overlapping selectors: each series counts once.
+  auto t = Get("/api/v1/status/tsdb?match%5B%5D=up&match%5B%5D=%7Bjob%3D%22node%22%7D&limit=5");
+  ASSERT_EQ(t.status, 200) << t.body;
+  EXPECT_NE(t.body.find(R"("headStats":{"numSeries":3,)"), std::string::npos) << t.body;  // still the whole head
+  EXPECT_NE(t.body.find(R"("matchedSeries":2,)"), std::string::npos) << t.body;
+  EXPECT_NE(t.body.find(R"("seriesCountByMetricName":[{"name":"up","value":2}])"), std::string::npos) << t.body;
+  EXPECT_NE(t.body.find(R"({"name":"job=node","value":1})"), std::string::npos) << t.body;
+  auto one = Get("/api/v1/status/tsdb?match%5B%5D=%7Bjob%3D%22node%22%7D");
+  EXPECT_NE(one.body.find(R"("matchedSeries":1,)"), std::string::npos) << one.body;
+  EXPECT_NE(one.body.find(R"("seriesCountByLabelValuePair":[)"), std::string::npos);
+  EXPECT_EQ(one.body.find(R"(job=api)"), std::string::npos) << one.body;
+  // Without match[] there is no matchedSeries; a bad selector is bad_data.
+  EXPECT_EQ(Get("/api/v1/status/tsdb").body.find("matchedSeries"), std::string::npos);
+  auto bad = Get("/api/v1/status/tsdb?match%5B%5D=%7B");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(Get("/api/v1/status/tsdb?match%5B%5D=%7Bjob%3D~%22.*%22%7D").status, 400);
+}
+
 TEST_F(HttpApiTest, SelfMetricsAfterRequests) {
   Get("/api/v1/labels");
   auto m = Get("/metrics");

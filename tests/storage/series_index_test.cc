@@ -108,5 +108,25 @@ TEST(SeriesIndexConcurrencyTest, ConcurrentCreatesGetDistinctRefs) {
   EXPECT_EQ(idx.MaxRef(), 500u);
 }
 
+TEST_F(SeriesIndexTest, RemovedSeriesLeaveMapsAndPostingsButTheirLabelsStayValid) {
+  const Labels* held = idx_.GetLabels(cpu_);
+  ASSERT_NE(held, nullptr);
+  EXPECT_EQ(idx_.Remove({cpu_, up_b_, 9999}), 2u);
+  EXPECT_EQ(idx_.NumSeries(), 2u);
+  EXPECT_EQ(idx_.GetLabels(cpu_), nullptr);
+  EXPECT_EQ(idx_.Lookup(Labels{{"__name__", "up"}, {"job", "db"}, {"instance", "b"}}), 0u);
+  EXPECT_EQ(idx_.Select({}), (Postings{up_a_, mem_}));
+  EXPECT_EQ(idx_.Select({M(MatchType::kEqual, "job", "api")}), (Postings{up_a_, mem_}));
+  // Names and values left without series disappear.
+  EXPECT_EQ(idx_.LabelNames(), (std::vector<std::string>{"__name__", "instance", "job"}));
+  EXPECT_EQ(idx_.LabelValues("__name__"), (std::vector<std::string>{"mem", "up"}));
+  EXPECT_EQ(idx_.LabelValues("job"), (std::vector<std::string>{"api"}));
+  EXPECT_EQ(held->Get("mode"), "idle");  // a querier's pointer still reads
+  // The labels come back as a new series.
+  const auto again = idx_.GetOrCreate(*held);
+  EXPECT_TRUE(again.created);
+  EXPECT_GT(again.ref, cpu_);
+}
+
 }  // namespace
 }  // namespace cairn::storage::index

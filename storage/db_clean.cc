@@ -1,0 +1,176 @@
+// DB::CleanTombstones and DB::Compact: deletes that free space. Tombstones
+// hide samples on read; cleaning rewrites the chunks they touch so the
+// samples are gone from the stored bytes, and compaction makes RocksDB drop
+// the superseded versions from its files.
+#include <algorithm>
+
+#include "storage/chunk/xor_chunk.h"
+#include "storage/db.h"
+#include "storage/wal/records.h"
+
+namespace cairn::storage {
+namespace {
+
+// Series cleaned per pause of commits: small enough that writers wait
+// milliseconds, big enough that the lock is not taken per series.
+constexpr size_t kCleanBatch = 256;
+
+}  // namespace
+
+std::string DB::TombstoneKey(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms) {
+  return "tomb/" + std::to_string(ref) + "/" + std::to_string(min_t_ms) + "/" + std::to_string(max_t_ms);
+}
+
+Result<CleanTombstonesResult> DB::CleanTombstones() {
+  std::lock_guard<std::mutex> ckpt(checkpoint_mu_);  // also keeps Close from releasing the store
+  if (closed_) return Status::Unavailable("storage is closed");
+  std::unordered_map<SeriesRef, std::vector<Interval>> tombs;
+  {
+    std::shared_lock<std::shared_mutex> lock(tomb_mu_);
+    tombs = tombstones_;
+  }
+  CleanTombstonesResult res;
+  if (tombs.empty()) return res;
+  std::vector<SeriesRef> refs;
+  refs.reserve(tombs.size());
+  for (const auto& [ref, ivs] : tombs) {
+    refs.push_back(ref);
+    res.tombstones += ivs.size();
+  }
+  std::sort(refs.begin(), refs.end());
+  res.series_touched = refs.size();
+
+  for (size_t i = 0; i < refs.size(); i += kCleanBatch) {
+    // Commits paused: no sample lands in, and no chunk leaves, the head of
+    // a series while its chunks are rewritten.
+    std::lock_guard<std::mutex> gate(commit_gate_);
+    std::unique_lock<std::shared_mutex> lock(commit_mu_);
+    WriteSet ws;
+    std::vector<SeriesRef> emptied;
+    for (size_t j = i; j < std::min(refs.size(), i + kCleanBatch); ++j) {
+      auto empty = CleanSeries(refs[j], tombs[refs[j]], &ws, &res);
+      if (!empty.ok()) return empty.status();
+      if (*empty) emptied.push_back(refs[j]);
+    }
+    CAIRN_RETURN_IF_ERROR(RemoveSeriesLocked(emptied, &ws));
+    res.series_removed += emptied.size();
+    CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
+  }
+  // The WAL before this checkpoint still holds the deleted samples; the
+  // checkpoint stores the cleaned heads (and syncs the rewrites) and then
+  // deletes those segments. Only then may the tombstones go.
+  CAIRN_RETURN_IF_ERROR(CheckpointLocked());
+  WriteSet forget;
+  for (const auto& [ref, ivs] : tombs) {
+    for (const Interval& iv : ivs) forget.deleted_meta.push_back(TombstoneKey(ref, iv.min_t_ms, iv.max_t_ms));
+  }
+  CAIRN_RETURN_IF_ERROR(store_->Write(forget, true));
+  std::unique_lock<std::shared_mutex> lock(tomb_mu_);
+  for (const auto& [ref, ivs] : tombs) {
+    auto it = tombstones_.find(ref);
+    if (it == tombstones_.end()) continue;
+    // Tombstones written while cleaning ran stay for the next run.
+    std::erase_if(it->second, [&](const Interval& iv) {
+      return std::any_of(ivs.begin(), ivs.end(), [&](const Interval& done) {
+        return done.min_t_ms == iv.min_t_ms && done.max_t_ms == iv.max_t_ms;
+      });
+    });
+    if (it->second.empty()) tombstones_.erase(it);
+  }
+  return res;
+}
+
+Result<bool> DB::CleanSeries(SeriesRef ref, const std::vector<Interval>& tombs, WriteSet* ws,
+                             CleanTombstonesResult* res) {
+  std::vector<std::pair<int64_t, int64_t>> ranges;
+  for (const Interval& iv : tombs) ranges.emplace_back(iv.min_t_ms, iv.max_t_ms);
+  const auto deleted = [&](int64_t t) {
+    return std::any_of(ranges.begin(), ranges.end(), [t](const auto& r) { return t >= r.first && t <= r.second; });
+  };
+  bool has_data = false;
+  if (head::MemSeries* m = FindMemSeries(ref)) {
+    res->samples_removed += m->DeleteRanges(ranges);
+    int64_t lo, hi;
+    has_data = m->Bounds(&lo, &hi);
+  }
+  CAIRN_RETURN_IF_ERROR(store_->ForEachChunkOf(ref, [&](const StoredChunk& c) -> Status {
+    const bool touched = std::any_of(ranges.begin(), ranges.end(), [&](const auto& r) {
+      return c.max_t_ms >= r.first && c.min_t_ms <= r.second;
+    });
+    if (!touched) {
+      has_data = true;
+      return Status::OK();
+    }
+    const bool covered = std::any_of(ranges.begin(), ranges.end(), [&](const auto& r) {
+      return c.min_t_ms >= r.first && c.max_t_ms <= r.second;
+    });
+    ws->deleted_chunks.push_back({ref, c.min_t_ms, c.id});
+    if (covered) {  // no need to decode it
+      ++res->chunks_dropped;
+      res->samples_removed += chunk::XorNumSamples(c.data);
+      return Status::OK();
+    }
+    chunk::XorChunk kept;
+    auto dropped = chunk::XorFilter(c.data, deleted, &kept);
+    if (!dropped.ok()) return dropped.status().WithContext("series " + std::to_string(ref));
+    res->samples_removed += *dropped;
+    if (kept.empty()) {
+      ++res->chunks_dropped;
+      return Status::OK();
+    }
+    // The new min time lies inside the old chunk's span, so it stays in the
+    // same day partition and cannot collide with another chunk's key.
+    ++res->chunks_rewritten;
+    kept.Compact();
+    ws->chunks.push_back({ref, kept.min_t_ms(), kept.max_t_ms(), c.id, std::string(kept.bytes())});
+    has_data = true;
+    return Status::OK();
+  }));
+  return !has_data && index_.GetLabels(ref) != nullptr;
+}
+
+Status DB::RemoveSeriesLocked(const std::vector<SeriesRef>& refs, WriteSet* ws) {
+  if (refs.empty()) return Status::OK();
+  {
+    std::lock_guard<std::mutex> lock(removed_mu_);
+    for (SeriesRef ref : refs) {
+      if (const Labels* ls = index_.GetLabels(ref)) removed_labels_[ref] = *ls;
+      // Kept in the head map, flagged, for an appender that still holds it.
+      if (head::MemSeries* m = FindMemSeries(ref); m != nullptr && !m->removed()) {
+        m->set_removed(true);
+        head_series_.fetch_sub(1, std::memory_order_relaxed);
+      }
+    }
+  }
+  index_.Remove(refs);
+  ws->deleted_series.insert(ws->deleted_series.end(), refs.begin(), refs.end());
+  return Status::OK();
+}
+
+Result<std::pair<SeriesRef, head::MemSeries*>> DB::RestoreRemoved(head::MemSeries* s) {
+  std::lock_guard<std::mutex> lock(removed_mu_);
+  const SeriesRef ref = s->ref();
+  if (!s->removed()) return std::make_pair(ref, s);
+  auto it = removed_labels_.find(ref);
+  if (it == removed_labels_.end()) return Status::Internal("removed series " + std::to_string(ref) + " has no labels");
+  // Appended again after removal under a new ref: commit to that one.
+  if (const SeriesRef now = index_.Lookup(it->second); now != 0) return std::make_pair(now, GetOrCreateMemSeries(now));
+  if (!index_.Add(ref, it->second)) return Status::Internal("cannot restore series " + std::to_string(ref));
+  wal_->Enqueue({{static_cast<uint8_t>(wal::RecordType::kSeries), wal::EncodeSeries({{ref, it->second}})}});
+  WriteSet ws;
+  ws.series.emplace_back(ref, it->second);
+  CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
+  removed_labels_.erase(it);
+  s->set_removed(false);
+  head_series_.fetch_add(1, std::memory_order_relaxed);
+  return std::make_pair(ref, s);
+}
+
+Status DB::Compact() {
+  std::lock_guard<std::mutex> ckpt(checkpoint_mu_);  // also keeps Close from releasing the store
+  if (closed_) return Status::Unavailable("storage is closed");
+  CAIRN_RETURN_IF_ERROR(CheckpointLocked());
+  return store_->Compact();
+}
+
+}  // namespace cairn::storage

@@ -1,0 +1,123 @@
+#include "storage/verify.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "storage/chunk/xor_chunk.h"
+#include "storage/chunk_store.h"
+#include "storage/head/mem_series.h"
+
+namespace cairn::storage {
+namespace {
+
+constexpr size_t kMaxListed = 100;
+
+class Problems {
+ public:
+  explicit Problems(VerifyReport* r) : r_(r) {}
+  void Add(std::string what) {
+    ++r_->problems_total;
+    if (r_->problems.size() < kMaxListed) r_->problems.push_back(std::move(what));
+  }
+
+ private:
+  VerifyReport* r_;
+};
+
+// Checks one chunk's bytes against its key and header; empty when sound.
+std::string CheckChunk(const StoredChunk& c, uint64_t* samples) {
+  if (!c.damage.empty()) return c.damage;
+  if (ChunkStore::DayOf(c.min_t_ms) != c.day) return "chunk stored in the wrong day partition";
+  const uint16_t want = chunk::XorNumSamples(c.data);
+  if (want == 0) return "chunk without samples";
+  chunk::XorIterator it(c.data);
+  uint64_t n = 0;
+  int64_t prev = INT64_MIN, first = 0;
+  while (it.Next()) {
+    const int64_t t = it.At().t_ms;
+    if (n == 0) first = t;
+    if (n > 0 && t <= prev) return "timestamps do not ascend at sample " + std::to_string(n);
+    prev = t;
+    ++n;
+  }
+  if (!it.status().ok()) return "XOR data does not decode: " + it.status().message();
+  *samples += n;
+  if (n != want) return "decodes to " + std::to_string(n) + " samples, header says " + std::to_string(want);
+  if (first != c.min_t_ms) return "first sample at " + std::to_string(first) + ", key says " + std::to_string(c.min_t_ms);
+  if (prev != c.max_t_ms) return "last sample at " + std::to_string(prev) + ", header says " + std::to_string(c.max_t_ms);
+  return "";
+}
+
+}  // namespace
+
+Result<VerifyReport> Verify(const std::string& data_dir, const std::function<void(uint64_t)>& progress) {
+  const std::filesystem::path root(data_dir);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(root / "db", ec)) {
+    return Status::NotFound(data_dir + " is not a Cairn data directory (no db/ in it)");
+  }
+  ChunkStoreOptions so;
+  so.block_cache_bytes = 32ull << 20;
+  auto store = ChunkStore::Open((root / "db").string(), so, ChunkStoreOpenOptions{.read_only = true});
+  if (!store.ok()) return store.status();
+  VerifyReport r;
+  Problems problems(&r);
+
+  if (Status st = (*store)->VerifyChecksums(); !st.ok()) problems.Add("block checksums: " + st.message());
+
+  std::unordered_set<SeriesRef> refs;
+  std::unordered_map<Labels, SeriesRef, LabelsHash> by_labels;
+  Status st = (*store)->ForEachSeries([&](SeriesRef ref, Labels ls) {
+    ++r.series_checked;
+    refs.insert(ref);
+    if (ls.empty()) {
+      problems.Add("series " + std::to_string(ref) + ": empty label set");
+    } else if (Status v = Labels::Validate(ls.vec()); !v.ok()) {
+      problems.Add("series " + std::to_string(ref) + ": " + v.message());
+    }
+    auto [it, fresh] = by_labels.emplace(std::move(ls), ref);
+    if (!fresh) {
+      problems.Add("series " + std::to_string(ref) + ": same labels as series " + std::to_string(it->second) + " " +
+                   it->first.ToString());
+    }
+    return Status::OK();
+  });
+  if (!st.ok()) problems.Add("series index: " + st.message() + " (scan stopped there)");
+
+  st = (*store)->ForEachChunk([&](const StoredChunk& c) {
+    ++r.chunks_checked;
+    const std::string where = ChunkStore::DayName(c.day) + " series " + std::to_string(c.ref) + " chunk at " +
+                              std::to_string(c.min_t_ms) + " (id " + std::to_string(c.id) + ")";
+    if (std::string bad = CheckChunk(c, &r.samples_checked); !bad.empty()) problems.Add(where + ": " + bad);
+    if (c.damage.empty() && refs.count(c.ref) == 0) problems.Add(where + ": series not in the index");
+    if (progress && r.chunks_checked % 4096 == 0) progress(r.chunks_checked);
+    return Status::OK();
+  });
+  if (!st.ok()) problems.Add("chunks: " + st.message() + " (scan stopped there)");
+
+  st = (*store)->ForEachHead([&](SeriesRef ref, std::string_view state) {
+    ++r.heads_checked;
+    head::MemSeries m(ref, 120);
+    if (Status h = m.RestoreCheckpoint(state); !h.ok()) problems.Add(h.message());
+    if (refs.count(ref) == 0) problems.Add("head checkpoint of series " + std::to_string(ref) + ": series not in the index");
+    return Status::OK();
+  });
+  if (!st.ok()) problems.Add("head checkpoints: " + st.message() + " (scan stopped there)");
+
+  st = (*store)->ForEachMeta("tomb/", [&](std::string_view key, std::string_view) {
+    ++r.tombstones_checked;
+    long long ref, lo, hi;
+    char tail;
+    const std::string k(key);
+    if (std::sscanf(k.c_str(), "tomb/%lld/%lld/%lld%c", &ref, &lo, &hi, &tail) != 3 || lo > hi) {
+      problems.Add("tombstone key \"" + k + "\" is damaged");
+    }
+    return Status::OK();
+  });
+  if (!st.ok()) problems.Add("tombstones: " + st.message());
+  return r;
+}
+
+}  // namespace cairn::storage

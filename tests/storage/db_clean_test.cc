@@ -1,0 +1,202 @@
+// DB::CleanTombstones and DB::Compact: deleted samples leave the chunks,
+// emptied series leave the index, the space comes back, and all of it
+// survives a restart.
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "storage/db.h"
+
+namespace cairn::storage {
+namespace {
+
+constexpr int64_t kHour = 3600 * 1000;
+constexpr int64_t kDay = 24 * kHour;
+constexpr int64_t kT0 = 1'764'000'000'000 - 1'764'000'000'000 % kDay;  // midnight UTC
+
+Matcher M(MatchType t, const std::string& n, const std::string& v) { return *Matcher::Make(t, n, v); }
+Labels Series(const std::string& name) { return Labels{{"__name__", name}, {"job", "a"}}; }
+std::vector<std::pair<int64_t, double>> Pairs(const std::vector<Sample>& s) {
+  std::vector<std::pair<int64_t, double>> out;
+  for (const Sample& x : s) out.emplace_back(x.t_ms, x.v);
+  return out;
+}
+using PairList = std::vector<std::pair<int64_t, double>>;
+
+class DBCleanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("cairn_db_clean_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    opts_.path = dir_.string();
+    opts_.background_poll_ms = 0;
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Open() {
+    db_.reset();
+    auto db = DB::Open(opts_, clock_);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+  }
+  SeriesRef Add(const Labels& ls, int64_t start, int64_t step, int n) {
+    auto app = db_->NewAppender();
+    SeriesRef ref = 0;
+    for (int i = 0; i < n; ++i) {
+      auto r = app->Append(0, ls, start + i * step, i);
+      EXPECT_TRUE(r.ok());
+      ref = *r;
+    }
+    EXPECT_TRUE(app->Commit().ok());
+    return ref;
+  }
+  std::vector<Sample> Read(const Labels& ls) {
+    auto q = db_->NewQuerier(INT64_MIN, INT64_MAX);
+    Matchers ms;
+    for (const Label& l : ls) ms.push_back(M(MatchType::kEqual, l.name, l.value));
+    auto set = (*q)->Select({}, ms);
+    std::vector<Sample> out;
+    while (set->Next()) {
+      for (auto it = set->At().Iterator(); it->Next();) out.push_back(it->At());
+    }
+    EXPECT_TRUE(set->status().ok()) << set->status().ToString();
+    return out;
+  }
+  Status Delete(const std::string& name, int64_t lo, int64_t hi) {
+    return db_->DeleteSeries({M(MatchType::kEqual, "__name__", name)}, lo, hi);
+  }
+
+  std::filesystem::path dir_;
+  DBOptions opts_;
+  ManualClock clock_{kT0};
+  std::unique_ptr<DB> db_;
+};
+
+TEST_F(DBCleanTest, PartialDeleteRewritesChunksAndKeepsTheRest) {
+  Open();
+  // 1000 samples every 10 s: 8 chunks on disk, the rest in the open chunk.
+  Add(Series("part"), kT0, 10'000, 1000);
+  ASSERT_TRUE(db_->Checkpoint().ok());
+  // From the middle of one stored chunk to the middle of the open one.
+  const int64_t lo = kT0 + 500'000, hi = kT0 + 9'985'000;
+  ASSERT_TRUE(Delete("part", lo, hi).ok());
+  const auto before = Read(Series("part"));
+  auto res = db_->CleanTombstones();
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->tombstones, 1u);
+  EXPECT_EQ(res->series_touched, 1u);
+  EXPECT_EQ(res->series_removed, 0u);
+  EXPECT_GT(res->chunks_rewritten, 0u);
+  EXPECT_GT(res->chunks_dropped, 0u);
+  EXPECT_EQ(res->samples_removed, 1000u - before.size());
+  const auto after = Read(Series("part"));
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].t_ms, before[i].t_ms);
+    EXPECT_EQ(after[i].v, before[i].v);
+    EXPECT_TRUE(after[i].t_ms < lo || after[i].t_ms > hi);
+  }
+  // The tombstone is gone: a sample written into the range afterwards shows.
+  auto app = db_->NewAppender();
+  ASSERT_TRUE(app->Append(0, Series("part"), lo + 5, 42).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  EXPECT_EQ(Read(Series("part")).size(), before.size() + 1);
+  // Nothing left to clean.
+  auto again = db_->CleanTombstones();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->tombstones, 0u);
+}
+
+TEST_F(DBCleanTest, FullyDeletedSeriesLeavesTheIndexAndStaysGoneAfterRestart) {
+  Open();
+  const SeriesRef gone = Add(Series("gone"), kT0, 15'000, 600);
+  Add(Series("kept"), kT0, 15'000, 600);
+  ASSERT_TRUE(db_->Checkpoint().ok());
+  EXPECT_EQ(db_->Stats().head_series, 2u);
+  ASSERT_TRUE(Delete("gone", INT64_MIN, INT64_MAX).ok());
+  auto res = db_->CleanTombstones();
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->series_removed, 1u);
+  EXPECT_EQ(res->samples_removed, 600u);
+  EXPECT_EQ(db_->Stats().head_series, 1u);
+  auto q = db_->NewQuerier(INT64_MIN, INT64_MAX);
+  EXPECT_EQ(*(*q)->LabelValues("__name__", {}), (std::vector<std::string>{"kept"}));
+  q->reset();
+
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  EXPECT_EQ(db_->Stats().head_series, 1u);
+  EXPECT_TRUE(Read(Series("gone")).empty());
+  EXPECT_EQ(Read(Series("kept")).size(), 600u);
+  // The labels come back as a new series with a new ref.
+  const SeriesRef back = Add(Series("gone"), kT0, 15'000, 3);
+  EXPECT_GT(back, gone);
+  EXPECT_EQ(Read(Series("gone")).size(), 3u);
+}
+
+TEST_F(DBCleanTest, RestartAfterCleanKeepsPartialResultWithoutWalReplayingDeletedSamples) {
+  Open();
+  Add(Series("p"), kT0, 1000, 500);  // all in the head and the WAL
+  ASSERT_TRUE(Delete("p", kT0 + 100'000, kT0 + 199'000).ok());
+  ASSERT_TRUE(db_->CleanTombstones().ok());
+  EXPECT_EQ(Read(Series("p")).size(), 400u);
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  const auto s = Read(Series("p"));
+  ASSERT_EQ(s.size(), 400u);
+  for (const Sample& x : s) EXPECT_TRUE(x.t_ms < kT0 + 100'000 || x.t_ms > kT0 + 199'000) << x.t_ms;
+}
+
+TEST_F(DBCleanTest, AppenderHoldingARemovedSeriesBringsItBack) {
+  Open();
+  Add(Series("r"), kT0, 1000, 10);
+  auto app = db_->NewAppender();
+  ASSERT_TRUE(app->Append(0, Series("r"), kT0 + 100'000, 7).ok());  // before the clean
+  ASSERT_TRUE(Delete("r", INT64_MIN, kT0 + 50'000).ok());
+  auto res = db_->CleanTombstones();
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->series_removed, 1u);
+  ASSERT_TRUE(app->Commit().ok());
+  EXPECT_EQ(Pairs(Read(Series("r"))), (PairList{{kT0 + 100'000, 7}}));
+  EXPECT_EQ(db_->Stats().head_series, 1u);
+  ASSERT_TRUE(db_->Close().ok());
+  Open();
+  EXPECT_EQ(Pairs(Read(Series("r"))), (PairList{{kT0 + 100'000, 7}}));
+}
+
+TEST_F(DBCleanTest, CleanThenCompactFreesDiskSpace) {
+  Open();
+  for (int s = 0; s < 100; ++s) {
+    // Random-ish values so the chunks do not compress to nothing.
+    auto app = db_->NewAppender();
+    const Labels ls{{"__name__", "m"}, {"i", std::to_string(s)}};
+    uint64_t x = 88172645463325252ull + s;
+    for (int i = 0; i < 2000; ++i) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      ASSERT_TRUE(app->Append(0, ls, kT0 + i * 15'000, static_cast<double>(x % 100000) / 7).ok());
+    }
+    ASSERT_TRUE(app->Commit().ok());
+  }
+  ASSERT_TRUE(db_->Compact().ok());
+  const uint64_t before = db_->Stats().disk_bytes;
+  ASSERT_TRUE(db_->DeleteSeries({M(MatchType::kRegexMatch, "i", "[0-4]?[0-9]")}, INT64_MIN, INT64_MAX).ok());
+  auto res = db_->CleanTombstones();
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->series_removed, 50u);
+  ASSERT_TRUE(db_->Compact().ok());
+  const uint64_t after = db_->Stats().disk_bytes;
+  std::printf("disk bytes before %llu after %llu\n", static_cast<unsigned long long>(before),
+              static_cast<unsigned long long>(after));
+  EXPECT_LT(after, before * 0.7);
+  EXPECT_EQ(Read(Labels{{"__name__", "m"}, {"i", "99"}}).size(), 2000u);
+  EXPECT_TRUE(Read(Labels{{"__name__", "m"}, {"i", "7"}}).empty());
+}
+
+}  // namespace
+}  // namespace cairn::storage
