@@ -66,8 +66,10 @@ Result<CleanTombstonesResult> DB::CleanTombstones() {
   }
   CAIRN_RETURN_IF_ERROR(store_->Write(forget, true));
   std::unique_lock<std::shared_mutex> lock(tomb_mu_);
-  for (const auto& [ref, ivs] : tombs) {
-    auto it = tombstones_.find(ref);
+  for (const auto& entry : tombs) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in the lambda below.
+    const std::vector<Interval>& ivs = entry.second;
+    auto it = tombstones_.find(entry.first);
     if (it == tombstones_.end()) continue;
     // Tombstones written while cleaning ran stay for the next run.
     std::erase_if(it->second, [&](const Interval& iv) {
