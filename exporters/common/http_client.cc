@@ -1,10 +1,10 @@
 #include "exporters/common/http_client.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <optional>
+
+#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -53,6 +53,19 @@ Result<Url> ParseHttpUrl(const std::string& url) {
   return out;
 }
 
+// Runs one asynchronous operation to completion on `ioc` and returns its
+// error. Plain completion handlers rather than C++20 coroutines: clang 14 (the
+// fuzz build) has no <coroutine> that Boost.Asio's awaitables accept. The
+// stream's expiry ends a step at the deadline with beast::error::timeout.
+template <typename Start>
+beast::error_code RunStep(asio::io_context& ioc, Start start) {
+  std::optional<beast::error_code> result;
+  start([&result](beast::error_code ec, auto&&...) { result = ec; });
+  ioc.restart();
+  ioc.run();
+  return result.value_or(asio::error::operation_aborted);
+}
+
 }  // namespace
 
 Result<HttpClientResponse> HttpFetch(const HttpClientRequest& request, Deadline deadline) {
@@ -61,65 +74,60 @@ Result<HttpClientResponse> HttpFetch(const HttpClientRequest& request, Deadline 
   if (std::chrono::steady_clock::now() >= deadline) return Status::Timeout("deadline passed before the request");
 
   asio::io_context ioc;
-  Status status = Status::Internal("request did not run");
-  HttpClientResponse result;
-  bool timed_out = false;
-
-  auto run = [&]() -> asio::awaitable<void> {
-    beast::tcp_stream stream(ioc);
-    try {
-      stream.expires_at(deadline);
-      // A numeric address needs no resolver (asio's runs on a thread of its own).
-      beast::error_code not_numeric;
-      auto address = asio::ip::make_address(url->host, not_numeric);
-      if (!not_numeric) {
-        co_await stream.async_connect(
-            asio::ip::tcp::endpoint(address, static_cast<unsigned short>(std::stoi(url->port))), asio::use_awaitable);
-      } else {
-        asio::ip::tcp::resolver resolver(ioc);
-        auto endpoints = co_await resolver.async_resolve(url->host, url->port, asio::use_awaitable);
-        co_await stream.async_connect(endpoints, asio::use_awaitable);
-      }
-      stream.socket().set_option(asio::ip::tcp::no_delay(true));
-
-      http::request<http::string_body> req;
-      req.method(http::string_to_verb(request.method));
-      req.target(url->target);
-      req.version(11);
-      req.set(http::field::host, url->host + ":" + url->port);
-      req.set(http::field::user_agent, "cairn-exporter/1.0");
-      for (const auto& [name, value] : request.headers) req.set(name, value);
-      if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
-        req.body() = request.body;
-        req.prepare_payload();
-      }
-      co_await http::async_write(stream, req, asio::use_awaitable);
-
-      beast::flat_buffer buffer;
-      http::response_parser<http::string_body> parser;
-      parser.body_limit(kMaxResponseBytes);
-      co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
-      auto& res = parser.get();
-      result.status = static_cast<int>(res.result_int());
-      result.content_type = std::string(res[http::field::content_type]);
-      result.body = std::move(res.body());
-      status = Status::OK();
-    } catch (const boost::system::system_error& e) {
-      if (e.code() == beast::error::timeout) {
-        timed_out = true;
-      } else {
-        status = Status::Unavailable(e.code().message());
-      }
-    }
-    beast::error_code ignored;
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  beast::tcp_stream stream(ioc);
+  const auto failed = [&](beast::error_code ec) -> Status {
+    if (ec == beast::error::timeout) return Status::Timeout("context deadline exceeded");
+    return Status::Unavailable(ec.message());
   };
-  asio::co_spawn(ioc, run, asio::detached);
-  ioc.run();
-  if (timed_out) {
-    return Status::Timeout("context deadline exceeded");
+  stream.expires_at(deadline);
+  // A numeric address needs no resolver (asio's runs on a thread of its own).
+  beast::error_code not_numeric;
+  auto address = asio::ip::make_address(url->host, not_numeric);
+  beast::error_code ec;
+  if (!not_numeric) {
+    asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(std::stoi(url->port)));
+    ec = RunStep(ioc, [&](auto done) { stream.async_connect(endpoint, done); });
+  } else {
+    asio::ip::tcp::resolver resolver(ioc);
+    asio::ip::tcp::resolver::results_type endpoints;
+    ec = RunStep(ioc, [&](auto done) {
+      resolver.async_resolve(url->host, url->port,
+                             [&endpoints, done](beast::error_code e, asio::ip::tcp::resolver::results_type r) {
+                               endpoints = std::move(r);
+                               done(e);
+                             });
+    });
+    if (!ec) ec = RunStep(ioc, [&](auto done) { stream.async_connect(endpoints, done); });
   }
-  if (!status.ok()) return status;
+  if (ec) return failed(ec);
+  stream.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+
+  http::request<http::string_body> req;
+  req.method(http::string_to_verb(request.method));
+  req.target(url->target);
+  req.version(11);
+  req.set(http::field::host, url->host + ":" + url->port);
+  req.set(http::field::user_agent, "cairn-exporter/1.0");
+  for (const auto& [name, value] : request.headers) req.set(name, value);
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+    req.body() = request.body;
+    req.prepare_payload();
+  }
+  ec = RunStep(ioc, [&](auto done) { http::async_write(stream, req, done); });
+  if (ec) return failed(ec);
+
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(kMaxResponseBytes);
+  ec = RunStep(ioc, [&](auto done) { http::async_read(stream, buffer, parser, done); });
+  if (ec) return failed(ec);
+  auto& res = parser.get();
+  HttpClientResponse result;
+  result.status = static_cast<int>(res.result_int());
+  result.content_type = std::string(res[http::field::content_type]);
+  result.body = std::move(res.body());
+  beast::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   return result;
 }
 
