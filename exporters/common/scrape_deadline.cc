@@ -20,6 +20,9 @@ Deadline ScrapeDeadlineFromHeader(std::string_view header_value, Deadline now) {
   if (text.empty() || end == text.c_str() || !std::isfinite(seconds) || seconds <= 0) {
     return now + kDefaultScrapeTimeout;
   }
+  // A header of 1e78 s must not overflow the clock's integer ticks: no scrape
+  // waits longer than a day.
+  seconds = std::min(seconds, 86400.0);
   double margin = std::min(0.5, seconds / 10);
   auto budget = std::chrono::duration<double>(seconds - margin);
   return now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(budget);
