@@ -28,13 +28,8 @@ import time
 import urllib.parse
 import urllib.request
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from procstat import cpu_seconds, free_port, hwm_bytes, rss_bytes  # noqa: E402
 
 
 def get(url, timeout=30, headers=None):
@@ -54,20 +49,6 @@ def wait_ok(url, proc, timeout=30):
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("%s not ready after %ds" % (url, timeout))
-
-
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime (fields 14, 15)
-
-
-def status_kb(pid, key):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
 
 
 # ---- sources ----------------------------------------------------------------
@@ -259,8 +240,8 @@ def measure(argv, scrapes, log_path, path="/metrics"):
         wall = time.time() - t0
         cpu = cpu_seconds(proc.pid) - cpu0
         families = sum(1 for line in body.split(b"\n") if line.startswith(b"# TYPE "))
-        return {"cpu_ms": cpu * 1000 / scrapes, "rss_kb": status_kb(proc.pid, "VmRSS"),
-                "hwm_kb": status_kb(proc.pid, "VmHWM"), "bytes": len(body), "families": families,
+        return {"cpu_ms": cpu * 1000 / scrapes, "rss_kb": rss_bytes(proc.pid) // 1024,
+                "hwm_kb": hwm_bytes(proc.pid) // 1024, "bytes": len(body), "families": families,
                 "wall_ms": wall * 1000 / scrapes}
     finally:
         proc.terminate()

@@ -29,14 +29,13 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from procstat import cpu_seconds, free_port, metric_sum, query, wait_ready  # noqa: E402
+from procstat import cpu_seconds, free_port, stop, metric_sum, query, wait_ready  # noqa: E402
 
 HOSTS_PER_SHARD = 10
 INTERVAL_S = 15
@@ -123,13 +122,7 @@ def run_server(name, argv, base, work, args, driver):
                         for s in query(base, "count by (alertstate) (ALERTS)")}}
         return r
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
         log.close()
 
 

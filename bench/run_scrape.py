@@ -25,7 +25,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from procstat import cpu_seconds, free_port, metric_sum, query, rss_bytes, scalar, wait_ready  # noqa: E402
+from procstat import cpu_seconds, free_port, stop, metric_sum, query, rss_bytes, scalar, wait_ready  # noqa: E402
 
 
 def config(targets_port, targets, interval_s):
@@ -60,13 +60,7 @@ def run_server(name, argv, base, work, targets, interval_s, duration_s):
         return {"server": name, "cpu_s": cpu1 - cpu0, "window_s": t1 - t0, "samples": samples, "series": series,
                 "rss": rss, "targets_down": failed}
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
         log.close()
 
 

@@ -8,6 +8,7 @@ Import from a driver in bench/ with:
 import json
 import os
 import socket
+import subprocess
 import time
 import urllib.parse
 import urllib.request
@@ -73,6 +74,17 @@ def metric_sum(base, name):
         if line.startswith(name + "{") or line.startswith(name + " "):
             total += float(line.rsplit(" ", 1)[1])
     return total
+
+
+def stop(proc, timeout=60):
+    """SIGTERM, then SIGKILL if the process has not exited within `timeout` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def wait_ready(base, proc, timeout=180, path="/-/ready"):
