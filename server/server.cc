@@ -112,6 +112,24 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   deps.query_timeout_ms = s->options_.flags.query_timeout_ms;
   deps.lookback_delta_ms = s->options_.flags.lookback_delta_ms;
   s->api_ = std::make_unique<api::ApiV1>(std::move(deps));
+  FederationDeps fed;
+  fed.queryable = s->queryable_;
+  fed.clock = s->options_.clock;
+  fed.state = s->state_.get();
+  fed.parse_selector = s->options_.parse_selector ? s->options_.parse_selector
+                                                 : api::SelectorParser(promql::parser::ParseMetricSelector);
+  fed.lookback_delta_ms = s->options_.flags.lookback_delta_ms;
+  s->federation_ = std::make_unique<Federation>(std::move(fed));
+  s->metrics_->AddFamily("prometheus_web_federation_errors_total",
+                         "Total number of errors that occurred while sending federation responses.", "counter",
+                         [raw](std::vector<metrics::MetricSample>* out) {
+                           out->push_back({"", {}, static_cast<double>(raw->federation_->errors_total())});
+                         });
+  s->metrics_->AddFamily("prometheus_web_federation_warnings_total",
+                         "Total number of warnings that occurred while sending federation responses.", "counter",
+                         [raw](std::vector<metrics::MetricSample>* out) {
+                           out->push_back({"", {}, static_cast<double>(raw->federation_->warnings_total())});
+                         });
   s->RegisterRoutes();
   return s;
 }
@@ -179,6 +197,7 @@ void Server::RegisterRoutes() {
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return r;
   });
+  federation_->Register(router_);
   RegisterRemoteRoutes();
   RegisterAdminRoutes();
   RegisterScrapeRoutes();

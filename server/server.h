@@ -19,6 +19,7 @@
 #include "notifier/manager.h"
 #include "promql/engine.h"
 #include "server/api/api_v1.h"
+#include "server/federation.h"
 #include "server/flags.h"
 #include "server/grpc/grpc_server.h"
 #include "server/http/http_server.h"
@@ -107,6 +108,7 @@ class Server {
   promql::Engine engine_;
   std::unique_ptr<QueryRunner> query_runner_;
   std::unique_ptr<api::ApiV1> api_;
+  std::unique_ptr<Federation> federation_;  // GET|POST /federate
   http::Router router_;
   std::unique_ptr<http::HttpServer> http_;
   std::unique_ptr<grpc::GrpcServer> grpc_;

@@ -1,7 +1,6 @@
 #include "server/metrics/registry.h"
 
-#include <charconv>
-#include <cmath>
+#include "util/go_strconv.h"
 
 namespace cairn::server::metrics {
 namespace {
@@ -39,12 +38,11 @@ void AppendEscaped(std::string_view s, bool quote, std::string* out) {
 }  // namespace
 
 std::string FormatMetricValue(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general);
-  return std::string(buf, res.ptr);
+  if (v == 0) return "0";  // -0 too, as expfmt writes it
+  return GoFormatFloatG(v);
 }
+
+void AppendEscapedLabelValue(std::string_view value, std::string* out) { AppendEscaped(value, true, out); }
 
 void Registry::AddCallback(std::string name, std::string help, const char* type,
                            std::function<void(std::vector<MetricSample>*)> collect) {

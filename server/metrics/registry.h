@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -52,7 +53,14 @@ class Registry {
   std::vector<std::unique_ptr<Family>> families_;
 };
 
-// Go client_golang's float form: shortest 'g' digits, "+Inf", "-Inf", "NaN".
+// A sample value as client_golang's text encoder writes it (expfmt's
+// writeFloat): Go's shortest 'g' digits ("100000", "1e+06"), "+Inf", "-Inf",
+// "NaN", and "0" for -0. The one float form of every exposition Cairn's
+// server writes (/metrics, /federate).
 std::string FormatMetricValue(double v);
+
+// Appends a label value escaped for the text format: backslash, double quote
+// and newline as \\, \" and \n.
+void AppendEscapedLabelValue(std::string_view value, std::string* out);
 
 }  // namespace cairn::server::metrics
