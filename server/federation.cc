@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "server/metrics/registry.h"
+#include "util/go_quote.h"
 
 namespace cairn::server {
 namespace {
@@ -19,9 +20,26 @@ http::HttpResponse PlainError(int status, const std::string& message) {
   return r;
 }
 
+// A metric or label name the text format 0.0.4 can carry: names that are not
+// valid legacy metric names (UTF-8 names, which remote write accepts) get '_'
+// for every rune not allowed at its place, as Prometheus 3 escapes them for a
+// scraper that does not ask for UTF-8 names (model.EscapeName, underscores).
+// Unescaped, one such name would make the whole answer unparseable.
+std::string EscapeName(std::string_view name) {
+  if (storage::IsLegacyMetricName(name)) return std::string(name);
+  std::string out;
+  for (size_t i = 0, len = 1; i < name.size(); i += len) {
+    const uint32_t r = DecodeRune(name, i, len);
+    const bool legacy = (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r == '_' || r == ':' ||
+                        (r >= '0' && r <= '9' && i > 0);
+    out.push_back(legacy ? static_cast<char>(r) : '_');
+  }
+  return out;
+}
+
 void AppendLabel(std::string_view name, std::string_view value, bool first, std::string* out) {
   if (!first) out->push_back(',');
-  out->append(name);
+  out->append(EscapeName(name));
   out->append("=\"");
   metrics::AppendEscapedLabelValue(value, out);
   out->push_back('"');
@@ -41,18 +59,20 @@ std::string WriteFederationText(const std::vector<FederatedSample>& samples,
   }
   std::string out;
   std::string_view family;
+  std::string escaped_family;
   bool in_family = false;
   for (const FederatedSample& s : samples) {
     std::string_view name = s.labels.MetricName();
     if (name.empty()) continue;  // upstream skips nameless series
     if (!in_family || name != family) {
-      out += "# TYPE ";
-      out += name;
-      out += " untyped\n";
       family = name;
+      escaped_family = EscapeName(name);
       in_family = true;
+      out += "# TYPE ";
+      out += escaped_family;
+      out += " untyped\n";
     }
-    out += name;
+    out += escaped_family;
     out.push_back('{');
     bool first = true;
     for (const storage::Label& l : s.labels) {

@@ -11,6 +11,10 @@
 //     carry one);
 //   - series grouped per metric name, each group headed "# TYPE <name>
 //     untyped", groups in name order; nameless series are skipped;
+//   - metric and label names that are not valid legacy names (UTF-8 names)
+//     are written with '_' for each invalid rune, as Prometheus 3 serves a
+//     scraper that does not ask for UTF-8 names (2.42 wrote them raw, making
+//     the answer unparseable);
 //   - the configured external labels are appended to a series that lacks
 //     them, after its own labels, in name order; `instance` is always among
 //     them (with an empty value when not configured), so a scraper with

@@ -17,7 +17,8 @@ and huge values, and label values with quotes, backslashes and newlines.
    honor_labels true and false. The series it stores equal Cairn's newest
    samples with the external labels added and the target labels applied as
    Prometheus applies them (honored or exported_*), values and timestamps
-   exact.
+   exact; a series with a UTF-8 metric and label name arrives with both names
+   underscore-escaped (unescaped, they would fail the whole scrape).
 """
 import math
 import os
@@ -47,6 +48,9 @@ MATCH_SETS = [
     ['fed_revived', 'fed_old', 'fed_counter_total{job=~"j2|none"}'],
 ]
 SCRAPE_MATCH = '{__name__=~"fed_.+"}'
+# A UTF-8 metric and label name, sent to Cairn only: 2.42 federates it raw, Cairn underscore-escaped.
+UTF8_SERIES = (("__name__", "utf8.fed"), ("a-b", "x"))
+UTF8_ESCAPED = (("__name__", "utf8_fed"), ("a_b", "x"))
 
 
 def make_data(now_ms, rng):
@@ -193,7 +197,7 @@ PY_MATCH = [
 
 def scraped_series(prom_url):
     """{labels tuple: (t_ms, value text)}: the newest raw sample of every fed_ series Prometheus stored."""
-    data = harness.api_get(prom_url, "/api/v1/query", [("query", SCRAPE_MATCH + "[10m]"),
+    data = harness.api_get(prom_url, "/api/v1/query", [("query", '{__name__=~"fed_.+|utf8_fed"}[10m]'),
                                                        ("time", "%.3f" % time.time())])
     out = {}
     for s in data["result"]:
@@ -237,6 +241,9 @@ def main(env):
             r = harness.remote_write(server.url, series[i:i + 50])
             check(200 <= r.status < 300, "remote write to %s: %r" % (server.url, r))
     log("%d series sent to both, %d to be federated" % (len(series), len(newest)))
+    utf8_sample = (now_ms - 5000, pb.float_bits(7.0))
+    r = harness.remote_write(cairn.url, [(UTF8_SERIES, [utf8_sample])])
+    check(200 <= r.status < 300, "remote write of a UTF-8 name: %r" % r)
 
     # 1. Cairn's /federate next to Prometheus' own on the same data.
     for n, match in enumerate(MATCH_SETS):
@@ -275,15 +282,17 @@ scrape_configs:
     honor_labels: %s
     metrics_path: /federate
     params:
-      'match[]': ['%s']
+      'match[]': ['%s', '{__name__="utf8.fed"}']
     static_configs:
       - targets: ['%s']
 """ % (job, honor, SCRAPE_MATCH, target)
     scraper = harness.Prometheus(env, scrape_config, name="prometheus-scraper")
     scraper.start()
-    want = expected_scraped(newest, target, True)
-    want.update(expected_scraped(newest, target, False))
-    check(len(want) == 2 * len(newest), "expected series collide: %d" % len(want))
+    scraped_newest = dict(newest)
+    scraped_newest[UTF8_ESCAPED] = utf8_sample
+    want = expected_scraped(scraped_newest, target, True)
+    want.update(expected_scraped(scraped_newest, target, False))
+    check(len(want) == 2 * len(scraped_newest), "expected series collide: %d" % len(want))
     deadline = time.time() + 30
     got = {}
     while time.time() < deadline:

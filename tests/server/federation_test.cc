@@ -59,6 +59,20 @@ TEST(WriteFederationTextTest, ConfiguredInstanceAndSpecialValues) {
   EXPECT_EQ(WriteFederationText({}, Labels{}), "");
 }
 
+TEST(WriteFederationTextTest, NonLegacyNamesAreUnderscoreEscaped) {
+  std::vector<FederatedSample> in = {
+      S({{"__name__", "1st.metric"}, {"a-b", "x.y"}, {"ok:colon", "1"}}, 1, 2),
+      S({{"__name__", "1st.metric"}, {"a-b", "z"}}, 1, 3),
+      S({{"__name__", "m\xffn\xc3\xa9"}, {"\xc3\xa9t\xc3\xa9", "v"}}, 1, 4),
+  };
+  EXPECT_EQ(WriteFederationText(in, Labels{}),
+            "# TYPE _st_metric untyped\n"
+            "_st_metric{a_b=\"x.y\",ok:colon=\"1\",instance=\"\"} 2 1\n"
+            "_st_metric{a_b=\"z\",instance=\"\"} 3 1\n"
+            "# TYPE m_n_ untyped\n"
+            "m_n_{_t_=\"v\",instance=\"\"} 4 1\n");
+}
+
 class FederationTest : public ::testing::Test {
  protected:
   void SetUp() override {
