@@ -80,6 +80,10 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   // the number of series (it lists the data directory for disk_bytes).
   DBStats Stats() const;
 
+  // Cardinality of the whole index (every series, head or stored) from its
+  // postings: what /api/v1/status/tsdb lists. Lists cut to `limit`.
+  CardinalityStats Cardinality(size_t limit) const { return index_.Stats(limit); }
+
   // Deletes the samples of matching series in [min_t_ms, max_t_ms] (a
   // tombstone, durable on return, applied to every later read).
   Status DeleteSeries(const Matchers& matchers, int64_t min_t_ms, int64_t max_t_ms);
