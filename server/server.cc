@@ -79,7 +79,10 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   deps.metadata = &s->metadata_;
   deps.parse_selector = s->options_.parse_selector ? s->options_.parse_selector
                                                   : api::SelectorParser(promql::parser::ParseMetricSelector);
-  if (s->db_) deps.head_stats = [raw] { return raw->CollectHeadStats(); };
+  if (s->db_) {
+    deps.head_stats = [raw] { return raw->CollectHeadStats(); };
+    deps.index_stats = [raw](size_t limit) { return raw->db_->Cardinality(limit); };
+  }
   deps.run_query = [raw](const api::QueryRequest& q) { return raw->query_runner_->Run(q); };
   s->query_executor_ = std::make_unique<QueryExecutor>(static_cast<int>(s->options_.flags.query_max_concurrency));
   deps.offload = [raw](std::function<void()> task) { raw->query_executor_->Submit(std::move(task)); };

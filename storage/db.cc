@@ -80,6 +80,23 @@ head::MemSeries* DB::GetOrCreateMemSeries(SeriesRef ref) {
   return slot.get();
 }
 
+head::MemSeries* DB::GetOrCreateIndexedMemSeries(SeriesRef ref) {
+  HeadShard& shard = head_shards_[ref % kShards];
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto& slot = shard.series[ref];
+  if (!slot) {
+    // RemoveSeriesLocked takes a series out of the index before the head
+    // map (under this lock), so a ref found unindexed here is gone for good.
+    if (index_.GetLabels(ref) == nullptr) {
+      shard.series.erase(ref);
+      return nullptr;
+    }
+    slot = std::make_unique<head::MemSeries>(ref, opts_.samples_per_chunk, &head_chunks_);
+    head_series_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return slot.get();
+}
+
 head::MemSeries* DB::FindMemSeries(SeriesRef ref) const {
   const HeadShard& shard = head_shards_[ref % kShards];
   std::lock_guard<std::mutex> lock(shard.mu);
@@ -97,8 +114,11 @@ std::vector<head::MemSeries*> DB::AllMemSeries() const {
 }
 
 Result<std::pair<SeriesRef, head::MemSeries*>> DB::GetOrCreateSeries(const Labels& labels) {
-  // Known series: one hash lookup, no global lock.
-  if (const SeriesRef ref = index_.Lookup(labels); ref != 0) return std::make_pair(ref, GetOrCreateMemSeries(ref));
+  // Known series: one hash lookup, no global lock. (Removed meanwhile: it is
+  // created anew below, under a new ref.)
+  if (const SeriesRef ref = index_.Lookup(labels); ref != 0) {
+    if (head::MemSeries* s = GetOrCreateIndexedMemSeries(ref)) return std::make_pair(ref, s);
+  }
   auto lock = LockForCommit();
   if (closed_) return Status::Unavailable("storage is closed");
   CAIRN_RETURN_IF_ERROR(Labels::Validate(labels.vec()));
@@ -107,7 +127,8 @@ Result<std::pair<SeriesRef, head::MemSeries*>> DB::GetOrCreateSeries(const Label
   const auto e = index_.GetOrCreate(labels, [&](SeriesRef ref) {
     wal_->Enqueue({{static_cast<uint8_t>(wal::RecordType::kSeries), wal::EncodeSeries({{ref, labels}})}});
   });
-  head::MemSeries* s = GetOrCreateMemSeries(e.ref);
+  head::MemSeries* s = GetOrCreateIndexedMemSeries(e.ref);
+  if (s == nullptr) return Status::Unavailable("series removed while being created; retry");
   if (e.created) {
     series_created_total_.fetch_add(1, std::memory_order_relaxed);
     WriteSet ws;
@@ -203,6 +224,9 @@ Status DB::CheckpointLocked() {
   CAIRN_RETURN_IF_ERROR(wal_->DeleteSegmentsBefore(segment));
   checkpoints_total_.fetch_add(1, std::memory_order_relaxed);
   last_checkpoint_ms_ = clock_.NowMs();
+  // Head series removed by CleanTombstones (which ends with a checkpoint)
+  // are freed here once nothing holds them; later checkpoints retry.
+  reclaimer_.Reclaim();
   return Status::OK();
 }
 
@@ -249,6 +273,7 @@ void DB::RecomputeMinTime() {
   std::unique_lock<std::shared_mutex> lock(commit_mu_);
   int64_t oldest = INT64_MAX;
   if (const auto days = store_->Days(); !days.empty()) oldest = days.front() * 86'400'000;
+  const auto pin = reclaimer_.Enter();
   for (const head::MemSeries* m : AllMemSeries()) {
     int64_t lo, hi;
     if (m->Bounds(&lo, &hi)) oldest = std::min(oldest, lo);
@@ -259,6 +284,7 @@ void DB::RecomputeMinTime() {
 DBStats DB::Stats() const {
   DBStats s;
   s.head_series = head_series_.load(std::memory_order_relaxed);
+  s.removed_series_unfreed = reclaimer_.Pending();
   s.chunks_in_head = static_cast<uint64_t>(std::max<int64_t>(0, head_chunks_.load(std::memory_order_relaxed)));
   s.samples_appended_total = samples_appended_total_.load();
   s.series_created_total = series_created_total_.load();

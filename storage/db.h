@@ -17,9 +17,10 @@
 // in-order path does not). Two appenders racing to write the same new
 // out-of-order timestamp can both pass Append; the later one is then dropped
 // at Commit (counted in duplicate_samples_total), and reads always show one
-// sample per timestamp (the earlier-written). Series leave the index only when
-// CleanTombstones finds all their data deleted; churned series otherwise cost
-// memory for the process' lifetime.
+// sample per timestamp (the earlier-written). Series leave the index and the
+// head only when CleanTombstones finds all their data deleted (their memory is
+// freed once no appender or reader holds them, at the latest by the next
+// checkpoint); churned series otherwise cost memory for the process' lifetime.
 //
 // Usage:
 //   auto db = DB::Open({.path = dir}, SystemClock::Default());
@@ -50,6 +51,7 @@
 #include "storage/chunk_store.h"
 #include "storage/db_options.h"
 #include "storage/head/mem_series.h"
+#include "storage/head/series_reclaimer.h"
 #include "storage/index/series_index.h"
 #include "storage/queryable.h"
 #include "storage/wal/wal.h"
@@ -79,6 +81,10 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   // Counters and gauges (see DBStats), read from running counters: O(1) in
   // the number of series (it lists the data directory for disk_bytes).
   DBStats Stats() const;
+
+  // Cardinality of the whole index (every series, head or stored) from its
+  // postings: what /api/v1/status/tsdb lists. Lists cut to `limit`.
+  CardinalityStats Cardinality(size_t limit) const { return index_.Stats(limit); }
 
   // Deletes the samples of matching series in [min_t_ms, max_t_ms] (a
   // tombstone, durable on return, applied to every later read).
@@ -139,8 +145,11 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   // series to commit to: the old ones, or the ones its labels got since.
   Result<std::pair<SeriesRef, head::MemSeries*>> RestoreRemoved(head::MemSeries* s);
 
-  // Returns the head series for `ref`, creating it when absent.
+  // Returns the head series for `ref`, creating it when absent (recovery).
   head::MemSeries* GetOrCreateMemSeries(SeriesRef ref);
+  // The same for a live append: nullptr, creating nothing, when `ref` left
+  // the index meanwhile (CleanTombstones removed it). Call it pinned.
+  head::MemSeries* GetOrCreateIndexedMemSeries(SeriesRef ref);
   head::MemSeries* FindMemSeries(SeriesRef ref) const;
   std::vector<head::MemSeries*> AllMemSeries() const;
   // Resolves labels to a series, creating and logging a new one.
@@ -198,10 +207,11 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   mutable std::shared_mutex tomb_mu_;
   std::unordered_map<SeriesRef, std::vector<Interval>> tombstones_;  // guarded by tomb_mu_
 
-  // Labels of series CleanTombstones removed (their MemSeries stay in the
-  // head map, flagged removed, for appenders that still hold them).
-  std::mutex removed_mu_;
-  std::unordered_map<SeriesRef, Labels> removed_labels_;  // guarded by removed_mu_
+  // Head series CleanTombstones removed leave the head map, flagged removed,
+  // into the reclaimer, which frees them once no appender or reader can hold
+  // them (every MemSeries pointer taken outside commit_mu_ is taken pinned).
+  mutable head::SeriesReclaimer reclaimer_;
+  std::mutex removed_mu_;  // serialises RestoreRemoved
 
   mutable std::mutex meta_mu_;
   std::map<std::string, Metadata> metadata_;  // guarded by meta_mu_

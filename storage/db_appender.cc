@@ -6,6 +6,7 @@ namespace cairn::storage {
 
 Result<SeriesRef> DBAppender::Append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v,
                                      const AppendOptions&) {
+  if (!pin_.held()) pin_ = db_->reclaimer_.Enter();
   // A ref from an earlier Append skips the label lookup; every indexed series
   // has a head entry, so finding it there validates the ref.
   head::MemSeries* series = ref != 0 ? db_->FindMemSeries(ref) : nullptr;
@@ -44,7 +45,10 @@ Status DBAppender::UpdateMetadata(const std::string& metric_family, const Metada
 }
 
 Status DBAppender::Commit() {
-  if (pending_.empty()) return Status::OK();
+  if (pending_.empty()) {
+    Rollback();
+    return Status::OK();
+  }
   std::string payload = wal::EncodeSamples(records_);
   const size_t bytes = payload.size();
   Status st;
@@ -84,6 +88,7 @@ Status DBAppender::Commit() {
 void DBAppender::Rollback() {
   pending_.clear();
   records_.clear();
+  pin_.Release();
 }
 
 }  // namespace cairn::storage

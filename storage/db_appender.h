@@ -25,6 +25,9 @@ class DBAppender final : public Appender {
 
  private:
   DB* db_;
+  // Held from the first Append to Commit/Rollback: keeps the MemSeries
+  // pointers in pending_ valid if CleanTombstones removes their series.
+  head::SeriesReclaimer::Pin pin_;
   std::vector<DB::PendingSample> pending_;
   std::vector<wal::RefSample> records_;
 };

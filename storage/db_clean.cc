@@ -133,18 +133,29 @@ Result<bool> DB::CleanSeries(SeriesRef ref, const std::vector<Interval>& tombs, 
 
 Status DB::RemoveSeriesLocked(const std::vector<SeriesRef>& refs, WriteSet* ws) {
   if (refs.empty()) return Status::OK();
-  {
-    std::lock_guard<std::mutex> lock(removed_mu_);
-    for (SeriesRef ref : refs) {
-      if (const Labels* ls = index_.GetLabels(ref)) removed_labels_[ref] = *ls;
-      // Kept in the head map, flagged, for an appender that still holds it.
-      if (head::MemSeries* m = FindMemSeries(ref); m != nullptr && !m->removed()) {
-        m->set_removed(true);
-        head_series_.fetch_sub(1, std::memory_order_relaxed);
-      }
-    }
+  std::vector<Labels> labels;
+  labels.reserve(refs.size());
+  for (SeriesRef ref : refs) {
+    const Labels* ls = index_.GetLabels(ref);
+    labels.push_back(ls != nullptr ? *ls : Labels());
   }
+  // Index first: GetOrCreateIndexedMemSeries then cannot bring a head entry
+  // back between the two steps.
   index_.Remove(refs);
+  for (size_t i = 0; i < refs.size(); ++i) {
+    std::unique_ptr<head::MemSeries> m;
+    {
+      HeadShard& shard = head_shards_[refs[i] % kShards];
+      std::lock_guard<std::mutex> lock(shard.mu);
+      auto node = shard.series.extract(refs[i]);
+      if (!node.empty()) m = std::move(node.mapped());
+    }
+    if (m == nullptr) continue;  // only on disk: nothing in the head
+    // Flagged for an appender that still holds it: its Commit brings it back.
+    m->set_removed(true);
+    head_series_.fetch_sub(1, std::memory_order_relaxed);
+    reclaimer_.Retire(std::move(m), std::move(labels[i]));
+  }
   ws->deleted_series.insert(ws->deleted_series.end(), refs.begin(), refs.end());
   return Status::OK();
 }
@@ -153,16 +164,44 @@ Result<std::pair<SeriesRef, head::MemSeries*>> DB::RestoreRemoved(head::MemSerie
   std::lock_guard<std::mutex> lock(removed_mu_);
   const SeriesRef ref = s->ref();
   if (!s->removed()) return std::make_pair(ref, s);
-  auto it = removed_labels_.find(ref);
-  if (it == removed_labels_.end()) return Status::Internal("removed series " + std::to_string(ref) + " has no labels");
+  Labels labels;
+  std::unique_ptr<head::MemSeries> owned = reclaimer_.Unretire(s, &labels);
+  if (owned == nullptr) return Status::Internal("removed series " + std::to_string(ref) + " is not retired");
   // Appended again after removal under a new ref: commit to that one.
-  if (const SeriesRef now = index_.Lookup(it->second); now != 0) return std::make_pair(now, GetOrCreateMemSeries(now));
-  if (!index_.Add(ref, it->second)) return Status::Internal("cannot restore series " + std::to_string(ref));
-  wal_->Enqueue({{static_cast<uint8_t>(wal::RecordType::kSeries), wal::EncodeSeries({{ref, it->second}})}});
+  if (const SeriesRef now = index_.Lookup(labels); now != 0) {
+    reclaimer_.Retire(std::move(owned), labels);
+    head::MemSeries* cur = GetOrCreateIndexedMemSeries(now);
+    if (cur == nullptr) return Status::Internal("series " + std::to_string(now) + " vanished");
+    return std::make_pair(now, cur);
+  }
+  // Back into the head map before the index: once the index has the ref
+  // again, a concurrent Append's label lookup finds it and must then find
+  // this very series in the head, not create another one for the ref.
+  HeadShard& shard = head_shards_[ref % kShards];
+  {
+    std::lock_guard<std::mutex> shard_lock(shard.mu);
+    if (!shard.series.try_emplace(ref, std::move(owned)).second) {  // owned is left untouched then
+      reclaimer_.Retire(std::move(owned), labels);
+      return Status::Internal("removed series " + std::to_string(ref) + " is in the head");
+    }
+  }
+  if (!index_.Add(ref, labels)) {
+    // A concurrent commit created the labels under a new ref meanwhile:
+    // retire ours again and commit to that one.
+    {
+      std::lock_guard<std::mutex> shard_lock(shard.mu);
+      owned = std::move(shard.series.extract(ref).mapped());
+    }
+    reclaimer_.Retire(std::move(owned), labels);
+    const SeriesRef now = index_.Lookup(labels);
+    head::MemSeries* cur = now != 0 ? GetOrCreateIndexedMemSeries(now) : nullptr;
+    if (cur == nullptr) return Status::Internal("cannot restore series " + std::to_string(ref));
+    return std::make_pair(now, cur);
+  }
+  wal_->Enqueue({{static_cast<uint8_t>(wal::RecordType::kSeries), wal::EncodeSeries({{ref, labels}})}});
   WriteSet ws;
-  ws.series.emplace_back(ref, it->second);
+  ws.series.emplace_back(ref, labels);
   CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
-  removed_labels_.erase(it);
   s->set_removed(false);
   head_series_.fetch_add(1, std::memory_order_relaxed);
   return std::make_pair(ref, s);

@@ -56,6 +56,7 @@ struct CleanTombstonesResult {
 
 struct DBStats {
   uint64_t head_series = 0;                 // series with head state in memory
+  uint64_t removed_series_unfreed = 0;      // removed by CleanTombstones, memory not yet freed
   uint64_t samples_appended_total = 0;      // samples committed (in order + OOO)
   uint64_t series_created_total = 0;
   uint64_t out_of_order_samples_total = 0;  // accepted into OOO chunks

@@ -14,7 +14,10 @@ Status DB::LoadChunks(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms, ChunkSt
   // Head first, then disk: a chunk leaves the head only after it is on disk,
   // so it is seen at least once (duplicates are merged away).
   head::HeadSnapshot hs;
-  if (const head::MemSeries* s = FindMemSeries(ref)) hs = s->Snapshot(min_t_ms, max_t_ms);
+  {
+    const auto pin = reclaimer_.Enter();
+    if (const head::MemSeries* s = FindMemSeries(ref)) hs = s->Snapshot(min_t_ms, max_t_ms);
+  }
   CAIRN_RETURN_IF_ERROR(reader->Read(ref, chunks));
   for (auto& c : hs.chunks) chunks->push_back(std::move(c));
   *ooo = std::move(hs.ooo);
@@ -54,9 +57,12 @@ Status DB::LoadSamples(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms, ChunkS
 }
 
 bool DB::HasData(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms, ChunkStore::Reader* reader) const {
-  if (const head::MemSeries* s = FindMemSeries(ref)) {
-    int64_t lo, hi;
-    if (s->Bounds(&lo, &hi) && hi >= min_t_ms && lo <= max_t_ms && TombstonesFor(ref).empty()) return true;
+  {
+    const auto pin = reclaimer_.Enter();
+    if (const head::MemSeries* s = FindMemSeries(ref)) {
+      int64_t lo, hi;
+      if (s->Bounds(&lo, &hi) && hi >= min_t_ms && lo <= max_t_ms && TombstonesFor(ref).empty()) return true;
+    }
   }
   if (TombstonesFor(ref).empty()) return reader->HasData(ref);
   std::vector<Sample> samples;

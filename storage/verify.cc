@@ -2,12 +2,15 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "storage/chunk/xor_chunk.h"
 #include "storage/chunk_store.h"
 #include "storage/head/mem_series.h"
+#include "storage/wal/wal.h"
 
 namespace cairn::storage {
 namespace {
@@ -48,6 +51,39 @@ std::string CheckChunk(const StoredChunk& c, uint64_t* samples) {
   if (first != c.min_t_ms) return "first sample at " + std::to_string(first) + ", key says " + std::to_string(c.min_t_ms);
   if (prev != c.max_t_ms) return "last sample at " + std::to_string(prev) + ", header says " + std::to_string(c.max_t_ms);
   return "";
+}
+
+// Reads every WAL segment through the reader replay uses.
+void CheckWal(const std::string& dir, VerifyReport* r, Problems* problems) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return;  // no WAL written yet
+  auto segs = wal::ListSegmentFiles(dir);
+  if (!segs.ok()) {
+    problems->Add("wal: " + segs.status().message());
+    return;
+  }
+  for (size_t i = 0; i < segs->size(); ++i) {
+    const std::string path = wal::SegmentFilePath(dir, (*segs)[i]);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      problems->Add("wal segment " + path + ": cannot be read");
+      continue;
+    }
+    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ++r->wal_segments_checked;
+    wal::SegmentReader reader(data);
+    uint8_t type;
+    std::string_view payload;
+    while (reader.Next(&type, &payload)) ++r->wal_records_checked;
+    if (reader.damage().empty()) continue;
+    const std::string where = "wal segment " + path + ": " + reader.damage() + " at offset " +
+                              std::to_string(reader.offset()) + " of " + std::to_string(data.size()) + " bytes";
+    if (i + 1 == segs->size() && reader.damage() == "truncated record") {
+      r->wal_torn_tail = where;
+    } else {
+      problems->Add(where + " (records after it are unreadable)");
+    }
+  }
 }
 
 }  // namespace
@@ -117,6 +153,7 @@ Result<VerifyReport> Verify(const std::string& data_dir, const std::function<voi
     return Status::OK();
   });
   if (!st.ok()) problems.Add("tombstones: " + st.message());
+  CheckWal((root / "wal").string(), &r, &problems);
   return r;
 }
 

@@ -7,7 +7,11 @@
 //     time to the header's max time, and it sits in its day's partition,
 //   - every index entry: `series` entries decode to a valid, sorted label
 //     set used by no other ref; chunks and head checkpoints name a known
-//     series; head checkpoints and tombstone keys decode.
+//     series; head checkpoints and tombstone keys decode,
+//   - every WAL record's length and CRC32C (wal::SegmentReader, the reader
+//     replay uses), reported with its segment and byte offset. A record cut
+//     short at the end of the newest segment is a torn write of a crash,
+//     which the server truncates on start: noted, not damage.
 // Damage is collected, not fatal: the report lists each problem found.
 // Thread-safety: plain function.
 #pragma once
@@ -27,6 +31,9 @@ struct VerifyReport {
   uint64_t samples_checked = 0;
   uint64_t heads_checked = 0;
   uint64_t tombstones_checked = 0;
+  uint64_t wal_segments_checked = 0;
+  uint64_t wal_records_checked = 0;
+  std::string wal_torn_tail;  // "segment S: truncated record at offset N" or ""
   std::vector<std::string> problems;  // empty when nothing is damaged
   // Problems beyond this many are counted but not listed.
   uint64_t problems_total = 0;

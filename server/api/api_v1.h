@@ -23,6 +23,7 @@
 #include "server/http/router.h"
 #include "server/metadata_store.h"
 #include "server/server_state.h"
+#include "storage/cardinality.h"
 #include "storage/matcher.h"
 #include "storage/queryable.h"
 #include "util/clock.h"
@@ -81,6 +82,10 @@ struct ApiDeps {
   MetadataStore* metadata = nullptr;        // required
   SelectorParser parse_selector;            // match[] answers unavailable without it
   std::function<HeadStats()> head_stats;    // optional; derived from the queryable when unset
+  // Cardinality of every series from the storage's index (lists cut to the
+  // argument). Optional: /api/v1/status/tsdb without match[] scans the
+  // queryable's series when unset.
+  std::function<storage::CardinalityStats(size_t limit)> index_stats;
   QueryRunner run_query;                    // optional; query endpoints answer unavailable without it
   QueryFormatter format_query;              // optional, likewise
   QueryTreeWriter parse_query;              // optional, likewise
@@ -107,6 +112,11 @@ class ApiV1 {
 
   // head_stats() when set, else a full scan of the queryable.
   HeadStats ComputeHeadStats() const;
+  // Cardinality of the series any of `match_sets` selects (every series
+  // when empty) by reading them from the queryable: match[] answers, and
+  // storages without index_stats.
+  Result<storage::CardinalityStats> ScanCardinality(const std::vector<storage::Matchers>& match_sets,
+                                                        size_t limit) const;
 
  private:
   http::HttpResponse Series(const http::HttpRequest& req);

@@ -14,12 +14,7 @@
 namespace cairn::server::api {
 namespace {
 
-void WriteNameValueList(JsonWriter& w, const char* key, std::vector<std::pair<std::string, uint64_t>> items,
-                        size_t limit) {
-  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  if (items.size() > limit) items.resize(limit);
+void WriteNameValueList(JsonWriter& w, const char* key, const storage::CardinalityStats::Top& items) {
   w.Key(key);
   w.BeginArray();
   for (const auto& [name, value] : items) {
@@ -145,35 +140,23 @@ HeadStats ApiV1::ComputeHeadStats() const {
   return h;
 }
 
-http::HttpResponse ApiV1::TsdbStatus(const http::HttpRequest& req) {
-  Form form = ParseForm(req);
-  uint64_t limit = 10;
-  if (auto l = form.Get("limit"); l && !l->empty()) {
-    auto v = ParseLimit(*l);
-    if (!v.ok() || *v == 0 || *v > 10000) {
-      return ApiFailure(Status::InvalidArgument("limit must be a positive number less than or equal to 10000"));
-    }
-    limit = *v;
-  }
-  // match[] (VictoriaMetrics' name for it; Prometheus has no filter): the
-  // top lists count only the series some selector matches. Each selector
-  // is answered by Select, which resolves its matchers through the index
-  // postings, so a narrow selector touches only its own series.
-  auto match_sets = ParseMatchSets(form);
-  if (!match_sets.ok()) return ApiFailure(match_sets.status());
-  const bool filtered = !match_sets->empty();
+Result<storage::CardinalityStats> ApiV1::ScanCardinality(const std::vector<storage::Matchers>& match_sets,
+                                                             size_t limit) const {
+  // Each selector is answered by Select, which resolves its matchers through
+  // the index postings, so a narrow selector touches only its own series.
+  std::vector<storage::Matchers> sets = match_sets;
+  const bool filtered = !sets.empty();
   if (!filtered) {
     auto all = storage::Matcher::Make(storage::MatchType::kRegexMatch, std::string(storage::kMetricName), ".+");
-    if (!all.ok()) return ApiFailure(all.status());
-    match_sets->push_back({*all});
+    if (!all.ok()) return all.status();
+    sets.push_back({*all});
   }
-  HeadStats head = ComputeHeadStats();
   auto querier = deps_.queryable->NewQuerier(kMinTimeMs, kMaxTimeMs);
-  if (!querier.ok()) return ApiFailure(querier.status());
+  if (!querier.ok()) return querier.status();
   std::set<storage::Labels> seen;
   std::map<std::string, uint64_t> by_metric, by_pair, label_bytes;
   std::map<std::string, std::set<std::string>> values_by_name;
-  for (const auto& matchers : *match_sets) {
+  for (const auto& matchers : sets) {
     auto ss = (*querier)->Select(storage::SelectHints{}, matchers);
     while (ss->Next()) {
       const storage::Labels& ls = ss->At().labels();
@@ -185,15 +168,47 @@ http::HttpResponse ApiV1::TsdbStatus(const http::HttpRequest& req) {
         if (values_by_name[l.name].insert(l.value).second) label_bytes[l.name] += l.value.size();
       }
     }
-    if (!ss->status().ok()) return ApiFailure(ss->status());
+    if (!ss->status().ok()) return ss->status();
   }
-  uint64_t matched = 0;
-  for (const auto& [name, n] : by_metric) matched += n;
-  auto to_vec = [](const std::map<std::string, uint64_t>& m) {
-    return std::vector<std::pair<std::string, uint64_t>>(m.begin(), m.end());
-  };
-  std::vector<std::pair<std::string, uint64_t>> value_counts;
-  for (const auto& [name, vals] : values_by_name) value_counts.emplace_back(name, vals.size());
+  storage::CardinalityStats st;
+  for (const auto& [name, n] : by_metric) st.num_series += n;
+  st.num_label_pairs = by_pair.size();
+  st.series_count_by_metric_name.assign(by_metric.begin(), by_metric.end());
+  st.series_count_by_label_value_pair.assign(by_pair.begin(), by_pair.end());
+  st.memory_in_bytes_by_label_name.assign(label_bytes.begin(), label_bytes.end());
+  for (const auto& [name, vals] : values_by_name) st.label_value_count_by_label_name.emplace_back(name, vals.size());
+  storage::SortAndCut(&st.series_count_by_metric_name, limit);
+  storage::SortAndCut(&st.series_count_by_label_value_pair, limit);
+  storage::SortAndCut(&st.memory_in_bytes_by_label_name, limit);
+  storage::SortAndCut(&st.label_value_count_by_label_name, limit);
+  return st;
+}
+
+http::HttpResponse ApiV1::TsdbStatus(const http::HttpRequest& req) {
+  Form form = ParseForm(req);
+  uint64_t limit = 10;
+  if (auto l = form.Get("limit"); l && !l->empty()) {
+    auto v = ParseLimit(*l);
+    if (!v.ok() || *v == 0 || *v > 10000) {
+      return ApiFailure(Status::InvalidArgument("limit must be a positive number less than or equal to 10000"));
+    }
+    limit = *v;
+  }
+  // match[] (VictoriaMetrics' name for it; Prometheus has no filter): the
+  // top lists count only the series some selector matches.
+  auto match_sets = ParseMatchSets(form);
+  if (!match_sets.ok()) return ApiFailure(match_sets.status());
+  const bool filtered = !match_sets->empty();
+  HeadStats head = ComputeHeadStats();
+  storage::CardinalityStats stats;
+  if (!filtered && deps_.index_stats) {
+    // The whole index: read off the postings, one pass over label pairs.
+    stats = deps_.index_stats(limit);
+  } else {
+    auto scanned = ScanCardinality(*match_sets, limit);
+    if (!scanned.ok()) return ApiFailure(scanned.status());
+    stats = std::move(scanned).value();
+  }
   return ApiSuccess([&](JsonWriter& w) {
     w.BeginObject();
     w.Key("headStats");
@@ -201,7 +216,7 @@ http::HttpResponse ApiV1::TsdbStatus(const http::HttpRequest& req) {
     w.Key("numSeries");
     w.Int(head.num_series);
     w.Key("numLabelPairs");
-    w.Uint(by_pair.size());
+    w.Uint(stats.num_label_pairs);
     w.Key("chunkCount");
     w.Int(head.chunk_count);
     w.Key("minTime");
@@ -213,12 +228,12 @@ http::HttpResponse ApiV1::TsdbStatus(const http::HttpRequest& req) {
       // Cairn's addition: how many series the match[] selectors cover, for
       // their share of the head (headStats stays the whole head's).
       w.Key("matchedSeries");
-      w.Uint(matched);
+      w.Uint(stats.num_series);
     }
-    WriteNameValueList(w, "seriesCountByMetricName", to_vec(by_metric), limit);
-    WriteNameValueList(w, "labelValueCountByLabelName", value_counts, limit);
-    WriteNameValueList(w, "memoryInBytesByLabelName", to_vec(label_bytes), limit);
-    WriteNameValueList(w, "seriesCountByLabelValuePair", to_vec(by_pair), limit);
+    WriteNameValueList(w, "seriesCountByMetricName", stats.series_count_by_metric_name);
+    WriteNameValueList(w, "labelValueCountByLabelName", stats.label_value_count_by_label_name);
+    WriteNameValueList(w, "memoryInBytesByLabelName", stats.memory_in_bytes_by_label_name);
+    WriteNameValueList(w, "seriesCountByLabelValuePair", stats.series_count_by_label_value_pair);
     w.EndObject();
   });
 }

@@ -179,6 +179,33 @@ Postings SeriesIndex::Select(const Matchers& matchers) const {
   return result;
 }
 
+CardinalityStats SeriesIndex::Stats(size_t limit) const {
+  CardinalityStats st;
+  std::shared_lock<std::shared_mutex> lock(postings_mu_);
+  st.num_series = all_.size();
+  for (const auto& [name, values] : postings_) {
+    st.num_label_pairs += values.size();
+    st.label_value_count_by_label_name.emplace_back(name, values.size());
+    uint64_t bytes = 0;
+    for (const auto& [value, refs] : values) {
+      bytes += value.size();
+      if (name == kMetricName) st.series_count_by_metric_name.emplace_back(value, refs.size());
+      st.series_count_by_label_value_pair.emplace_back(name + "=" + value, refs.size());
+      // Keep the pair list bounded while walking: only the top `limit` survive.
+      if (st.series_count_by_label_value_pair.size() >= 4 * limit + 1024) {
+        SortAndCut(&st.series_count_by_label_value_pair, limit);
+      }
+    }
+    st.memory_in_bytes_by_label_name.emplace_back(name, bytes);
+  }
+  lock.unlock();
+  SortAndCut(&st.series_count_by_metric_name, limit);
+  SortAndCut(&st.label_value_count_by_label_name, limit);
+  SortAndCut(&st.memory_in_bytes_by_label_name, limit);
+  SortAndCut(&st.series_count_by_label_value_pair, limit);
+  return st;
+}
+
 std::vector<std::string> SeriesIndex::LabelNames() const {
   std::shared_lock<std::shared_mutex> lock(postings_mu_);
   std::vector<std::string> out;

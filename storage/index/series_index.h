@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "storage/index/postings.h"
+#include "storage/cardinality.h"
 #include "storage/labels.h"
 #include "storage/matcher.h"
 
@@ -73,6 +74,10 @@ class SeriesIndex {
   // All label names, sorted; all values of `name`, sorted.
   std::vector<std::string> LabelNames() const;
   std::vector<std::string> LabelValues(const std::string& name) const;
+
+  // Cardinality figures from the postings, each list cut to `limit`. Holds
+  // the postings lock shared for one pass over the label pairs.
+  CardinalityStats Stats(size_t limit) const;
 
   size_t NumSeries() const { return num_series_.load(std::memory_order_relaxed); }
   SeriesRef MaxRef() const { return next_ref_.load(std::memory_order_relaxed) - 1; }

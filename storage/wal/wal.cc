@@ -59,24 +59,51 @@ void Wal::EncodeRecord(uint8_t type, std::string_view payload, std::string* out)
   out->append(payload);
 }
 
-std::string Wal::SegmentPath(uint64_t n) const {
+std::string SegmentFilePath(const std::string& dir, uint64_t n) {
   char name[32];
   std::snprintf(name, sizeof(name), "%08llu", static_cast<unsigned long long>(n));
-  return dir_ + "/" + name;
+  return dir + "/" + name;
 }
 
-Result<std::vector<uint64_t>> Wal::ListSegments() const {
+Result<std::vector<uint64_t>> ListSegmentFiles(const std::string& dir) {
   std::vector<uint64_t> out;
   std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
     if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
     out.push_back(std::stoull(name));
   }
-  if (ec) return Status::IOError("list " + dir_ + ": " + ec.message());
+  if (ec) return Status::IOError("list " + dir + ": " + ec.message());
   std::sort(out.begin(), out.end());
   return out;
 }
+
+bool SegmentReader::Next(uint8_t* type, std::string_view* payload) {
+  if (pos_ >= data_.size() || !damage_.empty()) return false;
+  if (data_.size() - pos_ < kHeaderBytes) {
+    damage_ = "truncated record";
+    return false;
+  }
+  const uint32_t len = GetFixed32(data_.data() + pos_ + 4);
+  if (data_.size() - pos_ - kHeaderBytes < len) {
+    damage_ = "truncated record";
+    return false;
+  }
+  uint32_t crc = Crc32c(data_.substr(pos_ + 4, 5));
+  crc = Crc32c(data_.substr(pos_ + kHeaderBytes, len), crc);
+  if (crc != GetFixed32(data_.data() + pos_)) {
+    damage_ = "record checksum mismatch";
+    return false;
+  }
+  *type = static_cast<uint8_t>(data_[pos_ + 8]);
+  *payload = data_.substr(pos_ + kHeaderBytes, len);
+  pos_ += kHeaderBytes + len;
+  return true;
+}
+
+std::string Wal::SegmentPath(uint64_t n) const { return SegmentFilePath(dir_, n); }
+
+Result<std::vector<uint64_t>> Wal::ListSegments() const { return ListSegmentFiles(dir_); }
 
 Result<std::unique_ptr<Wal>> Wal::Open(const std::string& dir, const WalOptions& opts) {
   std::error_code ec;
@@ -103,32 +130,17 @@ Status Wal::Replay(uint64_t from_segment,
     std::stringstream ss;
     ss << in.rdbuf();
     const std::string data = ss.str();
-    size_t pos = 0;
-    while (pos < data.size()) {
-      bool ok = data.size() - pos >= kHeaderBytes;
-      uint32_t len = 0;
-      if (ok) {
-        len = GetFixed32(data.data() + pos + 4);
-        ok = data.size() - pos - kHeaderBytes >= len;
-      }
-      if (ok) {
-        uint32_t crc = Crc32c(std::string_view(data.data() + pos + 4, 5));
-        crc = Crc32c(std::string_view(data.data() + pos + kHeaderBytes, len), crc);
-        ok = crc == GetFixed32(data.data() + pos);
-      }
-      if (!ok) {
-        if (!last) {
-          return Status::Corruption("wal: damaged record in segment " + path + " at offset " +
-                                    std::to_string(pos));
-        }
-        // A crash mid-write: drop the torn tail so new segments follow clean data.
-        if (::truncate(path.c_str(), static_cast<off_t>(pos)) != 0) return Errno("truncate " + path);
-        break;
-      }
-      const auto type = static_cast<uint8_t>(data[pos + 8]);
-      CAIRN_RETURN_IF_ERROR(fn(type, std::string_view(data.data() + pos + kHeaderBytes, len)));
-      pos += kHeaderBytes + len;
+    SegmentReader reader(data);
+    uint8_t type;
+    std::string_view payload;
+    while (reader.Next(&type, &payload)) CAIRN_RETURN_IF_ERROR(fn(type, payload));
+    if (reader.damage().empty()) continue;
+    const size_t pos = reader.offset();
+    if (!last) {
+      return Status::Corruption("wal: damaged record in segment " + path + " at offset " + std::to_string(pos));
     }
+    // A crash mid-write: drop the torn tail so new segments follow clean data.
+    if (::truncate(path.c_str(), static_cast<off_t>(pos)) != 0) return Errno("truncate " + path);
   }
   return Status::OK();
 }

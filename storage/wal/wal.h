@@ -29,6 +29,33 @@
 
 namespace cairn::storage::wal {
 
+// Walks the records of one segment's bytes, checking each record's length
+// and CRC32C: the one decoder of the segment layout, used by Replay and by
+// the offline verifier (storage/verify.h).
+class SegmentReader {
+ public:
+  explicit SegmentReader(std::string_view data) : data_(data) {}
+  // The next intact record; false at the end of the data or at a damaged
+  // record (see damage()).
+  bool Next(uint8_t* type, std::string_view* payload);
+  // Why the walk stopped early, "" when it reached the end cleanly:
+  // "truncated record" (the data ends inside it: a torn write) or
+  // "record checksum mismatch".
+  const std::string& damage() const { return damage_; }
+  // Byte offset of the record Next() returns next (or stopped at).
+  size_t offset() const { return pos_; }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+  std::string damage_;
+};
+
+// Segment numbers in `dir` (files named by 8 decimal digits), ascending.
+Result<std::vector<uint64_t>> ListSegmentFiles(const std::string& dir);
+// The path of segment `n` in `dir`.
+std::string SegmentFilePath(const std::string& dir, uint64_t n);
+
 struct WalOptions {
   // A segment is closed and a new one started once it exceeds this size
   // (Prometheus' WAL uses 128 MiB segments).

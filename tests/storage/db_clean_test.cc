@@ -3,7 +3,9 @@
 // survives a restart.
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -168,6 +170,78 @@ TEST_F(DBCleanTest, AppenderHoldingARemovedSeriesBringsItBack) {
   ASSERT_TRUE(db_->Close().ok());
   Open();
   EXPECT_EQ(Pairs(Read(Series("r"))), (PairList{{kT0 + 100'000, 7}}));
+}
+
+// Removed series leave the head at once (not at the next restart): their
+// memory is freed by the clean, or, while an appender holds series pinned,
+// by the first checkpoint after that appender is done.
+TEST_F(DBCleanTest, RemovedSeriesLeaveTheHeadWithoutARestart) {
+  Open();
+  Add(Series("gone1"), kT0, 1000, 50);
+  Add(Series("gone2"), kT0, 1000, 50);
+  Add(Series("kept"), kT0, 1000, 50);
+  EXPECT_EQ(db_->Stats().head_series, 3u);
+  ASSERT_TRUE(Delete("gone1", INT64_MIN, INT64_MAX).ok());
+  ASSERT_TRUE(db_->CleanTombstones().ok());
+  EXPECT_EQ(db_->Stats().head_series, 2u);
+  EXPECT_EQ(db_->Stats().removed_series_unfreed, 0u);
+
+  // An appender in the middle of a batch (of another series) pins what it
+  // may hold: gone2 waits for it, and goes at the next checkpoint after.
+  auto app = db_->NewAppender();
+  ASSERT_TRUE(app->Append(0, Series("kept"), kT0 + 100'000, 1).ok());
+  ASSERT_TRUE(Delete("gone2", INT64_MIN, INT64_MAX).ok());
+  auto res = db_->CleanTombstones();
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->series_removed, 1u);
+  EXPECT_EQ(db_->Stats().head_series, 1u);
+  EXPECT_EQ(db_->Stats().removed_series_unfreed, 1u);
+  ASSERT_TRUE(db_->Checkpoint().ok());
+  EXPECT_EQ(db_->Stats().removed_series_unfreed, 1u);
+  ASSERT_TRUE(app->Commit().ok());
+  ASSERT_TRUE(db_->Checkpoint().ok());
+  EXPECT_EQ(db_->Stats().removed_series_unfreed, 0u);
+
+  // The labels come back as a new series, in the head and the index.
+  Add(Series("gone1"), kT0 + 200'000, 1000, 2);
+  EXPECT_EQ(db_->Stats().head_series, 2u);
+  EXPECT_EQ(Read(Series("gone1")).size(), 2u);
+  EXPECT_TRUE(Read(Series("gone2")).empty());
+  EXPECT_EQ(Read(Series("kept")).size(), 51u);
+}
+
+// Appends, reads and cleans racing: run under ASan, a series freed while an
+// appender or a query still used it would be a use after free.
+TEST_F(DBCleanTest, CleaningWhileAppendingAndReadingFreesNothingInUse) {
+  Open();
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 2; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; !stop; ++i) {
+        auto app = db_->NewAppender();
+        for (int k = 0; k < 8; ++k) {
+          Status ignored = app->Append(0, Series("churn" + std::to_string(k)), kT0 + i * 1000 + w, i).status();
+          (void)ignored;
+        }
+        EXPECT_TRUE(app->Commit().ok());
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    while (!stop) {
+      for (int k = 0; k < 8; ++k) Read(Series("churn" + std::to_string(k)));
+    }
+  });
+  for (int round = 0; round < 30; ++round) {
+    ASSERT_TRUE(db_->DeleteSeries({M(MatchType::kRegexMatch, "__name__", "churn.*")}, INT64_MIN, INT64_MAX).ok());
+    ASSERT_TRUE(db_->CleanTombstones().ok());
+  }
+  stop = true;
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(db_->Checkpoint().ok());
+  EXPECT_EQ(db_->Stats().removed_series_unfreed, 0u);
+  EXPECT_LE(db_->Stats().head_series, 8u);
 }
 
 TEST_F(DBCleanTest, CleanThenCompactFreesDiskSpace) {

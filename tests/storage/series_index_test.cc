@@ -1,5 +1,7 @@
 #include "storage/index/series_index.h"
 
+#include <map>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -126,6 +128,53 @@ TEST_F(SeriesIndexTest, RemovedSeriesLeaveMapsAndPostingsButTheirLabelsStayValid
   const auto again = idx_.GetOrCreate(*held);
   EXPECT_TRUE(again.created);
   EXPECT_GT(again.ref, cpu_);
+}
+
+}  // namespace
+}  // namespace cairn::storage::index
+
+namespace cairn::storage::index {
+namespace {
+
+// Stats() read off the postings must equal counting the series one by one
+// (what /api/v1/status/tsdb did before), ties broken by name, and cut.
+TEST(SeriesIndexStatsTest, EqualsCountingEverySeries) {
+  SeriesIndex idx;
+  std::map<std::string, uint64_t> by_metric, by_pair, bytes;
+  std::map<std::string, std::set<std::string>> values;
+  std::vector<SeriesRef> refs;
+  for (int i = 0; i < 300; ++i) {
+    Labels ls{{"__name__", "m" + std::to_string(i % 7)}, {"job", i % 3 ? "api" : "db"},
+              {"instance", "h" + std::to_string(i % 41)}, {"shard", std::to_string(i % 5)}};
+    refs.push_back(idx.GetOrCreate(ls).ref);
+  }
+  // Removed series leave the counts.
+  idx.Remove({refs[0], refs[1]});
+  for (SeriesRef r : idx.Select({})) {
+    const Labels* ls = idx.GetLabels(r);
+    ++by_metric[std::string(ls->MetricName())];
+    for (const auto& l : *ls) {
+      ++by_pair[l.name + "=" + l.value];
+      if (values[l.name].insert(l.value).second) bytes[l.name] += l.value.size();
+    }
+  }
+  auto top = [](const auto& m, size_t limit) {
+    CardinalityStats::Top t(m.begin(), m.end());
+    SortAndCut(&t, limit);
+    return t;
+  };
+  CardinalityStats::Top value_counts;
+  for (const auto& [n, v] : values) value_counts.emplace_back(n, v.size());
+  for (size_t limit : {1, 3, 10, 1000}) {
+    CardinalityStats st = idx.Stats(limit);
+    EXPECT_EQ(st.num_series, 298u);
+    EXPECT_EQ(st.num_label_pairs, by_pair.size());
+    EXPECT_EQ(st.series_count_by_metric_name, top(by_metric, limit)) << limit;
+    EXPECT_EQ(st.series_count_by_label_value_pair, top(by_pair, limit)) << limit;
+    EXPECT_EQ(st.memory_in_bytes_by_label_name, top(bytes, limit)) << limit;
+    EXPECT_EQ(st.label_value_count_by_label_name, top(CardinalityStats::Top(value_counts), limit)) << limit;
+  }
+  EXPECT_EQ(idx.Stats(3).series_count_by_metric_name[0].second, 43u);
 }
 
 }  // namespace

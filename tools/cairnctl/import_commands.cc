@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "tools/cairnctl/api_client.h"
+#include "tools/cairnctl/data_dir_writer.h"
 #include "tools/cairnctl/import_formats.h"
 #include "tools/cairnctl/progress.h"
 #include "tools/cairnctl/remote_write_sender.h"
@@ -26,6 +27,7 @@ struct Args {
   std::string format = "openmetrics";
   std::string csv_columns;
   std::string remote_write_url;
+  std::string data_dir;
   size_t batch_size = 10000;
   int concurrency = 4;
   bool skip_bad_lines = false;
@@ -97,8 +99,22 @@ int Run(const GlobalOptions& g, const Args& a) {
   uint64_t lines_total = static_cast<uint64_t>(std::count(body.begin(), body.end(), '\n'));
   if (!body.empty() && body.back() != '\n') ++lines_total;
 
-  std::string url = a.remote_write_url.empty() ? ApiClient(g).BaseUrl() + "/api/v1/write" : a.remote_write_url;
-  RemoteWriteSender sender(url, g.timeout);
+  // Where batches go: a running server by remote write, or (--data-dir) a
+  // stopped server's directory through the storage engine.
+  std::string dest;
+  std::unique_ptr<RemoteWriteSender> sender;
+  std::unique_ptr<DataDirWriter> writer;
+  if (!a.data_dir.empty()) {
+    if (!a.remote_write_url.empty()) return Fail("--data-dir and --remote-write-url exclude each other", ExitCode::kUsage);
+    auto w = DataDirWriter::Open(a.data_dir);
+    if (!w.ok()) return Fail("import --data-dir: " + w.status().message());
+    writer = std::move(w).value();
+    dest = a.data_dir;
+  } else {
+    dest = a.remote_write_url.empty() ? ApiClient(g).BaseUrl() + "/api/v1/write" : a.remote_write_url;
+    sender = std::make_unique<RemoteWriteSender>(dest, g.timeout);
+  }
+  auto send = [&](const std::vector<ImportSample>& b) { return writer ? writer->Write(b) : sender->Send(b); };
   InstallInterruptHandler();
   Progress progress("import", {.unit = "lines", .total = lines_total, .tty = Progress::StderrIsTerminal()});
 
@@ -111,7 +127,7 @@ int Run(const GlobalOptions& g, const Args& a) {
     senders.emplace_back([&] {
       std::vector<ImportSample> batch;
       while (queue.Pop(&batch)) {
-        Status st = sender.Send(batch);
+        Status st = send(batch);
         if (!st.ok()) {
           std::lock_guard<std::mutex> lock(err_mu);
           if (send_error.ok()) send_error = st;
@@ -159,6 +175,12 @@ int Run(const GlobalOptions& g, const Args& a) {
   if (fatal) queue.Close();
   queue.Finish();
   for (auto& t : senders) t.join();
+  if (writer) {
+    // Checkpoints and flushes what was written, also after a failure or a
+    // stop, so the directory opens with every acknowledged batch.
+    Status st = writer->Close();
+    if (!st.ok() && send_error.ok()) send_error = st;
+  }
 
   if (!send_error.ok()) {
     progress.Interrupted();
@@ -176,7 +198,7 @@ int Run(const GlobalOptions& g, const Args& a) {
                 " samples were written before it");
   }
   progress.Finish();
-  std::cerr << "import: " << samples_sent.load() << " samples from " << line_no << " lines written to " << url;
+  std::cerr << "import: " << samples_sent.load() << " samples from " << line_no << " lines written to " << dest;
   if (bad_lines > 0) std::cerr << ", " << bad_lines << " bad lines skipped";
   std::cerr << "\n";
   return ExitCode::kOk;
@@ -186,7 +208,7 @@ int Run(const GlobalOptions& g, const Args& a) {
 
 void RegisterImportCommands(CLI::App& root, const GlobalOptions& g) {
   auto a = std::make_shared<Args>();
-  auto* cmd = root.add_subcommand("import", "Backfill samples from a file into a running server by remote write");
+  auto* cmd = root.add_subcommand("import", "Backfill samples from a file into a running server by remote write, or offline into a data directory");
   cmd->add_option("file", a->file, "Input file, - for stdin")->capture_default_str();
   cmd->add_option("-f,--format", a->format, "openmetrics, prometheus, jsonl (VictoriaMetrics export) or csv")
       ->capture_default_str();
@@ -194,12 +216,15 @@ void RegisterImportCommands(CLI::App& root, const GlobalOptions& g) {
                   "CSV column mapping, e.g. 1:label:host,2:metric:cpu,3:time:unix_s (time: unix_s, unix_ms, "
                   "unix_ns, rfc3339)");
   cmd->add_option("--remote-write-url", a->remote_write_url, "Where to write (default: <--url>/api/v1/write)");
+  cmd->add_option("--data-dir", a->data_dir,
+                  "Offline: write into this stopped server's data directory (--storage.tsdb.path) instead");
   cmd->add_option("--batch-size", a->batch_size, "Samples per remote-write request")->capture_default_str();
   cmd->add_option("--concurrency", a->concurrency, "Requests in flight")->capture_default_str();
   cmd->add_flag("--skip-bad-lines", a->skip_bad_lines, "Report bad lines and go on (default: stop at the first)");
   SetExamples(cmd,
               "cairnctl import data.om                        # OpenMetrics text, timestamps in seconds\n"
               "cairnctl import --format jsonl vm-export.jsonl # VictoriaMetrics /api/v1/export output\n"
+              "cairnctl import --data-dir /var/lib/cairn old.om # offline, into a stopped server's directory\n"
               "cairnctl import --format csv --csv-columns 1:label:host,2:metric:cpu_usage,3:time:rfc3339 data.csv\n"
               "zcat old.prom.gz | cairnctl import --format prometheus --skip-bad-lines -");
   OnRun(cmd, [&g, a] { return Run(g, *a); });

@@ -213,7 +213,11 @@ int RunVerify(const GlobalOptions&, const std::string& dir) {
   p.Finish();
   std::cout << "checked " << r->series_checked << " series, " << r->chunks_checked << " chunks ("
             << r->samples_checked << " samples), " << r->heads_checked << " head checkpoints, "
-            << r->tombstones_checked << " tombstones, and every SST block checksum\n";
+            << r->tombstones_checked << " tombstones, " << r->wal_records_checked << " WAL records in "
+            << r->wal_segments_checked << " segments, and every SST block checksum\n";
+  if (!r->wal_torn_tail.empty()) {
+    std::cout << "note: " << r->wal_torn_tail << " (a write torn by a crash; the server drops it on start)\n";
+  }
   if (r->ok()) {
     std::cout << "SUCCESS: no damage found\n";
     return ExitCode::kOk;
