@@ -10,7 +10,7 @@ FUZZ       := build/fuzz
 DATA       ?= $(CURDIR)/data
 CONFIG     ?= $(CURDIR)/deploy/prometheus.yml
 LISTEN     ?= :9090
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 15
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 # Objects built with -g in another checkout (a worktree, the bare-clone check)
@@ -51,9 +51,10 @@ $(FUZZ)/build.ninja: | deps
 fuzz-build: deps $(FUZZ)/build.ninja
 	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_targets
 
-# Each fuzz target runs for a short fixed time on its checked-in seed corpus.
+# Each fuzz target runs for a short fixed time on its checked-in seed corpus,
+# $(JOBS) at a time.
 fuzz: fuzz-build
-	@tests/fuzz/run_all.sh $(FUZZ) $(FUZZ_SECONDS)
+	@tests/fuzz/run_all.sh $(FUZZ) $(FUZZ_SECONDS) $(JOBS)
 
 promql-build: deps $(CHECK)/build.ninja
 	cmake --build $(CHECK) -j $(JOBS) --target promql-test
