@@ -5,6 +5,7 @@
 #include <string>
 
 #include "remote/series_vector.h"
+#include "storage/querier_warnings.h"
 
 namespace cairn::remote {
 namespace {
@@ -113,7 +114,7 @@ class MergedSeriesSet final : public storage::SeriesSet {
   Status error_;
 };
 
-class MergeQuerier final : public storage::Querier {
+class MergeQuerier final : public storage::Querier, public storage::QuerierWarnings {
  public:
   MergeQuerier(std::unique_ptr<storage::Querier> local, std::vector<std::shared_ptr<storage::Queryable>> remotes,
                std::vector<std::unique_ptr<storage::Querier>> secondaries, std::vector<std::string> warnings)

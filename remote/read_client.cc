@@ -28,7 +28,11 @@ Result<std::unique_ptr<ReadClient>> ReadClient::Create(const RemoteReadConfig& c
 Result<std::vector<RemoteSeries>> ReadClient::Read(const prometheus::Query& query) const {
   prometheus::ReadRequest req;
   *req.add_queries() = query;
-  req.add_accepted_response_types(prometheus::ReadRequest::STREAMED_XOR_CHUNKS);
+  // A metadata lookup (hint func "series") asks for SAMPLES only: servers
+  // then skip loading chunks and still list each series, where a streamed
+  // answer leaves out every series without chunks (upstream's
+  // StreamChunkedReadResponses), i.e. all of them.
+  if (query.hints().func() != "series") req.add_accepted_response_types(prometheus::ReadRequest::STREAMED_XOR_CHUNKS);
   req.add_accepted_response_types(prometheus::ReadRequest::SAMPLES);
   const std::string raw = req.SerializeAsString();
   scrape::http::Request http_req;

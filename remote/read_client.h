@@ -2,7 +2,8 @@
 // Prometheus' storage/remote Client.Read does: a snappy-compressed
 // ReadRequest POSTed with Content-Encoding snappy, Content-Type
 // application/x-protobuf and X-Prometheus-Remote-Read-Version 0.1.0, offering
-// STREAMED_XOR_CHUNKS first and SAMPLES second (the server picks), under the
+// STREAMED_XOR_CHUNKS first and SAMPLES second (the server picks; SAMPLES
+// alone for a metadata lookup, hint func "series"), under the
 // entry's remote_timeout, headers, credentials and TLS (scrape/http's client).
 //
 // Errors read like upstream's: `error sending request: Post "<url>": dial

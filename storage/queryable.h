@@ -81,9 +81,6 @@ class Querier {
                                                        const Matchers& matchers) = 0;
   // Sorted distinct label names, likewise.
   virtual Result<std::vector<std::string>> LabelNames(const Matchers& matchers) = 0;
-  // Non-fatal notes gathered by LabelValues/LabelNames so far (a merged
-  // remote that failed); surface as API warnings.
-  virtual std::vector<std::string> Warnings() const { return {}; }
 };
 
 class Queryable {

@@ -6,7 +6,7 @@ set -uo pipefail
 root="${1:-$(cd "$(dirname "$0")/.." && pwd)}"
 cd "$root" || exit 2
 
-api='storage/(labels|matcher|sample|queryable|appender|memory_storage)\.h'
+api='storage/(labels|matcher|sample|queryable|querier_warnings|appender|memory_storage)\.h'
 declare -A allowed=(
   [util]='^util/'
   [storage]="^(util|storage)/"
