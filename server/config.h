@@ -1,7 +1,7 @@
 // Config: the parts of prometheus.yml the server reads today — `global`
 // (intervals, external_labels with $VAR expansion, scrape defaults),
 // `scrape_configs` (server/config_scrape.h) and `storage.tsdb.retention`
-// overrides, `rule_files` — plus the raw text for /api/v1/status/config. Rule and remote
+// overrides, `rule_files`, `alerting`, `remote_read` — plus the raw text for /api/v1/status/config. Remote-write
 // sections are accepted (checked for shape only) until those parts land.
 // Top-level keys are checked strictly, as upstream does.
 // Thread-safety: a value type.
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "notifier/alertmanager_config.h"
+#include "remote/read_config.h"
 #include "scrape/scrape_config.h"
 
 #include "storage/labels.h"
@@ -37,6 +38,7 @@ struct Config {
   std::vector<std::string> rule_files;
   std::optional<int64_t> rule_query_offset_ms;
   notifier::AlertingConfig alerting;  // alerting: Alertmanagers and alert relabeling
+  std::vector<remote::RemoteReadConfig> remote_read;  // remote_read entries (server/config_remote_read.h)
   std::string yaml;  // the file as read
 };
 

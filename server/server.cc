@@ -49,6 +49,11 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     s->appendable_ = s->db_.get();
     s->chunk_queryable_ = s->db_.get();
   }
+  // Queries read local storage merged with the remote_read endpoints
+  // (configured by Start() and Reload()).
+  s->local_queryable_ = s->queryable_;
+  s->merged_ = std::make_unique<remote::MergeQueryable>(*s->local_queryable_);
+  s->queryable_ = s->merged_.get();
   s->query_runner_ =
       std::make_unique<QueryRunner>(s->engine_, *s->queryable_, s->options_.flags.query_max_samples,
                                     s->options_.flags.promql_delayed_name_removal);
@@ -246,6 +251,10 @@ Status Server::Start() {
     Stop();
     return st;
   }
+  if (Status st = ApplyRemoteRead(state_->config()); !st.ok()) {
+    Stop();
+    return st;
+  }
   if (rules_) {
     if (Status st = ApplyRules(state_->config()); !st.ok()) {
       Stop();
@@ -388,6 +397,10 @@ Status Server::Reload() {
     }
   }
   if (Status st = notifier_->ApplyConfig(config->alerting, config->external_labels); !st.ok()) {
+    state_->ConfigLoadFailed();
+    return st;
+  }
+  if (Status st = ApplyRemoteRead(*config); !st.ok()) {
     state_->ConfigLoadFailed();
     return st;
   }

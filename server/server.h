@@ -18,6 +18,7 @@
 
 #include "notifier/manager.h"
 #include "promql/engine.h"
+#include "remote/merge_queryable.h"
 #include "server/api/api_v1.h"
 #include "server/federation.h"
 #include "server/flags.h"
@@ -94,12 +95,22 @@ class Server {
   void RegisterAlertingRoutes();
   http::HttpResponse RemoteWrite(const http::HttpRequest& req);
   http::HttpResponse RemoteRead(const http::HttpRequest& req);
+  // Builds a client per remote_read entry and hands them to merged_; on error
+  // (an unreadable CA file) nothing changes (server_remote_read.cc).
+  Status ApplyRemoteRead(const Config& cfg);
+  // When local storage holds data from (plus a margin), for remotes with
+  // read_recent false.
+  int64_t LocalStartTimeMs(int64_t margin_ms) const;
   StorageStats CollectStorageStats() const;
   api::HeadStats CollectHeadStats() const;
 
   ServerOptions options_;
   std::unique_ptr<storage::DB> db_;  // when no storage was injected
+  // What queries read: local storage merged with the remote_read endpoints.
   storage::Queryable* queryable_ = nullptr;
+  // Local storage alone: what /api/v1/read serves (never the remotes).
+  storage::Queryable* local_queryable_ = nullptr;
+  std::unique_ptr<remote::MergeQueryable> merged_;
   storage::Appendable* appendable_ = nullptr;
   storage::ChunkQueryable* chunk_queryable_ = nullptr;
   std::unique_ptr<ServerState> state_;

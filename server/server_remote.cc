@@ -47,7 +47,7 @@ http::HttpResponse Server::RemoteRead(const http::HttpRequest& req) {
     limits.max_samples = options_.flags.remote_read_sample_limit;
     limits.max_bytes_in_frame = static_cast<size_t>(options_.flags.remote_read_max_bytes_in_frame);
     limits.external_labels = state_->config().external_labels;
-    ingest::ReadOutcome out = ingest::HandleRemoteRead(request->body, *queryable_, *chunk_queryable_, limits,
+    ingest::ReadOutcome out = ingest::HandleRemoteRead(request->body, *local_queryable_, *chunk_queryable_, limits,
                                                        [&w](std::string_view frame) { return w.Write(frame); });
     if (w.started()) return std::nullopt;
     if (out.http_status != 200) {

@@ -6,6 +6,7 @@
 #include "server/api/api_v1.h"
 #include "server/api/label_name.h"
 #include "storage/labels.h"
+#include "storage/querier_warnings.h"
 
 namespace cairn::server::api {
 namespace {
@@ -109,6 +110,8 @@ http::HttpResponse ApiV1::SortedUnion(const Form& form, const ListFn& list) {
   }
   std::vector<std::string> out(all.begin(), all.end());
   std::vector<std::string> warnings;
+  // A merged remote that failed (remote/merge_queryable.h) is a warning.
+  if (auto* notes = dynamic_cast<const storage::QuerierWarnings*>(q->querier.get())) warnings = notes->Warnings();
   Truncate(&out, q->limit, &warnings);
   return StringList(out, warnings);
 }
