@@ -1,6 +1,7 @@
 // Config: the parts of prometheus.yml the server reads today — `global`
 // (intervals, external_labels with $VAR expansion, scrape defaults),
-// `scrape_configs` (server/config_scrape.h) and `storage.tsdb.retention`
+// `scrape_configs` (server/config_scrape.h), `remote_write`
+// (server/config_remote_write.h) and `storage.tsdb.retention`
 // overrides, `rule_files` — plus the raw text for /api/v1/status/config. Rule and remote
 // sections are accepted (checked for shape only) until those parts land.
 // Top-level keys are checked strictly, as upstream does.
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "notifier/alertmanager_config.h"
+#include "remote/remote_write_config.h"
 #include "scrape/scrape_config.h"
 
 #include "storage/labels.h"
@@ -37,6 +39,7 @@ struct Config {
   std::vector<std::string> rule_files;
   std::optional<int64_t> rule_query_offset_ms;
   notifier::AlertingConfig alerting;  // alerting: Alertmanagers and alert relabeling
+  std::vector<remote::RemoteWriteConfig> remote_write;  // remote_write: queues (server/config_remote_write.h)
   std::string yaml;  // the file as read
 };
 

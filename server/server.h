@@ -26,6 +26,7 @@
 #include "server/metadata_store.h"
 #include "server/query_executor.h"
 #include "server/query_runner.h"
+#include "remote/remote_storage.h"
 #include "server/self_metrics.h"
 #include "server/server_state.h"
 #include "rules/manager.h"
@@ -98,6 +99,9 @@ class Server {
 
   ServerOptions options_;
   std::unique_ptr<storage::DB> db_;  // when no storage was injected
+  // The remote_write queues (with db_ only: they tail its WAL); configured by
+  // Start() and Reload(), stopped before db_ closes.
+  std::unique_ptr<remote::RemoteStorage> remote_;
   storage::Queryable* queryable_ = nullptr;
   storage::Appendable* appendable_ = nullptr;
   storage::ChunkQueryable* chunk_queryable_ = nullptr;

@@ -11,21 +11,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "storage/wal/segment_reader.h"
 #include "util/crc32c.h"
 
 namespace cairn::storage::wal {
 namespace {
 
-constexpr size_t kHeaderBytes = 9;  // crc32c(4) | length(4) | type(1)
-
 void PutFixed32(std::string* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-uint32_t GetFixed32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<uint8_t>(p[i])} << (8 * i);
-  return v;
 }
 
 Status Errno(const std::string& what) {
@@ -59,24 +52,17 @@ void Wal::EncodeRecord(uint8_t type, std::string_view payload, std::string* out)
   out->append(payload);
 }
 
-std::string Wal::SegmentPath(uint64_t n) const {
-  char name[32];
-  std::snprintf(name, sizeof(name), "%08llu", static_cast<unsigned long long>(n));
-  return dir_ + "/" + name;
-}
+std::string Wal::SegmentPath(uint64_t n) const { return SegmentFileName(dir_, n); }
 
 Result<std::vector<uint64_t>> Wal::ListSegments() const {
+  auto files = ListSegmentFiles(dir_);
+  if (!files.ok()) return files.status();
   std::vector<uint64_t> out;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
-    out.push_back(std::stoull(name));
-  }
-  if (ec) return Status::IOError("list " + dir_ + ": " + ec.message());
-  std::sort(out.begin(), out.end());
+  for (const SegmentFile& f : *files) out.push_back(f.segment);
   return out;
 }
+
+Result<std::vector<SegmentFile>> Wal::Segments() const { return ListSegmentFiles(dir_); }
 
 Result<std::unique_ptr<Wal>> Wal::Open(const std::string& dir, const WalOptions& opts) {
   std::error_code ec;
@@ -105,18 +91,8 @@ Status Wal::Replay(uint64_t from_segment,
     const std::string data = ss.str();
     size_t pos = 0;
     while (pos < data.size()) {
-      bool ok = data.size() - pos >= kHeaderBytes;
-      uint32_t len = 0;
-      if (ok) {
-        len = GetFixed32(data.data() + pos + 4);
-        ok = data.size() - pos - kHeaderBytes >= len;
-      }
-      if (ok) {
-        uint32_t crc = Crc32c(std::string_view(data.data() + pos + 4, 5));
-        crc = Crc32c(std::string_view(data.data() + pos + kHeaderBytes, len), crc);
-        ok = crc == GetFixed32(data.data() + pos);
-      }
-      if (!ok) {
+      Frame frame;
+      if (ReadFrame(std::string_view(data).substr(pos), &frame) != FrameStatus::kRecord) {
         if (!last) {
           return Status::Corruption("wal: damaged record in segment " + path + " at offset " +
                                     std::to_string(pos));
@@ -125,9 +101,8 @@ Status Wal::Replay(uint64_t from_segment,
         if (::truncate(path.c_str(), static_cast<off_t>(pos)) != 0) return Errno("truncate " + path);
         break;
       }
-      const auto type = static_cast<uint8_t>(data[pos + 8]);
-      CAIRN_RETURN_IF_ERROR(fn(type, std::string_view(data.data() + pos + kHeaderBytes, len)));
-      pos += kHeaderBytes + len;
+      CAIRN_RETURN_IF_ERROR(fn(frame.type, frame.payload));
+      pos += frame.size;
     }
   }
   return Status::OK();

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/wal/segment_reader.h"
 #include "util/status.h"
 
 namespace cairn::storage::wal {
@@ -78,6 +79,8 @@ class Wal {
   // Removes segment files numbered below `segment`.
   Status DeleteSegmentsBefore(uint64_t segment);
 
+  // The segment files on disk with their sizes, oldest first.
+  Result<std::vector<SegmentFile>> Segments() const;
   // Total bytes of segment files on disk.
   uint64_t DiskBytes() const;
   uint64_t fsyncs_total() const { return fsyncs_total_.load(std::memory_order_relaxed); }
