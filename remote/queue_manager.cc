@@ -173,7 +173,10 @@ void QueueManager::Start() {
   desired_shards_ = cfg_.queue.min_shards;
   last_send_ok_ms_ = SteadyMs();
   running_ = true;
-  watcher_thread_ = std::jthread([this](std::stop_token stop) { watcher_->Run(start_, stop); });
+  watcher_thread_ = std::jthread([this](std::stop_token stop) {
+    watcher_stop_ = stop;  // OnSamples runs on this thread and waits with it
+    watcher_->Run(start_, stop);
+  });
   control_thread_ = std::jthread([this](std::stop_token stop) { ControlLoop(stop); });
 }
 
@@ -269,7 +272,7 @@ bool QueueManager::OnSamples(const std::vector<storage::wal::RefSample>& samples
   const uint64_t seq = tracker_->Add(static_cast<int64_t>(keep.size()), end);
   if (keep.empty()) return true;
   std::shared_lock<std::shared_mutex> lock(shards_mu_);
-  const std::stop_token stop = watcher_thread_.get_stop_token();
+  const std::stop_token stop = watcher_stop_;
   const size_t n = shards_.size();
   const size_t capacity = static_cast<size_t>(cfg_.queue.capacity);
   for (size_t i = 0; i < keep.size(); ++i) {

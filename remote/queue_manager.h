@@ -153,6 +153,7 @@ class QueueManager final : public WalHandler {
 
   std::atomic<bool> running_{false};
   std::jthread watcher_thread_;
+  std::stop_token watcher_stop_;  // the watcher thread's own
   std::jthread control_thread_;
   std::atomic<uint64_t> saved_segment_{UINT64_MAX};
   WalPosition saved_;  // control thread

@@ -1,6 +1,7 @@
 #include "server/config_remote_write.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "server/relabel_config_yaml.h"

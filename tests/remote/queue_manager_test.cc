@@ -10,6 +10,8 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "ingest/relabel_config.h"
@@ -71,6 +73,10 @@ class QueueManagerTest : public ::testing::Test {
 
   void LogSeries(storage::SeriesRef ref, const std::string& name) {
     wal::RefSeries s{ref, storage::Labels::FromUnsorted({{"__name__", name}, {"job", "j"}})};
+    {
+      std::lock_guard<std::mutex> lock(*index_mu_);
+      (*index_)[ref] = s.labels;
+    }
     ASSERT_TRUE(wal_->Log({{static_cast<uint8_t>(wal::RecordType::kSeries), wal::EncodeSeries({s})}}).ok());
   }
   void LogSamples(storage::SeriesRef ref, int64_t from, int64_t n) {
@@ -95,12 +101,22 @@ class QueueManagerTest : public ::testing::Test {
     o.state_dir = (dir_ / "remote_write").string();
     o.external_labels = storage::Labels::FromUnsorted({{"cluster", "c1"}, {"job", "ignored"}});
     o.position_flush_ms = 20;
+    // The DB's index: a queue starting after a series record asks it.
+    o.series_labels = [idx = index_, mu = index_mu_](storage::SeriesRef ref) -> std::optional<storage::Labels> {
+      std::lock_guard<std::mutex> lock(*mu);
+      auto it = idx->find(ref);
+      if (it == idx->end()) return std::nullopt;
+      return it->second;
+    };
     o.watcher_poll_ms = 5;
     return o;
   }
 
   std::filesystem::path dir_;
   std::unique_ptr<wal::Wal> wal_;
+  std::shared_ptr<std::map<storage::SeriesRef, storage::Labels>> index_ =
+      std::make_shared<std::map<storage::SeriesRef, storage::Labels>>();
+  std::shared_ptr<std::mutex> index_mu_ = std::make_shared<std::mutex>();
 };
 
 TEST_F(QueueManagerTest, SendsEverySampleWithExternalLabelsAndRelabeling) {
@@ -202,7 +218,6 @@ TEST_F(QueueManagerTest, RateLimitRetriedOnlyWhenAskedHonouringRetryAfter) {
   cfg2.name = "noretry";
   auto q2 = QueueManager::Create(cfg2, Options());
   ASSERT_TRUE(q2.ok());
-  std::filesystem::remove(QueueManager::PositionPath(Options().state_dir, cfg2));
   (*q2)->Start();
   LogSamples(1, 5, 5);
   ASSERT_TRUE(WaitFor([&] { return (*q2)->Figures().samples_failed_total == 5; }));
