@@ -54,7 +54,15 @@ Status RemoteStorage::ApplyConfig(const std::vector<RemoteWriteConfig>& configs,
 
 void RemoteStorage::Stop() {
   std::lock_guard<std::mutex> lock(mu_);
-  for (Entry& e : queues_) e.queue->Stop();
+  // The DB's closing checkpoint comes after this: it must still keep what
+  // the stopped queues will resend after the next start.
+  uint64_t keep = UINT64_MAX;
+  for (Entry& e : queues_) {
+    e.queue->Stop();
+    keep = std::min(keep, e.queue->KeepFromSegment());
+  }
+  if (applied_) initial_keep_ = keep;
+  applied_ = false;
   queues_.clear();
 }
 

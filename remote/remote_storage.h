@@ -45,7 +45,9 @@ class RemoteStorage {
   QueueOptions base_;
   mutable std::mutex mu_;
   std::vector<Entry> queues_;        // guarded by mu_
-  uint64_t initial_keep_ = UINT64_MAX;  // guarded by mu_; until the first ApplyConfig
+  // Guarded by mu_: the saved positions of queues not running (before the
+  // first ApplyConfig, after Stop), still kept for the DB.
+  uint64_t initial_keep_ = UINT64_MAX;
   bool applied_ = false;             // guarded by mu_
 };
 

@@ -29,6 +29,12 @@ using testing::CannedResponse;
 using testing::RecordedRequest;
 using testing::RecordingServer;
 
+CannedResponse Answer(int status) {
+  CannedResponse r;
+  r.status = status;
+  return r;
+}
+
 std::string Unsnappy(const std::string& body) {
   std::string raw;
   EXPECT_TRUE(snappy::Uncompress(body.data(), body.size(), &raw));
@@ -121,7 +127,7 @@ class QueueManagerTest : public ::testing::Test {
 
 TEST_F(QueueManagerTest, SendsEverySampleWithExternalLabelsAndRelabeling) {
   RecordingServer rx;
-  rx.set_responder([](const RecordedRequest&) { return CannedResponse{.status = 204}; });
+  rx.set_responder([](const RecordedRequest&) { return Answer(204); });
   auto cfg = Config(rx.url("/push"));
   ingest::RelabelConfig drop;
   drop.source_labels = {"__name__"};
@@ -174,9 +180,9 @@ TEST_F(QueueManagerTest, RetriesServerErrorsAndDropsClientErrors) {
   std::atomic<int> calls{0};
   rx.set_responder([&](const RecordedRequest&) {
     const int n = calls++;
-    if (n < 2) return CannedResponse{.status = 503};
-    if (n == 2) return CannedResponse{.status = 400};
-    return CannedResponse{.status = 204};
+    if (n < 2) return Answer(503);
+    if (n == 2) return Answer(400);
+    return Answer(204);
   });
   auto q = QueueManager::Create(Config(rx.url("/push")), Options());
   ASSERT_TRUE(q.ok());
@@ -197,7 +203,7 @@ TEST_F(QueueManagerTest, RateLimitRetriedOnlyWhenAskedHonouringRetryAfter) {
   RecordingServer rx;
   std::atomic<int> calls{0};
   rx.set_responder([&](const RecordedRequest&) {
-    return calls++ == 0 ? CannedResponse{.status = 429, .headers = {{"Retry-After", "1"}}} : CannedResponse{.status = 204};
+    return calls++ == 0 ? CannedResponse{.status = 429, .headers = {{"Retry-After", "1"}}} : Answer(204);
   });
   auto cfg = Config(rx.url("/push"));
   cfg.queue.retry_on_http_429 = true;
@@ -213,7 +219,7 @@ TEST_F(QueueManagerTest, RateLimitRetriedOnlyWhenAskedHonouringRetryAfter) {
   (*q)->Stop();
 
   RecordingServer rx2;
-  rx2.set_responder([](const RecordedRequest&) { return CannedResponse{.status = 429}; });
+  rx2.set_responder([](const RecordedRequest&) { return Answer(429); });
   auto cfg2 = Config(rx2.url("/push"));
   cfg2.name = "noretry";
   auto q2 = QueueManager::Create(cfg2, Options());
@@ -227,7 +233,7 @@ TEST_F(QueueManagerTest, RateLimitRetriedOnlyWhenAskedHonouringRetryAfter) {
 
 TEST_F(QueueManagerTest, UnacknowledgedSamplesAreResentAfterRestart) {
   RecordingServer rx;
-  rx.set_responder([](const RecordedRequest&) { return CannedResponse{.status = 503}; });
+  rx.set_responder([](const RecordedRequest&) { return Answer(503); });
   auto cfg = Config(rx.url("/push"));
   auto q = QueueManager::Create(cfg, Options());
   ASSERT_TRUE(q.ok());
@@ -238,7 +244,7 @@ TEST_F(QueueManagerTest, UnacknowledgedSamplesAreResentAfterRestart) {
   ASSERT_TRUE(WaitFor([&] { return rx.requests().size() >= 2; }));
   (*q)->Stop();  // the receiver never accepted: the position stays put
   EXPECT_EQ((*q)->KeepFromSegment(), keep);
-  rx.set_responder([](const RecordedRequest&) { return CannedResponse{.status = 204}; });
+  rx.set_responder([](const RecordedRequest&) { return Answer(204); });
   const size_t failed_before = rx.requests().size();
   auto q2 = QueueManager::Create(cfg, Options());
   ASSERT_TRUE(q2.ok());
