@@ -12,6 +12,7 @@
 #include "server/config_rules.h"
 #include "server/config_alerting.h"
 #include "server/config_remote_read.h"
+#include "server/config_remote_write.h"
 #include "server/config_scrape.h"
 
 namespace cairn::server {
@@ -173,6 +174,8 @@ Result<Config> ParseConfig(std::string_view yaml, std::string_view base_dir) {
     CAIRN_ASSIGN_OR_RETURN(cfg.rule_files, ParseRuleFiles(root["rule_files"], base_dir));
     CAIRN_ASSIGN_OR_RETURN(cfg.remote_read, ParseRemoteReadConfigs(root["remote_read"], base_dir));
     CAIRN_ASSIGN_OR_RETURN(cfg.alerting, ParseAlertingConfig(root["alerting"], base_dir, scrape_defaults.validation));
+    CAIRN_ASSIGN_OR_RETURN(cfg.remote_write,
+                           ParseRemoteWriteConfigs(root["remote_write"], base_dir, scrape_defaults.validation));
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument("yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }

@@ -1,8 +1,10 @@
 // Config: the parts of prometheus.yml the server reads today — `global`
 // (intervals, external_labels with $VAR expansion, scrape defaults),
-// `scrape_configs` (server/config_scrape.h) and `storage.tsdb.retention`
-// overrides, `rule_files`, `alerting`, `remote_read` — plus the raw text for /api/v1/status/config. Remote-write
-// sections are accepted (checked for shape only) until those parts land.
+// `scrape_configs` (server/config_scrape.h), `remote_write`
+// (server/config_remote_write.h), `remote_read` (server/config_remote_read.h),
+// `storage.tsdb.retention` overrides, `rule_files`, `alerting` — plus the raw text for
+// /api/v1/status/config. The other sections Prometheus knows (storage,
+// tracing, ...) are accepted and checked for shape only.
 // Top-level keys are checked strictly, as upstream does.
 // Thread-safety: a value type.
 #pragma once
@@ -16,6 +18,7 @@
 
 #include "notifier/alertmanager_config.h"
 #include "remote/read_config.h"
+#include "remote/remote_write_config.h"
 #include "scrape/scrape_config.h"
 
 #include "storage/labels.h"
@@ -39,6 +42,7 @@ struct Config {
   std::optional<int64_t> rule_query_offset_ms;
   notifier::AlertingConfig alerting;  // alerting: Alertmanagers and alert relabeling
   std::vector<remote::RemoteReadConfig> remote_read;  // remote_read entries (server/config_remote_read.h)
+  std::vector<remote::RemoteWriteConfig> remote_write;  // remote_write: queues (server/config_remote_write.h)
   std::string yaml;  // the file as read
 };
 

@@ -90,6 +90,16 @@ const std::vector<FlagDef>& Defs() {
          f.retention_size_bytes = *n;
          return Status::OK();
        }},
+      {"storage.remote.max-wal-retention-size", "4GB",
+       "Most WAL bytes kept for remote_write queues that have not sent them yet (a dead receiver cannot fill the "
+       "disk); past it the oldest segments are deleted and their samples lost to the queue. 0 means no bound.",
+       false,
+       [](ServerFlags& f, const std::string& v) {
+         auto n = api::ParseByteSize(v);
+         if (!n.ok()) return n.status();
+         f.remote_max_wal_retention_bytes = *n;
+         return Status::OK();
+       }},
       {"web.listen-address", "0.0.0.0:9090", "Address to listen on for the web interface and API.", false,
        [](ServerFlags& f, const std::string& v) { f.listen_address = v; return Status::OK(); }},
       {"web.enable-lifecycle", "false", "Enable shutdown and reload via HTTP request.", true,

@@ -21,6 +21,9 @@ struct ServerFlags {
   // 0 (no time limit) when only a size is given.
   int64_t retention_time_ms = 15LL * 86400000;
   int64_t retention_size_bytes = 0;                   // --storage.tsdb.retention.size; 0 = none
+  // --storage.remote.max-wal-retention-size: WAL kept for remote_write
+  // queues that have not sent it yet, at most this many bytes; 0 = no bound.
+  int64_t remote_max_wal_retention_bytes = 4LL << 30;
   std::string listen_address = "0.0.0.0:9090";        // --web.listen-address
   bool enable_lifecycle = false;                      // --web.enable-lifecycle: /-/reload, /-/quit
   bool enable_admin_api = false;                      // --web.enable-admin-api

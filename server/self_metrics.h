@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "notifier/manager.h"
+#include "remote/queue_manager.h"
 #include "server/metrics/counter_vec.h"
 #include "server/metrics/histogram_vec.h"
 #include "server/metrics/registry.h"
@@ -95,6 +96,14 @@ class SelfMetrics {
   // capacity, alertmanagers discovered), read from `figures` at each scrape.
   // Call once, before serving.
   void AddNotifierFigures(std::function<notifier::NotifierFigures()> figures);
+
+  // Registers the prometheus_remote_storage_* families (per queue, labelled
+  // remote_name and url, as upstream), prometheus_wal_watcher_* and
+  // cairn_remote_storage_wal_segments_dropped_unread_total, read from
+  // `figures` and `dropped_segments` at each scrape
+  // (server/self_metrics_remote.cc). Call once, before serving.
+  void AddRemoteWriteFigures(std::function<std::vector<remote::QueueFigures>()> figures,
+                             std::function<uint64_t()> dropped_segments);
 
   std::string Render() const { return registry_.Render(); }
 

@@ -42,9 +42,18 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     db_opts.retention_ms = cfg.retention_time_ms.value_or(s->options_.flags.retention_time_ms);
     db_opts.retention_bytes = cfg.retention_size_bytes.value_or(s->options_.flags.retention_size_bytes);
     db_opts.block_cache_bytes = static_cast<uint64_t>(s->options_.flags.block_cache_bytes);
+    // The queues exist before the DB opens: its first checkpoint must keep
+    // the WAL their saved positions point into.
+    remote::QueueOptions qo;
+    qo.wal_dir = db_opts.path + "/wal";
+    qo.state_dir = db_opts.path + "/remote_write";
+    s->remote_ = std::make_unique<remote::RemoteStorage>(qo, cfg.remote_write);
+    db_opts.wal_keep_from = [rs = s->remote_.get()] { return rs->KeepFromSegment(); };
+    db_opts.wal_keep_max_bytes = static_cast<uint64_t>(s->options_.flags.remote_max_wal_retention_bytes);
     auto db = storage::DB::Open(db_opts, *s->options_.clock);
     if (!db.ok()) return db.status().WithContext("opening storage at " + db_opts.path);
     s->db_ = std::move(db).value();
+    s->remote_->SetSeriesLabels([d = s->db_.get()](storage::SeriesRef ref) { return d->SeriesLabels(ref); });
     s->queryable_ = s->db_.get();
     s->appendable_ = s->db_.get();
     s->chunk_queryable_ = s->db_.get();
@@ -75,6 +84,10 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   no.queue.drain_on_shutdown = s->options_.flags.alertmanager_drain_on_shutdown;
   s->notifier_ = std::make_unique<notifier::Manager>(no);
   s->metrics_->AddNotifierFigures([raw] { return raw->notifier_->Collect(); });
+  if (s->remote_) {
+    s->metrics_->AddRemoteWriteFigures([raw] { return raw->remote_->Figures(); },
+                                       [raw] { return raw->db_->Stats().wal_segments_dropped_unread_total; });
+  }
   s->alert_sender_ = std::make_unique<AlertSender>(*s->notifier_);
   s->BuildRules();
   api::ApiDeps deps;
@@ -255,6 +268,12 @@ Status Server::Start() {
     Stop();
     return st;
   }
+  if (remote_) {
+    if (Status st = remote_->ApplyConfig(state_->config().remote_write, state_->config().external_labels); !st.ok()) {
+      Stop();
+      return st;
+    }
+  }
   if (rules_) {
     if (Status st = ApplyRules(state_->config()); !st.ok()) {
       Stop();
@@ -281,6 +300,9 @@ void Server::Stop() {
   // Queries still queued or running finish before storage closes.
   query_executor_.reset();
   if (grpc_) grpc_->Stop();
+  // Queues stop at once; what they had not sent goes out after the next
+  // start, from their saved WAL positions.
+  if (remote_) remote_->Stop();
   if (db_) {
     Status st = db_->Close();
     if (!st.ok()) std::fprintf(stderr, "cairn: closing storage: %s\n", st.ToString().c_str());
@@ -403,6 +425,12 @@ Status Server::Reload() {
   if (Status st = ApplyRemoteRead(*config); !st.ok()) {
     state_->ConfigLoadFailed();
     return st;
+  }
+  if (remote_) {
+    if (Status st = remote_->ApplyConfig(config->remote_write, config->external_labels); !st.ok()) {
+      state_->ConfigLoadFailed();
+      return st;
+    }
   }
   state_->ConfigLoaded(std::move(config).value(), options_.clock->NowMs());
   return Status::OK();

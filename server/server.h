@@ -28,6 +28,7 @@
 #include "server/metadata_store.h"
 #include "server/query_executor.h"
 #include "server/query_runner.h"
+#include "remote/remote_storage.h"
 #include "server/self_metrics.h"
 #include "server/server_state.h"
 #include "rules/manager.h"
@@ -107,6 +108,9 @@ class Server {
   ServerOptions options_;
   std::unique_ptr<storage::DB> db_;  // when no storage was injected
   // What queries read: local storage merged with the remote_read endpoints.
+  // The remote_write queues (with db_ only: they tail its WAL); configured by
+  // Start() and Reload(), stopped before db_ closes.
+  std::unique_ptr<remote::RemoteStorage> remote_;
   storage::Queryable* queryable_ = nullptr;
   // Local storage alone: what /api/v1/read serves (never the remotes).
   storage::Queryable* local_queryable_ = nullptr;

@@ -221,13 +221,40 @@ Status DB::CheckpointLocked() {
   ws.meta.emplace_back("meta/next_ooo_chunk_id", std::to_string(next_ooo_id_.load() + 1));
   // The synced write also makes every earlier unsynced RocksDB write durable.
   CAIRN_RETURN_IF_ERROR(store_->Write(ws, true));
-  CAIRN_RETURN_IF_ERROR(wal_->DeleteSegmentsBefore(segment));
+  CAIRN_RETURN_IF_ERROR(wal_->DeleteSegmentsBefore(WalDeleteBefore(segment)));
   checkpoints_total_.fetch_add(1, std::memory_order_relaxed);
   last_checkpoint_ms_ = clock_.NowMs();
   // Head series removed by CleanTombstones (which ends with a checkpoint)
   // are freed here once nothing holds them; later checkpoints retry.
   reclaimer_.Reclaim();
   return Status::OK();
+}
+
+uint64_t DB::WalDeleteBefore(uint64_t replay_from) {
+  if (!opts_.wal_keep_from) return replay_from;
+  uint64_t keep = std::min(replay_from, opts_.wal_keep_from());
+  if (keep == replay_from || opts_.wal_keep_max_bytes == 0) return keep;
+  auto segs = wal_->Segments();
+  if (!segs.ok()) return keep;  // keep everything; the next checkpoint retries
+  uint64_t kept_bytes = 0;
+  for (const wal::SegmentFile& f : *segs) {
+    if (f.segment >= keep && f.segment < replay_from) kept_bytes += f.bytes;
+  }
+  // Oldest first, so the reader loses its oldest backlog, not its newest.
+  for (const wal::SegmentFile& f : *segs) {
+    if (kept_bytes <= opts_.wal_keep_max_bytes || f.segment >= replay_from) break;
+    if (f.segment < keep) continue;
+    kept_bytes -= f.bytes;
+    keep = f.segment + 1;
+    wal_segments_dropped_unread_total_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return keep;
+}
+
+std::optional<Labels> DB::SeriesLabels(SeriesRef ref) const {
+  const Labels* l = index_.GetLabels(ref);
+  if (l == nullptr) return std::nullopt;
+  return *l;
 }
 
 Status DB::ApplyRetention() {
@@ -294,6 +321,7 @@ DBStats DB::Stats() const {
   s.size_retentions_total = size_retentions_total_.load();
   s.checkpoints_total = checkpoints_total_.load();
   s.wal_replayed_records = wal_replayed_records_.load();
+  s.wal_segments_dropped_unread_total = wal_segments_dropped_unread_total_.load();
   std::shared_lock<std::shared_mutex> lock(commit_mu_);
   if (!wal_ || !store_) {  // closed
     s.wal_fsyncs_total = final_fsyncs_;

@@ -111,6 +111,10 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   // Drops partitions past the time or size limit now (normally periodic).
   Status ApplyRetention();
 
+  // The labels of series `ref`, or nullopt when no series has it (for WAL
+  // readers meeting a ref whose series record they did not read).
+  std::optional<Labels> SeriesLabels(SeriesRef ref) const;
+
   // Latest metadata per metric family (from Appender::UpdateMetadata; not
   // persisted).
   std::map<std::string, Metadata> GetMetadata() const;
@@ -131,6 +135,10 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   Status ReplayWal(uint64_t from_segment);
   void BackgroundLoop();
   Status CheckpointLocked();  // requires checkpoint_mu_
+  // The segment below which a checkpoint whose WAL replay starts at
+  // `replay_from` deletes: lower while a WAL reader needs older segments
+  // (DBOptions::wal_keep_from), within wal_keep_max_bytes.
+  uint64_t WalDeleteBefore(uint64_t replay_from);
   // Key of a tombstone in the `default` family: tomb/<ref>/<min_t>/<max_t>.
   static std::string TombstoneKey(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms);
 
@@ -226,6 +234,7 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   std::atomic<uint64_t> size_retentions_total_{0};
   std::atomic<uint64_t> checkpoints_total_{0};
   std::atomic<uint64_t> wal_replayed_records_{0};
+  std::atomic<uint64_t> wal_segments_dropped_unread_total_{0};
   std::atomic<int64_t> min_time_ms_{INT64_MAX};
   std::atomic<int64_t> max_time_ms_{INT64_MIN};
   std::atomic<uint64_t> wal_bytes_since_checkpoint_{0};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace cairn::storage {
@@ -42,6 +43,17 @@ struct DBOptions {
   // query touches makes every query decompress them again (zstd was ~40% of
   // a `rate` over 23k series with 64 MiB). Filled by reads only.
   uint64_t block_cache_bytes = 512ull << 20;
+
+  // WAL readers outside the engine (remote-write queues tail the WAL): when
+  // set, called at each checkpoint for the oldest segment some reader still
+  // needs (UINT64_MAX: none); that segment and later ones are kept past the
+  // checkpoint, so a receiver outage or a restart does not lose what the
+  // queue had not yet sent. Called from the checkpointing thread.
+  std::function<uint64_t()> wal_keep_from;
+  // Bound on the bytes of segments kept only for those readers
+  // (--storage.remote.max-wal-retention-size): past it the oldest go anyway,
+  // counted in DBStats::wal_segments_dropped_unread_total. 0: no bound.
+  uint64_t wal_keep_max_bytes = 0;
 };
 
 // What DB::CleanTombstones did.
@@ -71,6 +83,9 @@ struct DBStats {
   uint64_t size_retentions_total = 0;       // ... by size
   uint64_t checkpoints_total = 0;
   uint64_t wal_replayed_records = 0;        // records replayed at the last open
+  // Segments a WAL reader still needed, deleted because the kept segments
+  // passed DBOptions::wal_keep_max_bytes.
+  uint64_t wal_segments_dropped_unread_total = 0;
 };
 
 }  // namespace cairn::storage

@@ -10,7 +10,7 @@
 #include "storage/chunk/xor_chunk.h"
 #include "storage/chunk_store.h"
 #include "storage/head/mem_series.h"
-#include "storage/wal/wal.h"
+#include "storage/wal/segment_reader.h"
 
 namespace cairn::storage {
 namespace {
@@ -63,7 +63,7 @@ void CheckWal(const std::string& dir, VerifyReport* r, Problems* problems) {
     return;
   }
   for (size_t i = 0; i < segs->size(); ++i) {
-    const std::string path = wal::SegmentFilePath(dir, (*segs)[i]);
+    const std::string path = wal::SegmentFileName(dir, (*segs)[i].segment);
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       problems->Add("wal segment " + path + ": cannot be read");
@@ -71,14 +71,23 @@ void CheckWal(const std::string& dir, VerifyReport* r, Problems* problems) {
     }
     const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     ++r->wal_segments_checked;
-    wal::SegmentReader reader(data);
-    uint8_t type;
-    std::string_view payload;
-    while (reader.Next(&type, &payload)) ++r->wal_records_checked;
-    if (reader.damage().empty()) continue;
-    const std::string where = "wal segment " + path + ": " + reader.damage() + " at offset " +
-                              std::to_string(reader.offset()) + " of " + std::to_string(data.size()) + " bytes";
-    if (i + 1 == segs->size() && reader.damage() == "truncated record") {
+    size_t pos = 0;
+    wal::FrameStatus status = wal::FrameStatus::kRecord;
+    while (pos < data.size()) {
+      wal::Frame frame;
+      status = wal::ReadFrame(std::string_view(data).substr(pos), &frame);
+      if (status != wal::FrameStatus::kRecord) break;
+      ++r->wal_records_checked;
+      pos += frame.size;
+    }
+    if (pos == data.size()) continue;
+    const bool torn = status == wal::FrameStatus::kIncomplete;
+    const std::string where = "wal segment " + path + ": " +
+                              (torn ? "truncated record" : "record checksum mismatch") + " at offset " +
+                              std::to_string(pos) + " of " + std::to_string(data.size()) + " bytes";
+    // A record cut short at the end of the newest segment is what a crash
+    // leaves; the server truncates it at start.
+    if (i + 1 == segs->size() && torn) {
       r->wal_torn_tail = where;
     } else {
       problems->Add(where + " (records after it are unreadable)");

@@ -8,7 +8,7 @@
 //   - every index entry: `series` entries decode to a valid, sorted label
 //     set used by no other ref; chunks and head checkpoints name a known
 //     series; head checkpoints and tombstone keys decode,
-//   - every WAL record's length and CRC32C (wal::SegmentReader, the reader
+//   - every WAL record's length and CRC32C (wal::ReadFrame, the reader
 //     replay uses), reported with its segment and byte offset. A record cut
 //     short at the end of the newest segment is a torn write of a crash,
 //     which the server truncates on start: noted, not damage.

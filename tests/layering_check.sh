@@ -15,8 +15,9 @@ declare -A allowed=(
   [scrape]="^(util|ingest|scrape)/|^${api}$"
   [rules]="^(util|promql|rules)/|^${api}$"
   [notifier]="^(util|ingest|scrape|notifier)/|^${api}$"
-  # remote read decodes XOR chunks with the engine's codec (storage/chunk).
-  [remote]="^(util|ingest|scrape|proto|remote)/|^storage/chunk/|^${api}$"
+  # remote read decodes XOR chunks with the engine's codec (storage/chunk); the
+  # remote-write sender reads the WAL's files and records, never the engine.
+  [remote]="^(util|ingest|scrape|proto|remote)/|^storage/chunk/|^${api}$|^storage/wal/(records|segment_reader)\\.h$"
   [exporters]='^(util|proto|exporters)/'
   [exporters/common]='^(util|proto|exporters/common)/'
   # Tools speak to the server over the wire (HTTP API, remote write/read, gRPC)

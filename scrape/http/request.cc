@@ -1,5 +1,8 @@
 #include "scrape/http/request.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -254,9 +257,20 @@ Result<Response> DoRequest(const Client& client, const Request& request) {
     std::string reason(res->reason());
     out.status_text = std::to_string(status) + (reason.empty() ? "" : " " + reason);
     out.content_type = std::string((*res)[bhttp::field::content_type]);
+    for (const auto& field : *res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     out.body = std::move(res->body());
     return out;
   }
+}
+
+std::string Response::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k.size() == name.size() &&
+        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      return v;
+    }
+  }
+  return "";
 }
 
 }  // namespace cairn::scrape::http

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -56,6 +57,11 @@ struct Response {
   std::string status_text;   // Go's resp.Status, e.g. "200 OK"
   std::string content_type;  // the Content-Type header, "" when absent
   std::string body;          // as received (no decoding), possibly cut off
+  // Every response header as received (names as sent), for callers that
+  // read more than Content-Type (remote write: Retry-After, *-Written).
+  std::vector<std::pair<std::string, std::string>> headers;
+  // The first header named `name` (case-insensitive), or "".
+  std::string Header(std::string_view name) const;
 };
 
 // Sends `request` and returns the final answer, whatever its status. With

@@ -11,21 +11,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "storage/wal/segment_reader.h"
 #include "util/crc32c.h"
 
 namespace cairn::storage::wal {
 namespace {
 
-constexpr size_t kHeaderBytes = 9;  // crc32c(4) | length(4) | type(1)
-
 void PutFixed32(std::string* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-uint32_t GetFixed32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<uint8_t>(p[i])} << (8 * i);
-  return v;
 }
 
 Status Errno(const std::string& what) {
@@ -59,51 +52,17 @@ void Wal::EncodeRecord(uint8_t type, std::string_view payload, std::string* out)
   out->append(payload);
 }
 
-std::string SegmentFilePath(const std::string& dir, uint64_t n) {
-  char name[32];
-  std::snprintf(name, sizeof(name), "%08llu", static_cast<unsigned long long>(n));
-  return dir + "/" + name;
-}
+std::string Wal::SegmentPath(uint64_t n) const { return SegmentFileName(dir_, n); }
 
-Result<std::vector<uint64_t>> ListSegmentFiles(const std::string& dir) {
+Result<std::vector<uint64_t>> Wal::ListSegments() const {
+  auto files = ListSegmentFiles(dir_);
+  if (!files.ok()) return files.status();
   std::vector<uint64_t> out;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
-    out.push_back(std::stoull(name));
-  }
-  if (ec) return Status::IOError("list " + dir + ": " + ec.message());
-  std::sort(out.begin(), out.end());
+  for (const SegmentFile& f : *files) out.push_back(f.segment);
   return out;
 }
 
-bool SegmentReader::Next(uint8_t* type, std::string_view* payload) {
-  if (pos_ >= data_.size() || !damage_.empty()) return false;
-  if (data_.size() - pos_ < kHeaderBytes) {
-    damage_ = "truncated record";
-    return false;
-  }
-  const uint32_t len = GetFixed32(data_.data() + pos_ + 4);
-  if (data_.size() - pos_ - kHeaderBytes < len) {
-    damage_ = "truncated record";
-    return false;
-  }
-  uint32_t crc = Crc32c(data_.substr(pos_ + 4, 5));
-  crc = Crc32c(data_.substr(pos_ + kHeaderBytes, len), crc);
-  if (crc != GetFixed32(data_.data() + pos_)) {
-    damage_ = "record checksum mismatch";
-    return false;
-  }
-  *type = static_cast<uint8_t>(data_[pos_ + 8]);
-  *payload = data_.substr(pos_ + kHeaderBytes, len);
-  pos_ += kHeaderBytes + len;
-  return true;
-}
-
-std::string Wal::SegmentPath(uint64_t n) const { return SegmentFilePath(dir_, n); }
-
-Result<std::vector<uint64_t>> Wal::ListSegments() const { return ListSegmentFiles(dir_); }
+Result<std::vector<SegmentFile>> Wal::Segments() const { return ListSegmentFiles(dir_); }
 
 Result<std::unique_ptr<Wal>> Wal::Open(const std::string& dir, const WalOptions& opts) {
   std::error_code ec;
@@ -130,17 +89,21 @@ Status Wal::Replay(uint64_t from_segment,
     std::stringstream ss;
     ss << in.rdbuf();
     const std::string data = ss.str();
-    SegmentReader reader(data);
-    uint8_t type;
-    std::string_view payload;
-    while (reader.Next(&type, &payload)) CAIRN_RETURN_IF_ERROR(fn(type, payload));
-    if (reader.damage().empty()) continue;
-    const size_t pos = reader.offset();
-    if (!last) {
-      return Status::Corruption("wal: damaged record in segment " + path + " at offset " + std::to_string(pos));
+    size_t pos = 0;
+    while (pos < data.size()) {
+      Frame frame;
+      if (ReadFrame(std::string_view(data).substr(pos), &frame) != FrameStatus::kRecord) {
+        if (!last) {
+          return Status::Corruption("wal: damaged record in segment " + path + " at offset " +
+                                    std::to_string(pos));
+        }
+        // A crash mid-write: drop the torn tail so new segments follow clean data.
+        if (::truncate(path.c_str(), static_cast<off_t>(pos)) != 0) return Errno("truncate " + path);
+        break;
+      }
+      CAIRN_RETURN_IF_ERROR(fn(frame.type, frame.payload));
+      pos += frame.size;
     }
-    // A crash mid-write: drop the torn tail so new segments follow clean data.
-    if (::truncate(path.c_str(), static_cast<off_t>(pos)) != 0) return Errno("truncate " + path);
   }
   return Status::OK();
 }

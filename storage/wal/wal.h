@@ -25,36 +25,10 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/wal/segment_reader.h"
 #include "util/status.h"
 
 namespace cairn::storage::wal {
-
-// Walks the records of one segment's bytes, checking each record's length
-// and CRC32C: the one decoder of the segment layout, used by Replay and by
-// the offline verifier (storage/verify.h).
-class SegmentReader {
- public:
-  explicit SegmentReader(std::string_view data) : data_(data) {}
-  // The next intact record; false at the end of the data or at a damaged
-  // record (see damage()).
-  bool Next(uint8_t* type, std::string_view* payload);
-  // Why the walk stopped early, "" when it reached the end cleanly:
-  // "truncated record" (the data ends inside it: a torn write) or
-  // "record checksum mismatch".
-  const std::string& damage() const { return damage_; }
-  // Byte offset of the record Next() returns next (or stopped at).
-  size_t offset() const { return pos_; }
-
- private:
-  std::string_view data_;
-  size_t pos_ = 0;
-  std::string damage_;
-};
-
-// Segment numbers in `dir` (files named by 8 decimal digits), ascending.
-Result<std::vector<uint64_t>> ListSegmentFiles(const std::string& dir);
-// The path of segment `n` in `dir`.
-std::string SegmentFilePath(const std::string& dir, uint64_t n);
 
 struct WalOptions {
   // A segment is closed and a new one started once it exceeds this size
@@ -105,6 +79,8 @@ class Wal {
   // Removes segment files numbered below `segment`.
   Status DeleteSegmentsBefore(uint64_t segment);
 
+  // The segment files on disk with their sizes, oldest first.
+  Result<std::vector<SegmentFile>> Segments() const;
   // Total bytes of segment files on disk.
   uint64_t DiskBytes() const;
   uint64_t fsyncs_total() const { return fsyncs_total_.load(std::memory_order_relaxed); }

@@ -612,3 +612,49 @@ TEST_F(DBTest, SnapshotOpensAsADatabase) {
 
 }  // namespace
 }  // namespace cairn::storage
+
+namespace cairn::storage {
+namespace {
+
+// A WAL reader's hold (DBOptions::wal_keep_from) keeps segments past
+// checkpoints, within wal_keep_max_bytes; what goes over is counted.
+TEST_F(DBTest, WalSegmentsAReaderNeedsSurviveCheckpointsWithinTheBound) {
+  std::atomic<uint64_t> keep_from{UINT64_MAX};
+  opts_.wal_keep_from = [&] { return keep_from.load(); };
+  Open();
+  const Labels ls = Labels::FromUnsorted({{"__name__", "m"}});
+  auto segments = [&] {
+    auto s = wal::ListSegmentFiles(dir_.string() + "/wal");
+    EXPECT_TRUE(s.ok());
+    return *s;
+  };
+  Add(ls, Range(kT0, 1000, 10));
+  const uint64_t first = segments().front().segment;
+  keep_from = first;
+  for (int i = 1; i <= 3; ++i) {
+    Add(ls, Range(kT0 + i * 10000, 1000, 10));
+    ASSERT_TRUE(db_->Checkpoint().ok());
+  }
+  EXPECT_EQ(segments().front().segment, first);  // nothing deleted
+  EXPECT_EQ(db_->Stats().wal_segments_dropped_unread_total, 0u);
+  EXPECT_EQ(*db_->SeriesLabels(1), ls);
+
+  // A bound smaller than one segment: the held segments go, counted.
+  db_.reset();
+  opts_.wal_keep_max_bytes = 1;
+  Open();
+  Add(ls, Range(kT0 + 100000, 1000, 10));
+  ASSERT_TRUE(db_->Checkpoint().ok());
+  EXPECT_GT(segments().front().segment, first);
+  EXPECT_GT(db_->Stats().wal_segments_dropped_unread_total, 0u);
+
+  // No hold: a checkpoint deletes everything before its replay start.
+  keep_from = UINT64_MAX;
+  Add(ls, Range(kT0 + 200000, 1000, 10));
+  ASSERT_TRUE(db_->Checkpoint().ok());
+  EXPECT_EQ(segments().size(), 1u);
+  db_.reset();  // its last checkpoint calls wal_keep_from, which reads keep_from
+}
+
+}  // namespace
+}  // namespace cairn::storage

@@ -12,6 +12,7 @@
 #include "storage/db.h"
 #include "storage/inspect.h"
 #include "storage/verify.h"
+#include "storage/wal/segment_reader.h"
 #include "storage/wal/wal.h"
 
 namespace cairn::storage {
@@ -167,7 +168,7 @@ TEST_F(InspectVerifyTest, VerifyChecksWalRecordCrcs) {
   EXPECT_TRUE(ok->wal_torn_tail.empty());
 
   // Flip one payload byte of the second record (9-byte header + 100 bytes each).
-  const std::string seg_path = wal::SegmentFilePath(wal_dir, first_segment);
+  const std::string seg_path = wal::SegmentFileName(wal_dir, first_segment);
   {
     std::fstream f(seg_path, std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(109 + 9 + 40);
@@ -189,7 +190,7 @@ TEST_F(InspectVerifyTest, VerifyChecksWalRecordCrcs) {
   }
   auto segs = wal::ListSegmentFiles(wal_dir);
   ASSERT_TRUE(segs.ok());
-  const std::string last = wal::SegmentFilePath(wal_dir, segs->back());
+  const std::string last = wal::SegmentFileName(wal_dir, segs->back().segment);
   std::filesystem::resize_file(last, std::filesystem::file_size(last) - 10);
   auto torn = Verify(dir_.string());
   ASSERT_TRUE(torn.ok());
