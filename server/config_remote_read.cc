@@ -7,6 +7,7 @@
 
 #include "ingest/md5.h"
 #include "scrape/http/url.h"
+#include "server/config_remote_headers.h"
 #include "util/duration.h"
 #include "util/go_quote.h"
 
@@ -16,21 +17,6 @@ namespace {
 std::string Where(const YAML::Node& n) { return "line " + std::to_string(n.Mark().line + 1); }
 
 Status Bad(const YAML::Node& n, const std::string& msg) { return Status::InvalidArgument(Where(n) + ": " + msg); }
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-// Headers a user may not set (upstream's reservedHeaders): the client owns them.
-bool IsReservedHeader(const std::string& lower) {
-  static const std::set<std::string> kReserved = {
-      "host", "content-encoding", "content-length", "content-type", "user-agent", "connection", "keep-alive",
-      "proxy-authenticate", "proxy-authorization", "www-authenticate", "accept-encoding",
-      "x-prometheus-remote-write-version", "x-prometheus-remote-read-version", "x-amz-date",
-      "x-amz-security-token", "x-amz-content-sha256"};
-  return kReserved.count(lower) > 0;
-}
 
 const std::set<std::string>& OwnKeys() {
   static const std::set<std::string> keys = {"url", "remote_timeout", "headers", "read_recent", "name",
@@ -80,20 +66,7 @@ Result<remote::RemoteReadConfig> ParseOne(const YAML::Node& n, std::string_view 
     if (!d.ok()) return Bad(t, d.status().message());
     cfg.remote_timeout_ms = *d;
   }
-  if (const YAML::Node h = n["headers"]; h && !h.IsNull()) {
-    if (!h.IsMap()) return Bad(h, "headers must be a map");
-    for (const auto& kv : h) {
-      const std::string name = kv.first.as<std::string>();
-      const std::string lower = Lower(name);
-      if (lower == "authorization") {
-        return Bad(kv.first,
-                   "authorization header must be changed via the basic_auth, authorization, oauth2, sigv4, or "
-                   "azuread parameter");
-      }
-      if (IsReservedHeader(lower)) return Bad(kv.first, name + " is a reserved header. It must not be changed");
-      cfg.headers.emplace_back(name, kv.second.IsNull() ? "" : kv.second.as<std::string>());
-    }
-  }
+  CAIRN_ASSIGN_OR_RETURN(cfg.headers, ParseRemoteHeaders(n["headers"]));
   if (const YAML::Node r = n["read_recent"]; r && !r.IsNull()) {
     CAIRN_ASSIGN_OR_RETURN(cfg.read_recent, Bool(r, "read_recent"));
   }

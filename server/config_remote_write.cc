@@ -5,6 +5,7 @@
 #include <set>
 
 #include "server/relabel_config_yaml.h"
+#include "server/config_remote_headers.h"
 #include "util/duration.h"
 #include "util/go_quote.h"
 
@@ -16,21 +17,6 @@ std::string Where(const YAML::Node& n) { return "line " + std::to_string(n.Mark(
 Status Bad(const YAML::Node& n, const std::string& msg) { return Status::InvalidArgument(Where(n) + ": " + msg); }
 
 bool Present(const YAML::Node& n) { return n && !n.IsNull(); }
-
-// Headers a sender sets itself (upstream's reservedHeaders).
-bool IsReservedHeader(std::string lower) {
-  static const std::set<std::string> kReserved = {
-      "host",       "content-encoding",   "content-length",      "content-type",     "user-agent",
-      "connection", "keep-alive",         "proxy-authenticate",  "proxy-authorization", "www-authenticate",
-      "accept-encoding", "x-prometheus-remote-write-version", "x-prometheus-remote-read-version",
-      "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"};
-  return kReserved.count(lower) > 0;
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 Result<int64_t> Duration(const YAML::Node& n, std::string_view key) {
   if (!n.IsScalar()) return Bad(n, std::string(key) + " must be a duration");
@@ -145,20 +131,7 @@ Result<remote::RemoteWriteConfig> ParseOne(const YAML::Node& n, std::string_view
   if (Present(n["remote_timeout"])) {
     CAIRN_ASSIGN_OR_RETURN(cfg.remote_timeout_ms, Duration(n["remote_timeout"], "remote_timeout"));
   }
-  if (const YAML::Node h = n["headers"]; Present(h)) {
-    if (!h.IsMap()) return Bad(h, "headers must be a map");
-    for (const auto& kv : h) {
-      const std::string name = kv.first.as<std::string>();
-      const std::string lower = Lower(name);
-      if (lower == "authorization") {
-        return Status::InvalidArgument(
-            "authorization header must be changed via the basic_auth, authorization, oauth2, or sigv4 parameter");
-      }
-      if (IsReservedHeader(lower)) return Status::InvalidArgument(name + " is a reserved header. It must not be changed");
-      cfg.headers.emplace_back(name, kv.second.IsNull() ? "" : kv.second.as<std::string>());
-    }
-    std::sort(cfg.headers.begin(), cfg.headers.end());
-  }
+  CAIRN_ASSIGN_OR_RETURN(cfg.headers, ParseRemoteHeaders(n["headers"]));
   if (Present(n["send_exemplars"])) CAIRN_ASSIGN_OR_RETURN(cfg.send_exemplars, Bool(n["send_exemplars"], "send_exemplars"));
   if (const YAML::Node p = n["protobuf_message"]; Present(p)) {
     const std::string msg = p.Scalar();

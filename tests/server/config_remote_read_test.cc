@@ -89,8 +89,8 @@ TEST(ConfigRemoteReadTest, UpstreamRefusals) {
                 .find("field nope not found in type config.RemoteReadConfig"),
             std::string::npos);
   EXPECT_NE(Error("remote_read:\n  - url: http://a/read\n    headers: {Authorization: x}\n")
-                .find("authorization header must be changed via the basic_auth, authorization, oauth2, sigv4, or "
-                      "azuread parameter"),
+                .find("authorization header must be changed via the basic_auth, authorization, oauth2, or sigv4 "
+                      "parameter"),
             std::string::npos);
   EXPECT_NE(Error("remote_read:\n  - url: http://a/read\n    headers: {User-Agent: x}\n")
                 .find("User-Agent is a reserved header. It must not be changed"),
