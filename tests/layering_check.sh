@@ -48,6 +48,9 @@ for layer in util storage promql ingest scrape rules notifier remote exporters e
   [ -d "$layer" ] || continue
   prune=()
   [ "$layer" = exporters ] && prune=(-path exporters/common -prune -o)
+  # util/asio is where Boost.Asio and Beast are compiled once (cairn_asio):
+  # Boost's code, linked only by the parts that speak HTTP.
+  [ "$layer" = util ] && prune=(-path util/asio -prune -o)
   while IFS= read -r -d '' file; do
     checked=$((checked + 1))
     while IFS= read -r inc; do

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/querier_warnings.h"
+
 #include "remote/series_vector.h"
 #include "storage/memory_storage.h"
 
@@ -120,7 +122,9 @@ TEST(MergeQueryableTest, FailingRemoteIsAWarning) {
   auto names = (*q)->LabelValues("job", {});
   ASSERT_TRUE(names.ok());
   EXPECT_EQ(*names, (std::vector<std::string>{"a", "c"}));
-  ASSERT_EQ((*q)->Warnings().size(), 1u);
+  const auto* warned = dynamic_cast<const storage::QuerierWarnings*>(q->get());
+  ASSERT_NE(warned, nullptr);
+  ASSERT_EQ(warned->Warnings().size(), 1u);
 }
 
 }  // namespace
