@@ -11,8 +11,8 @@
 // is the set's status ("remote_read: ..."), which the merge
 // (remote/merge_queryable.h) turns into a warning. LabelNames/LabelValues
 // ask for the matching series (hint func "series", as /api/v1/series does;
-// all series when there are no matchers) and collect their labels — upstream
-// 2.42 answers "not implemented" there.
+// all series when there are no matchers) and collect their labels, where
+// Prometheus 2.42 gives up with a "not implemented" warning.
 // Thread-safety: the Queryable is safe from any thread.
 #pragma once
 

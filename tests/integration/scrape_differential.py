@@ -23,11 +23,9 @@ Compared afterwards on both servers:
   - /api/v1/targets: the same active targets (labels, health) and dropped target.
 Prints `scrape differential: N series agree, M differ` and fails on any difference.
 """
-import http.server
 import json
 import os
 import sys
-import threading
 import time
 import urllib.parse
 
@@ -64,30 +62,15 @@ class App:
     def __init__(self):
         self.phase = 1
         self.value = 0
-        app = self
+        self.server = harness.ExpositionServer(self.exposition)
+        self.port = self.server.port
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                app.value += 1
-                text = (APP_PHASE1 if app.phase == 1 else APP_PHASE2) % {"v": app.value}
-                body = text.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain; version=0.0.4")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+    def exposition(self, _port):
+        self.value += 1
+        return (APP_PHASE1 if self.phase == 1 else APP_PHASE2) % {"v": self.value}
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
 
 def config(node_port, app_port, prom_port, cairn_port, dead_port):

@@ -18,12 +18,10 @@ Checked:
     body_size_limit counters (jobs sample_limited and body_limited scrape target X over their limits),
     interval and sync length summaries, metadata cache size, discovery updates.
 """
-import http.server
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 
@@ -40,32 +38,19 @@ class Target:
     def __init__(self, name):
         self.name = name
         self.hits = []
-        target = self
+        self.server = harness.ExpositionServer(self.exposition)
+        self.addr = self.server.addr
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                target.hits.append(time.time())
-                body = ("# TYPE work_total counter\nwork_total{target=\"%s\"} %d\nlevel %d\n"
-                        % (target.name, len(target.hits), len(target.hits) % 7)).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain; version=0.0.4")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.addr = "127.0.0.1:%d" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def exposition(self, _port):
+        self.hits.append(time.time())
+        return ("# TYPE work_total counter\nwork_total{target=\"%s\"} %d\nlevel %d\n"
+                % (self.name, len(self.hits), len(self.hits) % 7))
 
     def hits_between(self, a, b):
         return [t for t in self.hits if a <= t < b]
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
 
 def config(jobs):

@@ -13,13 +13,10 @@ listed in a file_sd file both read. Then:
   `up` exactly once.
 """
 import hashlib
-import http.server
 import json
 import os
 import re
-import socketserver
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -54,22 +51,8 @@ def hashmod(value, modulus):
     return int.from_bytes(hashlib.md5(value.encode()).digest()[8:], "big") % modulus
 
 
-class Exposition(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        port = self.server.server_address[1]
-        body = ("# TYPE shard_demo gauge\nshard_demo{served_by=\"%d\"} %d\n" % (port, port)).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain; version=0.0.4")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
+def shard_demo(port):
+    return "# TYPE shard_demo gauge\nshard_demo{served_by=\"%d\"} %d\n" % (port, port)
 
 
 def active_targets(cairn):
@@ -85,10 +68,8 @@ def main(env):
     servers = []
     try:
         for _ in range(TARGETS):
-            s = Server(("127.0.0.1", 0), Exposition)
-            threading.Thread(target=s.serve_forever, daemon=True).start()
-            servers.append(s)
-        addresses = ["127.0.0.1:%d" % s.server_address[1] for s in servers]
+            servers.append(harness.ExpositionServer(shard_demo))
+        addresses = [s.addr for s in servers]
         targets_file = env.path("targets.json")
         with open(targets_file, "w") as f:
             json.dump([{"targets": addresses}], f)
@@ -139,8 +120,7 @@ def main(env):
             c.stop()
     finally:
         for s in servers:
-            s.shutdown()
-            s.server_close()
+            s.stop()
 
 
 if __name__ == "__main__":

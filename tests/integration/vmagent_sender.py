@@ -33,19 +33,6 @@ EXPECTED[(("__name__", "cairn_vm_bytes_total"), ("dir", "in"))] = 12345.0
 EXPECTED[(("__name__", "cairn_vm_bytes_total"), ("dir", "out"))] = 6.5e9
 
 
-class Exposition(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = EXPOSITION.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain; version=0.0.4")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 def make_proxy(target, record):
     class Proxy(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -90,7 +77,7 @@ def main(env):
     check(r.status == 415, "zstd remote write: %r, want 415" % r)
 
     record = []
-    expo = serve(Exposition)
+    expo = harness.ExpositionServer(lambda _port: EXPOSITION)
     proxy = serve(make_proxy(cairn.url, record))
     try:
         cfg = env.path("vmagent-scrape.yml")
@@ -101,7 +88,7 @@ scrape_configs:
   - job_name: vm_src
     static_configs:
       - targets: ['127.0.0.1:%d']
-""" % expo.server_address[1])
+""" % expo.port)
         vm_port = harness.free_port()
         proc = env.spawn("vmagent", [
             vmagent, "-promscrape.config=" + cfg,
@@ -120,7 +107,7 @@ scrape_configs:
             found = {}
             for labels, samples in got:
                 d = dict(labels)
-                check(d.get("instance") == "127.0.0.1:%d" % expo.server_address[1],
+                check(d.get("instance") == "127.0.0.1:%d" % expo.port,
                       "instance label %r" % d.get("instance"))
                 k = tuple((n, v) for n, v in labels if n not in ("job", "instance"))
                 found[k] = samples
@@ -136,7 +123,7 @@ scrape_configs:
         check(up == {1.0}, "up values %s" % up)
         check(proc.stop() == 0, "vmagent did not stop cleanly")
     finally:
-        expo.shutdown()
+        expo.stop()
         proxy.shutdown()
 
     encs = {}

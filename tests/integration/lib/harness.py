@@ -9,6 +9,7 @@ to "skipped" through SKIP_RETURN_CODE).
 """
 import argparse
 import http.client
+import http.server
 import os
 import shutil
 import signal
@@ -16,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import urllib.parse
@@ -60,6 +62,34 @@ class Response:
 
     def __repr__(self):
         return "HTTP %d %r" % (self.status, self.body[:300])
+
+
+class ExpositionServer:
+    """A scrape target on 127.0.0.1: every GET answers text(port) in the text
+    format 0.0.4. `port` and `addr` say where it listens; stop() ends it."""
+
+    def __init__(self, text):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                body = text(self.server.server_address[1]).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; version=0.0.4")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.addr = "127.0.0.1:%d" % self.port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def http_request(method, url, body=None, headers=None, timeout=30):
