@@ -12,8 +12,8 @@ int64_t Server::LocalStartTimeMs(int64_t margin_ms) const {
   // Upstream: the oldest block's start, or now when there is none, plus two
   // evaluation intervals of margin for everything to spin up.
   if (db_) {
-    const storage::DBStats st = db_->Stats();
-    if (st.min_time_ms <= st.max_time_ms && st.max_time_ms != 0) return st.min_time_ms + margin_ms;
+    int64_t min_ms = 0, max_ms = 0;
+    if (db_->TimeRange(&min_ms, &max_ms) && max_ms != 0) return min_ms + margin_ms;
   }
   return options_.clock->NowMs() + margin_ms;
 }

@@ -308,6 +308,18 @@ void DB::RecomputeMinTime() {
   if (oldest != INT64_MAX) min_time_ms_.store(oldest);
 }
 
+bool DB::TimeRange(int64_t* min_ms, int64_t* max_ms) const {
+  // [lo, hi] spans every sample appended or recovered (and the start of every
+  // partition found at open); retention raises lo (RecomputeMinTime). The
+  // newest sample is always in the head (a series' open chunk holds its
+  // newest sample), so hi is the newest time.
+  const int64_t lo = min_time_ms_.load(), hi = max_time_ms_.load();
+  if (lo > hi) return false;
+  *min_ms = lo;
+  *max_ms = hi;
+  return true;
+}
+
 DBStats DB::Stats() const {
   DBStats s;
   s.head_series = head_series_.load(std::memory_order_relaxed);
@@ -330,15 +342,7 @@ DBStats DB::Stats() const {
   }
   s.wal_fsyncs_total = wal_->fsyncs_total();
   s.wal_fsync_seconds_total = wal_->fsync_seconds_total();
-  // [lo, hi] spans every sample appended or recovered (and the start of every
-  // partition found at open); retention raises lo (RecomputeMinTime). The
-  // newest sample is always in the head (a series' open chunk holds its
-  // newest sample), so hi is the newest time.
-  const int64_t lo = min_time_ms_.load(), hi = max_time_ms_.load();
-  if (lo <= hi) {
-    s.min_time_ms = lo;
-    s.max_time_ms = hi;
-  }
+  TimeRange(&s.min_time_ms, &s.max_time_ms);
   s.disk_bytes = store_->DiskBytes() + wal_->DiskBytes();
   return s;
 }

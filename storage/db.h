@@ -81,6 +81,9 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   // Counters and gauges (see DBStats), read from running counters: O(1) in
   // the number of series (it lists the data directory for disk_bytes).
   DBStats Stats() const;
+  // The span [*min_ms, *max_ms] of the data held (DBStats' min/max_time_ms)
+  // without Stats()' directory listing; false when the DB holds no sample.
+  bool TimeRange(int64_t* min_ms, int64_t* max_ms) const;
 
   // Cardinality of the whole index (every series, head or stored) from its
   // postings: what /api/v1/status/tsdb lists. Lists cut to `limit`.
