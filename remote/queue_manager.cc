@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 
 #include "ingest/md5.h"
 #include "scrape/http/request.h"
@@ -275,19 +274,29 @@ bool QueueManager::OnSamples(const std::vector<storage::wal::RefSample>& samples
   const std::stop_token stop = watcher_stop_;
   const size_t n = shards_.size();
   const size_t capacity = static_cast<size_t>(cfg_.queue.capacity);
-  for (size_t i = 0; i < keep.size(); ++i) {
-    const storage::Labels* labels = keep[i].first;
-    const storage::wal::RefSample* s = keep[i].second;
-    Shard& shard = *shards_[s->ref % n];
-    std::unique_lock<std::mutex> sl(shard.mu);
-    if (shard.queue.size() >= capacity) {
-      enqueue_retries_.fetch_add(1, std::memory_order_relaxed);
-      shard.cv.wait(sl, stop, [&] { return shard.queue.size() < capacity; });
-      if (stop.stop_requested()) return false;
+  const size_t max_send = static_cast<size_t>(cfg_.queue.max_samples_per_send);
+  // Routed first, so each shard's lock is taken once per record, not per sample.
+  route_.resize(n);
+  for (auto& r : route_) r.clear();
+  for (const auto& [labels, s] : keep) route_[s->ref % n].push_back({labels, s->t_ms, s->v, seq});
+  for (size_t i = 0; i < n; ++i) {
+    Shard& shard = *shards_[i];
+    const std::vector<Pending>& mine = route_[i];
+    size_t next = 0;
+    while (next < mine.size()) {
+      std::unique_lock<std::mutex> sl(shard.mu);
+      if (shard.queue.size() >= capacity) {
+        enqueue_retries_.fetch_add(1, std::memory_order_relaxed);
+        shard.cv.wait(sl, stop, [&] { return shard.queue.size() < capacity; });
+        if (stop.stop_requested()) return false;
+      }
+      const size_t room = std::min(capacity - shard.queue.size(), mine.size() - next);
+      shard.queue.insert(shard.queue.end(), mine.begin() + static_cast<std::ptrdiff_t>(next),
+                         mine.begin() + static_cast<std::ptrdiff_t>(next + room));
+      next += room;
+      pending_.fetch_add(static_cast<int64_t>(room), std::memory_order_relaxed);
+      if (shard.queue.size() >= max_send) shard.cv.notify_all();
     }
-    shard.queue.push_back({labels, s->t_ms, s->v, seq});
-    pending_.fetch_add(1, std::memory_order_relaxed);
-    if (shard.queue.size() >= static_cast<size_t>(cfg_.queue.max_samples_per_send)) shard.cv.notify_all();
   }
   return true;
 }
@@ -295,6 +304,7 @@ bool QueueManager::OnSamples(const std::vector<storage::wal::RefSample>& samples
 void QueueManager::RunShard(Shard* shard, std::stop_token stop) {
   const size_t max = static_cast<size_t>(cfg_.queue.max_samples_per_send);
   std::vector<Pending> batch;
+  scrape::http::Session session(*client_);  // the shard's kept-alive connection
   while (!stop.stop_requested()) {
     {
       std::unique_lock<std::mutex> lock(shard->mu);
@@ -310,7 +320,7 @@ void QueueManager::RunShard(Shard* shard, std::stop_token stop) {
       shard->queue.erase(shard->queue.begin(), shard->queue.begin() + static_cast<std::ptrdiff_t>(n));
     }
     shard->cv.notify_all();  // room for the watcher
-    SendBatch(batch, stop);
+    SendBatch(session, batch, stop);
   }
 }
 
@@ -322,17 +332,23 @@ bool QueueManager::Sleep(int64_t ms, std::stop_token stop) {
   return !stop.stop_requested();
 }
 
-void QueueManager::SendBatch(std::vector<Pending>& batch, std::stop_token stop) {
+void QueueManager::SendBatch(scrape::http::Session& session, std::vector<Pending>& batch, std::stop_token stop) {
   // Samples past sample_age_limit are dropped before sending.
-  std::map<uint64_t, int64_t> done;  // seq -> samples finished
+  // (seq, samples finished): a shard's samples come in WAL order, so runs of
+  // one seq; a seq may still appear twice, which Done() adds up.
+  std::vector<std::pair<uint64_t, int64_t>> done;
+  auto count = [&done](uint64_t seq) {
+    if (done.empty() || done.back().first != seq) done.emplace_back(seq, 0);
+    done.back().second++;
+  };
   if (cfg_.queue.sample_age_limit_ms > 0) {
     const int64_t oldest = NowMs() - cfg_.queue.sample_age_limit_ms;
-    auto old = std::partition(batch.begin(), batch.end(), [&](const Pending& p) { return p.t_ms >= oldest; });
-    for (auto it = old; it != batch.end(); ++it) done[it->seq]++;
+    auto old = std::stable_partition(batch.begin(), batch.end(), [&](const Pending& p) { return p.t_ms >= oldest; });
+    for (auto it = old; it != batch.end(); ++it) count(it->seq);
     samples_dropped_.fetch_add(static_cast<uint64_t>(batch.end() - old), std::memory_order_relaxed);
     batch.erase(old, batch.end());
   }
-  for (const Pending& p : batch) done[p.seq]++;
+  for (const Pending& p : batch) count(p.seq);
   auto finish = [&] {
     pending_.fetch_sub(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
     for (const auto& [seq, n] : done) tracker_->Done(seq, n);
@@ -363,7 +379,7 @@ void QueueManager::SendBatch(std::vector<Pending>& batch, std::stop_token stop) 
   while (!stop.stop_requested()) {
     samples_total_.fetch_add(n, std::memory_order_relaxed);
     const auto start = std::chrono::steady_clock::now();
-    auto res = scrape::http::DoRequest(*client_, req);
+    auto res = session.Do(req);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     {
       std::lock_guard<std::mutex> lock(hist_mu_);

@@ -41,6 +41,7 @@
 #include "remote/wal_watcher.h"
 #include "remote/write_encoder.h"
 #include "scrape/http/client.h"
+#include "scrape/http/request.h"
 #include "util/status.h"
 
 namespace cairn::remote {
@@ -123,7 +124,7 @@ class QueueManager final : public WalHandler {
   void StopShards(bool drain);
   void RunShard(Shard* shard, std::stop_token stop);
   // Sends one batch until it is accepted, refused for good, or stop.
-  void SendBatch(std::vector<Pending>& batch, std::stop_token stop);
+  void SendBatch(scrape::http::Session& session, std::vector<Pending>& batch, std::stop_token stop);
   void ControlLoop(std::stop_token stop);
   void SavePosition();  // the acknowledged position, when it moved
   void WritePosition(WalPosition pos);
@@ -145,6 +146,7 @@ class QueueManager final : public WalHandler {
   // queue's life (shards point at them). nullptr: dropped by relabeling.
   std::unordered_map<storage::SeriesRef, const storage::Labels*> series_;
   std::deque<storage::Labels> series_store_;
+  std::vector<std::vector<Pending>> route_;  // OnSamples' samples per shard, reused
 
   std::shared_mutex shards_mu_;  // OnSamples shared, resharding exclusive
   std::vector<std::unique_ptr<Shard>> shards_;

@@ -5,8 +5,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "proto/remote.pb.h"
 #include "proto/write_v2.pb.h"
+#include "remote/wire/write_request_v1.h"
 
 namespace cairn::remote {
 namespace {
@@ -23,22 +23,19 @@ std::vector<std::vector<size_t>> GroupBySeries(std::span<const OutSample> batch)
   return groups;
 }
 
+// 1.0 is written straight into the body (remote/wire): no message objects,
+// each series' label bytes written once per batch.
 std::string EncodeV1(std::span<const OutSample> batch) {
-  prometheus::WriteRequest req;
+  wire::WriteRequestV1Writer writer;
   for (const auto& group : GroupBySeries(batch)) {
-    prometheus::TimeSeries* ts = req.add_timeseries();
+    writer.BeginSeries();
     for (const storage::Label& l : *batch[group.front()].labels) {
-      prometheus::Label* pl = ts->add_labels();
-      pl->set_name(l.name);
-      pl->set_value(l.value);
+      wire::WriteRequestV1Writer::AppendLabel(writer.series_labels(), l.name, l.value);
     }
-    for (size_t i : group) {
-      prometheus::Sample* s = ts->add_samples();
-      s->set_timestamp(batch[i].t_ms);
-      s->set_value(batch[i].v);
-    }
+    for (size_t i : group) writer.AddSample(batch[i].t_ms, batch[i].v);
+    writer.EndSeries();
   }
-  return req.SerializeAsString();
+  return std::string(writer.raw());
 }
 
 std::string EncodeV2(std::span<const OutSample> batch) {

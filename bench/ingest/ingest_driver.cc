@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "bench/ingest/node_series_catalog.h"
-#include "bench/ingest/write_request_encoder.h"
+#include "remote/wire/write_request_v1.h"
 
 namespace cairn::bench {
 namespace {
@@ -56,7 +56,7 @@ void IngestDriver::FinishSlice(int worker, uint32_t slice) {
 void IngestDriver::Work(int worker, SampleGenerator* gen, IngestStats* stats) {
   IngestStats& st = *stats;
   HttpClient client(options_.url.host, options_.url.port);
-  WriteRequestEncoder encoder;
+  remote::wire::WriteRequestV1Writer encoder;
   std::string body;
   const size_t concurrency = static_cast<size_t>(options_.concurrency);
   const uint32_t per_request = static_cast<uint32_t>(options_.rounds_per_request);
@@ -135,7 +135,7 @@ Result<IngestStats> IngestDriver::Run() {
 
   specs_ = BuildNodeSeries(options_.series, options_.seed);
   encoded_labels_.reserve(specs_.size());
-  for (const auto& s : specs_) encoded_labels_.push_back(WriteRequestEncoder::EncodeLabels(s.labels));
+  for (const auto& s : specs_) encoded_labels_.push_back(remote::wire::WriteRequestV1Writer::EncodeLabels(s.labels));
   blocks_ = (specs_.size() + series_per_request_ - 1) / series_per_request_;
   progress_.assign(options_.concurrency, 0);
   SampleGenerator gen(&specs_, options_.seed, options_.schedule);

@@ -61,19 +61,40 @@ bool IsIpAddress(const std::string& host) {
   return !ec;
 }
 
-// One request on its own connection. Every step starts one asynchronous
+// Requests over one connection, kept open between them while the server
+// allows it (HTTP/1.1 keep-alive). Every step starts one asynchronous
 // operation and runs the io_context until it completes or the deadline
 // passes; at the deadline the socket is closed, which completes the
 // operation with an error that Step reports as the timeout.
 class Exchange {
  public:
-  Exchange(const Client& client, SteadyTime deadline, std::stop_token stop)
-      : client_(client), deadline_(deadline), stop_(std::move(stop)), resolver_(ioc_) {}
+  explicit Exchange(const Client& client) : client_(client), resolver_(ioc_) {}
 
   // Sends one request to `url` and reads the answer. The error strings are
   // the part of Go's url.Error after `<Op> "<url>": `.
   Result<bhttp::response<bhttp::string_body>> Run(const Url& url, const bhttp::request<bhttp::string_body>& req,
-                                                  uint64_t body_limit) {
+                                                  uint64_t body_limit, SteadyTime deadline, std::stop_token stop) {
+    deadline_ = deadline;
+    stop_ = std::move(stop);
+    timed_out_ = canceled_ = false;
+    const std::string peer = (url.tls() ? "https://" : "http://") + url.host + ":" + url.port;
+    if (socket_ && socket_->is_open() && peer == peer_) {
+      // A kept-alive connection the server may have closed meanwhile: if
+      // nothing of an answer came back, the request goes again on a new one
+      // (Go's transport retries a request that failed on a reused connection).
+      bool answered = false;
+      auto res = Exchange1(req, body_limit, &answered);
+      if (res.ok() || answered || timed_out_ || canceled_) return res;
+    }
+    CloseSocket();
+    CAIRN_RETURN_IF_ERROR(Connect(url));
+    peer_ = peer;
+    bool answered = false;
+    return Exchange1(req, body_limit, &answered);
+  }
+
+ private:
+  Status Connect(const Url& url) {
     tcp::resolver::results_type endpoints;
     error_code ec = Step([&](auto done) { resolver_.async_resolve(url.host, url.port, [&endpoints, done](error_code e, tcp::resolver::results_type r) {
                            endpoints = std::move(r);
@@ -83,6 +104,7 @@ class Exchange {
     CAIRN_RETURN_IF_ERROR(Interrupted());
     if (ec) return Status::Unavailable("dial tcp: lookup " + url.host + ": " + ErrorText(ec));
 
+    tls_.reset();  // it refers to the socket replaced here
     socket_ = std::make_unique<tcp::socket>(ioc_);
     ec = Step([&](auto done) { asio::async_connect(*socket_, endpoints, [done](error_code e, const tcp::endpoint&) { done(e); }); },
               [&] { CloseSocket(); });
@@ -95,22 +117,36 @@ class Exchange {
     error_code ignored;
     socket_->set_option(tcp::no_delay(true), ignored);
     if (url.tls()) CAIRN_RETURN_IF_ERROR(Handshake(url));
+    return Status::OK();
+  }
 
-    ec = Step([&](auto done) { Visit([&](auto& s) { bhttp::async_write(s, req, [done](error_code e, size_t) { done(e); }); }); },
-              [&] { CloseSocket(); });
+  // Writes the request and reads its answer on the open connection, which
+  // stays open afterwards only if the answer allows it. `*answered`: some of
+  // an answer was read.
+  Result<bhttp::response<bhttp::string_body>> Exchange1(const bhttp::request<bhttp::string_body>& req,
+                                                        uint64_t body_limit, bool* answered) {
+    error_code ec = Step([&](auto done) { Visit([&](auto& s) { bhttp::async_write(s, req, [done](error_code e, size_t) { done(e); }); }); },
+                         [&] { CloseSocket(); });
     CAIRN_RETURN_IF_ERROR(Interrupted());
-    if (ec) return Status::Unavailable(Describe(ec));
-
+    if (ec) {
+      CloseSocket();
+      return Status::Unavailable(Describe(ec));
+    }
     bhttp::response_parser<bhttp::string_body> parser;
     parser.header_limit(1u << 20);
     parser.body_limit(body_limit);
     beast::flat_buffer buffer;
     ec = Step([&](auto done) { Visit([&](auto& s) { bhttp::async_read(s, buffer, parser, [done](error_code e, size_t) { done(e); }); }); },
               [&] { CloseSocket(); });
+    *answered = parser.got_some();
     CAIRN_RETURN_IF_ERROR(Interrupted());
     // An answer longer than the limit is still an answer: keep what fit.
-    if (ec && ec != bhttp::error::body_limit) return Status::Unavailable(Describe(ec));
-    CloseSocket();
+    if (ec && ec != bhttp::error::body_limit) {
+      CloseSocket();
+      return Status::Unavailable(Describe(ec));
+    }
+    // Bytes left unread (a cut-off body) would be read as the next answer.
+    if (ec || !parser.is_done() || !parser.get().keep_alive() || buffer.size() > 0) CloseSocket();
     return parser.release();
   }
 
@@ -185,8 +221,9 @@ class Exchange {
   }
 
   const Client& client_;
-  const SteadyTime deadline_;
-  const std::stop_token stop_;
+  SteadyTime deadline_;
+  std::stop_token stop_;
+  std::string peer_;  // scheme, host and port of the open connection
   asio::io_context ioc_;
   tcp::resolver resolver_;
   std::unique_ptr<tcp::socket> socket_;
@@ -201,7 +238,22 @@ bool IsRedirect(unsigned status) {
 
 }  // namespace
 
+struct Session::Impl {
+  explicit Impl(const Client& c) : client(c), exchange(c) {}
+  const Client& client;
+  Exchange exchange;
+};
+
+Session::Session(const Client& client) : impl_(std::make_unique<Impl>(client)) {}
+Session::~Session() = default;
+
 Result<Response> DoRequest(const Client& client, const Request& request) {
+  Session session(client);
+  return session.Do(request);
+}
+
+Result<Response> Session::Do(const Request& request) {
+  const Client& client = impl_->client;
   const SteadyTime deadline = std::chrono::steady_clock::now() + request.timeout;
   const std::string op = OpName(request.method);
   auto parsed = ParseUrl(request.url);
@@ -233,8 +285,7 @@ Result<Response> DoRequest(const Client& client, const Request& request) {
     req.body() = body;
     req.prepare_payload();
 
-    Exchange exchange(client, deadline, request.stop);
-    auto res = exchange.Run(url, req, request.max_response_body_bytes);
+    auto res = impl_->exchange.Run(url, req, request.max_response_body_bytes, deadline, request.stop);
     if (!res.ok()) return wrap(res.status());
 
     const unsigned status = res->result_int();

@@ -11,18 +11,21 @@
 //   if (!r.ok()) ...;                        // `Post "<url>": context deadline exceeded`
 //   if (r->status / 100 != 2) ...;           // the caller judges the status
 //
-// Each call opens its own connection and closes it afterwards: the callers
-// send a request every few seconds at most, where a kept-alive pool would buy
-// nothing. Errors read like Go's url.Error, as Prometheus logs them:
+// Each DoRequest call opens its own connection and closes it afterwards, for
+// callers that send a request every few seconds at most. A Session keeps its
+// connection open between requests while the server allows (HTTP/1.1
+// keep-alive), for callers that send many: remote write's shards. Errors read like Go's url.Error, as Prometheus logs them:
 // `Post "http://am:9093/api/v2/alerts": dial tcp 127.0.0.1:9093: connect:
 // connection refused`, `... context deadline exceeded`.
 //
-// Thread-safety: a free function; concurrent calls (with one shared Client or
-// several) are independent.
+// Thread-safety: DoRequest is a free function; concurrent calls (with one
+// shared Client or several) are independent. A Session is used by one thread
+// at a time.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -72,5 +75,25 @@ struct Response {
 // protocol failures, Canceled on a stop request, IOError for an unreadable
 // credentials file.
 Result<Response> DoRequest(const Client& client, const Request& request);
+
+// Requests to the same scheme, host and port over one kept-alive connection;
+// a request to another one (or a redirect there) closes it and opens anew.
+// A request that fails on a reused connection before any answer arrives is
+// sent once more on a new one, as Go's transport does. `client` must outlive
+// the session.
+class Session {
+ public:
+  explicit Session(const Client& client);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // DoRequest's contract, on this session's connection.
+  Result<Response> Do(const Request& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace cairn::scrape::http

@@ -5,7 +5,7 @@ A writer remote-writes 20 series into Cairn every 100 ms and keeps what
 Cairn acknowledged. Cairn forwards through `remote_write` to a receiver
 served by this test, which records every sample of every request it accepts
 (so a sample received twice is seen). The receiver is stopped for --outage
-seconds (default 15, env CAIRN_RW_OUTAGE_S; the issue's figure is 60) while
+seconds (default 60, the issue's figure; env CAIRN_RW_OUTAGE_S) while
 the writer goes on; halfway through, Cairn is kill -9'd and restarted on the
 same data directory. After the receiver returns, every acknowledged sample
 must arrive with its value, none twice. Prints
@@ -71,7 +71,7 @@ class Receiver:
 
 
 def main(env):
-    outage_s = float(env.args.outage or os.environ.get("CAIRN_RW_OUTAGE_S", "15"))
+    outage_s = float(env.args.outage or os.environ.get("CAIRN_RW_OUTAGE_S", "60"))
     rx = Receiver(harness.free_port())
     rx.start()
     config = """global:

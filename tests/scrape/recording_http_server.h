@@ -1,11 +1,14 @@
 // RecordingServer: an HTTP/1.1 server on a free 127.0.0.1 port that records
 // every request it receives and answers with what the test's responder
 // returns — a stand-in Alertmanager for the notifier's and DoRequest's tests.
-// One thread serves connections one after another (each request's connection
-// is read until the client closes it).
+// Each connection is served on its own thread, read until the client closes
+// it (kept-alive clients such as remote write's shards hold theirs open);
+// connections() counts the connections accepted.
 // Thread-safety: requests() and set_responder() may be called from the test
 // thread while the server runs.
 #pragma once
+
+#include <sys/socket.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -17,6 +20,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -36,6 +40,9 @@ struct CannedResponse {
   std::map<std::string, std::string> headers;
   std::string body;
   std::chrono::milliseconds delay{0};  // before answering
+  // Closes the connection after answering without saying so, as a server's
+  // idle timeout does to a kept-alive connection.
+  bool close_after = false;
 };
 
 class RecordingServer {
@@ -52,6 +59,12 @@ class RecordingServer {
     boost::asio::ip::tcp::socket s(ioc_);
     s.connect({boost::asio::ip::make_address("127.0.0.1"), port()}, ec);
     thread_.join();
+    {
+      // Ends the reads of connections their clients still hold open.
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& c : sockets_) ::shutdown(c->native_handle(), SHUT_RDWR);
+    }
+    for (auto& t : connection_threads_) t.join();
   }
 
   uint16_t port() const { return acceptor_.local_endpoint().port(); }
@@ -67,6 +80,11 @@ class RecordingServer {
     return requests_;
   }
 
+  size_t connections() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sockets_.size();
+  }
+
   // Waits until at least `n` requests were answered (or `timeout` passed).
   bool WaitForRequests(size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     std::unique_lock<std::mutex> lock(mu_);
@@ -75,13 +93,24 @@ class RecordingServer {
 
  private:
   void Serve() {
-    namespace http = boost::beast::http;
     while (true) {
-      boost::asio::ip::tcp::socket socket(ioc_);
+      auto socket = std::make_shared<boost::asio::ip::tcp::socket>(ioc_);
       boost::system::error_code ec;
-      acceptor_.accept(socket, ec);
+      acceptor_.accept(*socket, ec);
       if (stopping_) return;
       if (ec) continue;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        sockets_.push_back(socket);
+      }
+      connection_threads_.emplace_back([this, socket] { ServeConnection(*socket); });
+    }
+  }
+
+  void ServeConnection(boost::asio::ip::tcp::socket& socket) {
+    namespace http = boost::beast::http;
+    boost::system::error_code ec;
+    {
       boost::beast::flat_buffer buffer;
       while (true) {
         http::request<http::string_body> req;
@@ -105,9 +134,9 @@ class RecordingServer {
         CannedResponse canned = responder ? responder(rec) : CannedResponse{};
         if (canned.delay.count() > 0) std::this_thread::sleep_for(canned.delay);
         http::response<http::string_body> res{static_cast<http::status>(canned.status), 11};
+        res.keep_alive(req.keep_alive());  // before the canned headers, which may say "Connection: close"
         for (const auto& [k, v] : canned.headers) res.set(k, v);
         res.body() = canned.body;
-        res.keep_alive(req.keep_alive());
         res.prepare_payload();
         http::write(socket, res, ec);
         {
@@ -115,7 +144,8 @@ class RecordingServer {
           ++answered_;
         }
         cv_.notify_all();
-        if (ec || !req.keep_alive()) break;
+        if (canned.close_after) socket.close(ec);
+        if (ec || !req.keep_alive() || canned.close_after || !res.keep_alive()) break;
       }
     }
   }
@@ -128,6 +158,8 @@ class RecordingServer {
   Responder responder_;
   std::vector<RecordedRequest> requests_;
   size_t answered_ = 0;
+  std::vector<std::shared_ptr<boost::asio::ip::tcp::socket>> sockets_;  // guarded by mu_
+  std::vector<std::thread> connection_threads_;                          // the Serve thread's
   std::thread thread_;
 };
 

@@ -112,6 +112,51 @@ TEST(DoRequestTest, RedirectsFollowGoRules) {
   EXPECT_EQ(stopped->status, 307);
 }
 
+TEST(SessionTest, KeepsOneConnectionForItsRequests) {
+  RecordingServer server;
+  auto client = NewClient();
+  Session session(*client);
+  for (int i = 0; i < 3; ++i) {
+    auto res = session.Do({.method = "POST", .url = server.url("/api/v1/write"), .body = std::to_string(i)});
+    ASSERT_TRUE(res.ok()) << res.status().ToString();
+    EXPECT_EQ(res->status, 200);
+  }
+  EXPECT_EQ(server.requests().size(), 3u);
+  EXPECT_EQ(server.connections(), 1u);
+  // DoRequest keeps nothing open: one connection per call.
+  ASSERT_TRUE(DoRequest(*client, {.method = "POST", .url = server.url("/"), .body = "x"}).ok());
+  ASSERT_TRUE(DoRequest(*client, {.method = "POST", .url = server.url("/"), .body = "y"}).ok());
+  EXPECT_EQ(server.connections(), 3u);
+}
+
+TEST(SessionTest, AConnectionTheServerClosedIsReplacedWithoutAnError) {
+  RecordingServer server;
+  server.set_responder([](const RecordedRequest&) { return CannedResponse{.status = 204, .close_after = true}; });
+  auto client = NewClient();
+  Session session(*client);
+  for (int i = 0; i < 3; ++i) {
+    auto res = session.Do({.method = "POST", .url = server.url("/"), .body = std::to_string(i)});
+    ASSERT_TRUE(res.ok()) << i << ": " << res.status().ToString();
+    EXPECT_EQ(res->status, 204);
+  }
+  // Each request went once: none was lost or doubled by the reconnects.
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(reqs[i].body, std::to_string(i));
+}
+
+TEST(SessionTest, ConnectionCloseInTheAnswerIsHonoured) {
+  RecordingServer server;
+  server.set_responder([](const RecordedRequest&) {
+    return CannedResponse{.status = 200, .headers = {{"Connection", "close"}}};
+  });
+  auto client = NewClient();
+  Session session(*client);
+  ASSERT_TRUE(session.Do({.method = "POST", .url = server.url("/"), .body = "a"}).ok());
+  ASSERT_TRUE(session.Do({.method = "POST", .url = server.url("/"), .body = "b"}).ok());
+  EXPECT_EQ(server.connections(), 2u);
+}
+
 TEST(DoRequestTest, BadUrlIsInvalidArgument) {
   auto res = DoRequest(*NewClient(), {.method = "POST", .url = "ftp://x/"});
   ASSERT_FALSE(res.ok());

@@ -1,11 +1,11 @@
-#include "bench/ingest/write_request_encoder.h"
+#include "remote/wire/write_request_v1.h"
 
 #include <bit>
 #include <cstring>
 
 #include <snappy.h>
 
-namespace cairn::bench {
+namespace cairn::remote::wire {
 namespace {
 
 // Protobuf tags: (field number << 3) | wire type.
@@ -25,6 +25,12 @@ void PutVarint(std::string* out, uint64_t v) {
   out->append(buf, n);
 }
 
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) v >>= 7, ++n;
+  return n;
+}
+
 void PutLengthDelimited(std::string* out, char tag, std::string_view bytes) {
   out->push_back(tag);
   PutVarint(out, bytes.size());
@@ -35,23 +41,27 @@ void PutLengthDelimited(std::string* out, char tag, std::string_view bytes) {
 
 static_assert(std::endian::native == std::endian::little, "Sample.value is copied as little-endian");
 
-std::string WriteRequestEncoder::EncodeLabels(
+std::string WriteRequestV1Writer::EncodeLabels(
     const std::vector<std::pair<std::string, std::string>>& labels) {
-  std::string out, label;
-  for (const auto& [name, value] : labels) {
-    label.clear();
-    PutLengthDelimited(&label, kTagLengthDelimited1, name);
-    PutLengthDelimited(&label, kTagLengthDelimited2, value);
-    PutLengthDelimited(&out, kTagLengthDelimited1, label);
-  }
+  std::string out;
+  for (const auto& [name, value] : labels) AppendLabel(&out, name, value);
   return out;
 }
 
-void WriteRequestEncoder::BeginSeries(std::string_view encoded_labels) {
+void WriteRequestV1Writer::AppendLabel(std::string* out, std::string_view name, std::string_view value) {
+  // Label body: two length-delimited fields, so its length is known up front.
+  const size_t body = 2 + VarintSize(name.size()) + name.size() + VarintSize(value.size()) + value.size();
+  out->push_back(kTagLengthDelimited1);
+  PutVarint(out, body);
+  PutLengthDelimited(out, kTagLengthDelimited1, name);
+  PutLengthDelimited(out, kTagLengthDelimited2, value);
+}
+
+void WriteRequestV1Writer::BeginSeries(std::string_view encoded_labels) {
   series_body_.assign(encoded_labels);
 }
 
-void WriteRequestEncoder::AddSample(int64_t t_ms, double value) {
+void WriteRequestV1Writer::AddSample(int64_t t_ms, double value) {
   // Sample body: value tag + 8 bytes, timestamp tag + varint (at most 10 bytes).
   char body[1 + 8 + 1 + 10];
   size_t n = 0;
@@ -70,19 +80,19 @@ void WriteRequestEncoder::AddSample(int64_t t_ms, double value) {
   series_body_.append(body, n);
 }
 
-void WriteRequestEncoder::EndSeries() {
+void WriteRequestV1Writer::EndSeries() {
   PutLengthDelimited(&buffer_, kTagLengthDelimited1, series_body_);
   ++series_;
 }
 
-void WriteRequestEncoder::CompressTo(std::string* out) const {
+void WriteRequestV1Writer::CompressTo(std::string* out) const {
   out->clear();
   snappy::Compress(buffer_.data(), buffer_.size(), out);
 }
 
-void WriteRequestEncoder::Clear() {
+void WriteRequestV1Writer::Clear() {
   buffer_.clear();
   series_ = 0;
 }
 
-}  // namespace cairn::bench
+}  // namespace cairn::remote::wire

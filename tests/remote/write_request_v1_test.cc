@@ -1,6 +1,6 @@
 // The hand-written WriteRequest encoder, checked by decoding its output with
 // Cairn's remote-write decoder (ingest/write_request_decoder.h).
-#include "bench/ingest/write_request_encoder.h"
+#include "remote/wire/write_request_v1.h"
 
 #include <bit>
 #include <cmath>
@@ -14,7 +14,7 @@
 
 #include "ingest/write_request_decoder.h"
 
-namespace cairn::bench {
+namespace cairn::remote::wire {
 namespace {
 
 struct Collected {
@@ -35,19 +35,19 @@ class Collector : public ingest::WriteRequestVisitor {
   std::vector<Collected> series;
 };
 
-TEST(WriteRequestEncoderTest, DecodesToTheSameSeriesAndBitExactSamples) {
+TEST(WriteRequestV1WriterTest, DecodesToTheSameSeriesAndBitExactSamples) {
   const std::vector<std::pair<std::string, std::string>> a = {
       {"__name__", "node_cpu_seconds_total"}, {"cpu", "0"}, {"mode", "idle"}};
   // A long value forces a multi-byte length varint.
   const std::vector<std::pair<std::string, std::string>> b = {{"__name__", "x"},
                                                               {"long", std::string(300, 'v')}};
   const double stale = std::bit_cast<double>(uint64_t{0x7ff0000000000002});
-  WriteRequestEncoder enc;
-  enc.BeginSeries(WriteRequestEncoder::EncodeLabels(a));
+  WriteRequestV1Writer enc;
+  enc.BeginSeries(WriteRequestV1Writer::EncodeLabels(a));
   enc.AddSample(1795680000123, 12.34);
   enc.AddSample(1795680015120, stale);
   enc.EndSeries();
-  enc.BeginSeries(WriteRequestEncoder::EncodeLabels(b));
+  enc.BeginSeries(WriteRequestV1Writer::EncodeLabels(b));
   enc.AddSample(-5, -0.0);
   enc.AddSample(std::numeric_limits<int64_t>::max(), 1e300);
   enc.EndSeries();
@@ -72,15 +72,33 @@ TEST(WriteRequestEncoderTest, DecodesToTheSameSeriesAndBitExactSamples) {
   EXPECT_EQ(c.series[1].samples, want1);
 }
 
-TEST(WriteRequestEncoderTest, ClearStartsAnEmptyRequest) {
-  WriteRequestEncoder enc;
-  enc.BeginSeries(WriteRequestEncoder::EncodeLabels({{"__name__", "up"}}));
+TEST(WriteRequestV1WriterTest, LabelsAppendedOneByOneEqualEncodeLabels) {
+  const std::vector<std::pair<std::string, std::string>> labels = {
+      {"__name__", "node_cpu_seconds_total"}, {"", ""}, {"long", std::string(200, 'v')}};
+  std::string appended;
+  for (const auto& [name, value] : labels) WriteRequestV1Writer::AppendLabel(&appended, name, value);
+  EXPECT_EQ(appended, WriteRequestV1Writer::EncodeLabels(labels));
+
+  WriteRequestV1Writer a, b;
+  a.BeginSeries(WriteRequestV1Writer::EncodeLabels(labels));
+  b.BeginSeries();
+  for (const auto& [name, value] : labels) WriteRequestV1Writer::AppendLabel(b.series_labels(), name, value);
+  for (auto* w : {&a, &b}) {
+    w->AddSample(1795680000123, 0.5);
+    w->EndSeries();
+  }
+  EXPECT_EQ(a.raw(), b.raw());
+}
+
+TEST(WriteRequestV1WriterTest, ClearStartsAnEmptyRequest) {
+  WriteRequestV1Writer enc;
+  enc.BeginSeries(WriteRequestV1Writer::EncodeLabels({{"__name__", "up"}}));
   enc.AddSample(1, 1);
   enc.EndSeries();
   enc.Clear();
   EXPECT_TRUE(enc.raw().empty());
   EXPECT_EQ(enc.series(), 0u);
-  enc.BeginSeries(WriteRequestEncoder::EncodeLabels({{"__name__", "down"}}));
+  enc.BeginSeries(WriteRequestV1Writer::EncodeLabels({{"__name__", "down"}}));
   enc.AddSample(2, 0);
   enc.EndSeries();
   Collector c;
@@ -90,4 +108,4 @@ TEST(WriteRequestEncoderTest, ClearStartsAnEmptyRequest) {
 }
 
 }  // namespace
-}  // namespace cairn::bench
+}  // namespace cairn::remote::wire

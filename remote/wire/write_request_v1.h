@@ -1,11 +1,13 @@
-// WriteRequestEncoder: builds a remote-write 1.0 body (prometheus.WriteRequest,
-// snappy block format) directly into a byte buffer, without a protobuf library.
+// WriteRequestV1Writer: builds a remote-write 1.0 body (prometheus.WriteRequest,
+// snappy block format) directly into a byte buffer, without protobuf message
+// objects. The remote-write sender (remote/write_encoder) and the ingest bench's
+// driver (bench/ingest) both send with it.
 //
 // Wire shape (COMPAT.md §3.1): WriteRequest{ repeated TimeSeries timeseries = 1 },
 // TimeSeries{ repeated Label labels = 1; repeated Sample samples = 2 },
 // Label{ string name = 1; string value = 2 }, Sample{ double value = 1; int64 timestamp = 2 }.
-// A series' labels are encoded once (EncodeLabels) and copied into every request,
-// which is what makes this faster than building message objects.
+// A series' labels are encoded once (EncodeLabels / AppendLabel) and copied into
+// every request, which is what makes this faster than building message objects.
 //
 // Not thread-safe; use one encoder per thread.
 #pragma once
@@ -16,17 +18,23 @@
 #include <utility>
 #include <vector>
 
-namespace cairn::bench {
+namespace cairn::remote::wire {
 
-class WriteRequestEncoder {
+class WriteRequestV1Writer {
  public:
   // The `labels` field entries of a TimeSeries, ready for AddSeries(). Labels must
   // already be sorted by name (remote write requires it); this does not check.
   static std::string EncodeLabels(const std::vector<std::pair<std::string, std::string>>& labels);
+  // Appends one entry of that field (a Label message) to `*out`.
+  static void AppendLabel(std::string* out, std::string_view name, std::string_view value);
 
   // Starts a TimeSeries with pre-encoded labels; AddSample() then appends its samples
   // and EndSeries() closes it. Calls must not interleave across series.
   void BeginSeries(std::string_view encoded_labels);
+  // Starts a TimeSeries with no labels yet; AppendLabel(series_labels(), ...)
+  // then adds them, before the first AddSample().
+  void BeginSeries() { series_body_.clear(); }
+  std::string* series_labels() { return &series_body_; }
   void AddSample(int64_t t_ms, double value);
   void EndSeries();
 
@@ -46,4 +54,4 @@ class WriteRequestEncoder {
   size_t series_ = 0;
 };
 
-}  // namespace cairn::bench
+}  // namespace cairn::remote::wire
