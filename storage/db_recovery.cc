@@ -9,11 +9,10 @@
 namespace cairn::storage {
 
 Status DB::Recover() {
-  const std::shared_ptr<fs::FileSystem> files = opts_.fs ? opts_.fs : fs::DefaultFileSystem();
-  CAIRN_RETURN_IF_ERROR(files->CreateDirs(opts_.path));
+  CAIRN_RETURN_IF_ERROR(opts_.fs->CreateDirs(opts_.path));
   ChunkStoreOptions so;
   so.block_cache_bytes = opts_.block_cache_bytes;
-  so.fs = files;
+  so.fs = opts_.fs;
   auto store = ChunkStore::Open(opts_.path + "/db", so);
   if (!store.ok()) return store.status();
   store_ = std::move(store).value();
@@ -51,7 +50,7 @@ Status DB::Recover() {
   wal::WalOptions wo;
   wo.fsync = opts_.fsync;
   wo.segment_bytes = opts_.wal_segment_bytes;
-  wo.fs = files;
+  wo.fs = opts_.fs;
   auto w = wal::Wal::Open(opts_.path + "/wal", wo);
   if (!w.ok()) return w.status();
   wal_ = std::move(w).value();

@@ -22,7 +22,9 @@
 //
 // Directory creation is treated as durable at once (Cairn's and RocksDB's
 // directories exist before the files a test cares about). Hard links count
-// as created entries.
+// as created entries. A renamed directory (RocksDB's checkpoint, i.e.
+// DB::Snapshot) is undone as a whole, but the files in it are no longer
+// followed one by one.
 //
 // Thread-safety: all methods are safe from any thread (one mutex, held across
 // the real system call, so a freeze never overlaps an operation).

@@ -238,6 +238,32 @@ TEST_F(PowerCutTest, WithDirectorySyncsIgnoredACutLosesAcknowledgedSamples) {
               failures.begin()->second.c_str());
 }
 
+// A snapshot is durable once Snapshot returns: cut the power right after it
+// and the snapshot opens with every sample committed before it.
+TEST_F(PowerCutTest, SnapshotSurvivesAPowerCutRightAfterIt) {
+  auto fault = std::make_shared<FaultFileSystem>();
+  DBOptions o = opts_;
+  o.fs = fault;
+  Outcome out;
+  RunScript(o, *fault, &out);  // closes the DB
+  const std::string snap = dir_.string() + "_snap";
+  std::filesystem::remove_all(snap);
+  {
+    auto db = DB::Open(o, clock_);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto app = (*db)->NewAppender();
+    ASSERT_TRUE(app->Append(0, Series(0), kT0 + 3'600'000, 7.5).ok());
+    ASSERT_TRUE(app->Commit().ok());
+    out.attempted[{0, kT0 + 3'600'000}] = out.acked[{0, kT0 + 3'600'000}] = 7.5;
+    ASSERT_TRUE((*db)->Snapshot(snap).ok());
+    fault->Freeze();
+  }
+  ASSERT_TRUE(fault->PowerCut().ok());
+  std::filesystem::remove_all(dir_);
+  std::filesystem::rename(snap, dir_);
+  EXPECT_EQ(Check(out), std::vector<std::string>{});
+}
+
 // I/O errors instead of a cut: every 5th operation in turn fails once with ENOSPC
 // (the run goes on), then power is cut after the close. An error may fail a
 // commit or a checkpoint, but never loses what was acknowledged.
