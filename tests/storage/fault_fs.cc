@@ -461,7 +461,7 @@ void FaultFileSystem::IgnoreDirSyncs(bool ignore) {
   ignore_dir_syncs_ = ignore;
 }
 
-Status FaultFileSystem::PowerCut() {
+Status FaultFileSystem::PowerCut(bool thaw) {
   std::lock_guard<std::mutex> lock(mu_);
   frozen_ = true;
   // Unsynced bytes go first: every file back to what was synced of it.
@@ -492,7 +492,7 @@ Status FaultFileSystem::PowerCut() {
   }
   files_.clear();
   pending_.clear();
-  frozen_ = false;
+  frozen_ = !thaw;
   freeze_at_ = UINT64_MAX;
   fail_at_ = 0;
   return Status::OK();

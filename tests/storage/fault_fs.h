@@ -62,8 +62,9 @@ class FaultFileSystem final : public fs::FileSystem {
   void FreezeAfter(uint64_t n);
   bool frozen() const;
   // Applies the cut (see above), then forgets all state: what is on disk now
-  // counts as durable, and operations succeed again.
-  Status PowerCut();
+  // counts as durable, and operations succeed again — unless `thaw` is false
+  // (a process that cuts its own power and exits: nothing may write after).
+  Status PowerCut(bool thaw = true);
 
   // Mutating operations performed so far (appends, syncs, creates, renames,
   // removes, truncates, directory syncs; RocksDB's info LOG not counted, so
