@@ -56,6 +56,9 @@ struct ServerOptions {
   // (the notifier built from alerting:).
   rules::AlertSender* alert_sender = nullptr;
   int http_threads = 4;
+  // The file system under the storage engine; null = POSIX. Power-cut tests
+  // put a fault-injecting one here (tests/integration/power_cut_server.cc).
+  std::shared_ptr<storage::fs::FileSystem> storage_fs;
 };
 
 class Server {

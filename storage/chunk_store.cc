@@ -2,6 +2,8 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -140,6 +142,13 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, con
   s->cache_ = rocksdb::NewLRUCache(opts.block_cache_bytes);
 
   rocksdb::DBOptions dbo;
+  if (opts.fs) {
+    std::shared_ptr<rocksdb::FileSystem> rfs = opts.fs->ForRocksDB();
+    if (rfs != rocksdb::FileSystem::Default()) {
+      s->env_ = rocksdb::NewCompositeEnv(rfs);
+      dbo.env = s->env_.get();
+    }
+  }
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
   dbo.keep_log_file_num = 3;

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/fs/file_system.h"
 #include "storage/head/mem_series.h"
 #include "storage/labels.h"
 #include "util/status.h"
@@ -35,6 +36,7 @@ class ColumnFamilyHandle;
 class Iterator;
 class Snapshot;
 class Cache;
+class Env;
 }  // namespace rocksdb
 
 namespace cairn::storage {
@@ -46,6 +48,8 @@ struct ChunkStoreOptions {
   size_t memtable_budget_bytes = 64ull << 20;
   // RocksDB data block size for chunk partitions; bigger blocks compress better.
   size_t chunk_block_bytes = 64ull << 10;
+  // RocksDB's files go through fs->ForRocksDB(); null: RocksDB's default.
+  std::shared_ptr<fs::FileSystem> fs;
 };
 
 // Where a stored chunk lives: its key in the partition of its min time.
@@ -173,6 +177,7 @@ class ChunkStore {
   std::string dir_;
   ChunkStoreOptions opts_;
   std::shared_ptr<rocksdb::Cache> cache_;
+  std::unique_ptr<rocksdb::Env> env_;  // over opts_.fs; outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* default_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* series_cf_ = nullptr;

@@ -9,7 +9,16 @@
 
 namespace cairn::storage {
 
-DB::DB(const DBOptions& opts, Clock& clock) : opts_(opts), clock_(clock) {}
+namespace {
+
+DBOptions WithDefaultFileSystem(DBOptions opts) {
+  if (!opts.fs) opts.fs = fs::DefaultFileSystem();
+  return opts;
+}
+
+}  // namespace
+
+DB::DB(const DBOptions& opts, Clock& clock) : opts_(WithDefaultFileSystem(opts)), clock_(clock) {}
 
 DB::~DB() { Close().ok(); }
 
@@ -369,16 +378,28 @@ Status DB::DeleteSeries(const Matchers& matchers, int64_t min_t_ms, int64_t max_
 Result<std::string> DB::Snapshot(const std::string& dir) {
   std::error_code ec;
   if (std::filesystem::exists(dir, ec)) return Status::InvalidArgument("snapshot dir exists: " + dir);
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IOError("create " + dir + ": " + ec.message());
+  fs::FileSystem& files = *opts_.fs;
+  CAIRN_RETURN_IF_ERROR(files.CreateDirs(dir + "/wal"));
   CAIRN_RETURN_IF_ERROR(Checkpoint());
   // Commits are paused while the WAL tail is copied so it matches the
   // RocksDB checkpoint taken right after.
   std::lock_guard<std::mutex> gate(commit_gate_);
   std::unique_lock<std::shared_mutex> lock(commit_mu_);
-  std::filesystem::copy(opts_.path + "/wal", dir + "/wal", std::filesystem::copy_options::recursive, ec);
-  if (ec) return Status::IOError("copy wal: " + ec.message());
+  auto segments = files.List(opts_.path + "/wal");
+  if (!segments.ok()) return segments.status();
+  for (const fs::DirEntry& e : *segments) {
+    auto content = files.ReadFile(opts_.path + "/wal/" + e.name);
+    if (!content.ok()) return content.status();
+    auto out = files.OpenForAppend(dir + "/wal/" + e.name, /*truncate=*/true);
+    if (!out.ok()) return out.status();
+    CAIRN_RETURN_IF_ERROR((*out)->Append(*content));
+    CAIRN_RETURN_IF_ERROR((*out)->Sync());
+    CAIRN_RETURN_IF_ERROR((*out)->Close());
+  }
+  CAIRN_RETURN_IF_ERROR(files.SyncDir(dir + "/wal"));
+  // RocksDB's checkpoint syncs the files it copies; hard links share synced data.
   CAIRN_RETURN_IF_ERROR(store_->Checkpoint(dir + "/db"));
+  CAIRN_RETURN_IF_ERROR(files.SyncDir(dir));
   return dir;
 }
 

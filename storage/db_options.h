@@ -5,7 +5,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+
+#include "storage/fs/file_system.h"
 
 namespace cairn::storage {
 
@@ -21,6 +24,10 @@ struct DBOptions {
   // fdatasync the WAL before a Commit returns. Turning it off risks losing
   // acknowledged samples on power loss (not on a process crash).
   bool fsync = true;
+  // Every file the engine writes (WAL segments, RocksDB, snapshots) goes
+  // through this file system; null: fs::DefaultFileSystem(). Tests put a
+  // fault-injecting one here (storage/docs/durability.md).
+  std::shared_ptr<fs::FileSystem> fs;
 
   // Samples per closed chunk (Prometheus' head cuts chunks at 120 samples).
   int samples_per_chunk = 120;

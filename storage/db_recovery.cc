@@ -3,19 +3,16 @@
 // state from the last checkpoint in `head`, then the WAL written after that
 // checkpoint is replayed. Replay is idempotent: samples the checkpoint
 // already holds are recognised as identical duplicates and skipped.
-#include <filesystem>
-
 #include "storage/db.h"
 #include "storage/wal/records.h"
 
 namespace cairn::storage {
 
 Status DB::Recover() {
-  std::error_code ec;
-  std::filesystem::create_directories(opts_.path, ec);
-  if (ec) return Status::IOError("create " + opts_.path + ": " + ec.message());
+  CAIRN_RETURN_IF_ERROR(opts_.fs->CreateDirs(opts_.path));
   ChunkStoreOptions so;
   so.block_cache_bytes = opts_.block_cache_bytes;
+  so.fs = opts_.fs;
   auto store = ChunkStore::Open(opts_.path + "/db", so);
   if (!store.ok()) return store.status();
   store_ = std::move(store).value();
@@ -53,6 +50,7 @@ Status DB::Recover() {
   wal::WalOptions wo;
   wo.fsync = opts_.fsync;
   wo.segment_bytes = opts_.wal_segment_bytes;
+  wo.fs = opts_.fs;
   auto w = wal::Wal::Open(opts_.path + "/wal", wo);
   if (!w.ok()) return w.status();
   wal_ = std::move(w).value();

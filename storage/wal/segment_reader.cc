@@ -38,17 +38,24 @@ std::string SegmentFileName(const std::string& dir, uint64_t segment) {
   return dir + "/" + name;
 }
 
+bool ParseSegmentName(std::string_view name, uint64_t* segment) {
+  if (name.empty() || name.size() > 19 || !std::all_of(name.begin(), name.end(), ::isdigit)) return false;
+  *segment = std::stoull(std::string(name));
+  return true;
+}
+
 Result<std::vector<SegmentFile>> ListSegmentFiles(const std::string& dir) {
   std::vector<SegmentFile> out;
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) return out;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
-    if (name.empty() || name.size() > 19 || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    uint64_t segment;
+    if (!ParseSegmentName(name, &segment)) continue;
     std::error_code size_ec;
     const uint64_t bytes = e.file_size(size_ec);
     if (size_ec) continue;  // removed while listing
-    out.push_back({std::stoull(name), bytes});
+    out.push_back({segment, bytes});
   }
   if (ec) return Status::IOError("list " + dir + ": " + ec.message());
   std::sort(out.begin(), out.end(), [](const SegmentFile& a, const SegmentFile& b) { return a.segment < b.segment; });

@@ -32,6 +32,9 @@ FrameStatus ReadFrame(std::string_view data, Frame* out);
 
 // "<dir>/00000042".
 std::string SegmentFileName(const std::string& dir, uint64_t segment);
+// The segment number of a file name ("00000042" -> 42); false for names that
+// are not all digits.
+bool ParseSegmentName(std::string_view name, uint64_t* segment);
 
 struct SegmentFile {
   uint64_t segment = 0;

@@ -9,6 +9,9 @@
 // arrive meanwhile buffer and wait for the next round. So N concurrent commits
 // share about one fsync.
 //
+// Files: through WalOptions::fs (storage/fs/file_system.h). A new segment's
+// directory entry is synced before the first record in it is acknowledged.
+//
 // Recovery: Replay() reads segments in order; a torn or corrupt record in the
 // last segment (a crash mid-write) is truncated away, not fatal. New writes
 // always go to a fresh segment after the newest existing one.
@@ -25,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/fs/file_system.h"
 #include "storage/wal/segment_reader.h"
 #include "util/status.h"
 
@@ -37,6 +41,8 @@ struct WalOptions {
   // fdatasync each group commit. Off only for tests/benchmarks that accept
   // losing acknowledged writes on power loss.
   bool fsync = true;
+  // Where segments are written; null: fs::DefaultFileSystem().
+  std::shared_ptr<fs::FileSystem> fs;
 };
 
 // One record as it sits in a segment.
@@ -98,6 +104,7 @@ class Wal {
 
   const std::string dir_;
   const WalOptions opts_;
+  const std::shared_ptr<fs::FileSystem> fs_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
@@ -108,7 +115,7 @@ class Wal {
   Status error_;                  // guarded by mu_: sticky I/O error
 
   // Owned by whoever set busy_ (or by Open/Replay before any Log).
-  int fd_ = -1;
+  std::unique_ptr<fs::WritableFile> file_;
   uint64_t segment_ = 0;
   uint64_t segment_size_ = 0;
 
