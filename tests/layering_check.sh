@@ -9,6 +9,8 @@ cd "$root" || exit 2
 api='storage/(cardinality|labels|matcher|sample|queryable|querier_warnings|appender|memory_storage)\.h'
 declare -A allowed=(
   [util]='^util/'
+  # The web config (--web.config.file), shared by the server and the exporters.
+  [webconfig]='^(util|webconfig)/'
   [storage]="^(util|storage)/"
   [promql]="^(util|promql)/|^${api}$"
   [ingest]="^(util|ingest|proto)/|^${api}$"
@@ -28,6 +30,7 @@ declare -A allowed=(
 # Third-party headers a layer must not reach (storage knows no wire or HTTP).
 declare -A forbidden_system=(
   [util]='^(rocksdb|google|grpc|grpcpp|boost|yaml-cpp|re2)/'
+  [webconfig]='^(rocksdb|google|grpc|grpcpp|re2)/'
   [storage]='^(google|grpc|grpcpp|boost|yaml-cpp)/'
   [promql]='^(rocksdb|google|grpc|grpcpp|yaml-cpp)/'
   [ingest]='^(rocksdb|boost|yaml-cpp)/'
@@ -44,7 +47,7 @@ violations=0
 checked=0
 # exporters/common is checked on its own (stricter: no exporter's code); the
 # exporters' own directories as "exporters".
-for layer in util storage promql ingest scrape rules notifier remote exporters exporters/common tools; do
+for layer in util webconfig storage promql ingest scrape rules notifier remote exporters exporters/common tools; do
   [ -d "$layer" ] || continue
   prune=()
   [ "$layer" = exporters ] && prune=(-path exporters/common -prune -o)
