@@ -20,8 +20,8 @@ declare -A allowed=(
   # remote read decodes XOR chunks with the engine's codec (storage/chunk); the
   # remote-write sender reads the WAL's files and records, never the engine.
   [remote]="^(util|ingest|scrape|proto|remote)/|^storage/chunk/|^${api}$|^storage/wal/(records|segment_reader)\\.h$"
-  [exporters]='^(util|proto|exporters)/'
-  [exporters/common]='^(util|proto|exporters/common)/'
+  [exporters]='^(util|proto|webconfig|exporters)/'
+  [exporters/common]='^(util|proto|webconfig|exporters/common)/'
   # Tools speak to the server over the wire (HTTP API, remote write/read, gRPC)
   # and open storage for offline work; they never reach into server/.
   # The one exception: `check config` reuses the server's config loader.
