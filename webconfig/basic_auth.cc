@@ -105,15 +105,32 @@ const std::string& BasicAuthChecker::DummyHash(int cost) {
                                           "$" + std::string(53, '.');
 }
 
-bool BasicAuthChecker::Check(const std::map<std::string, std::string>& users, std::string_view authorization) {
+BasicAuthChecker::Verdict BasicAuthChecker::Decide(const std::map<std::string, std::string>& users,
+                                                   std::string_view authorization, int max_waiting) {
   std::string user, password;
-  if (!ParseBasicAuthorization(authorization, &user, &password)) return false;
+  if (!ParseBasicAuthorization(authorization, &user, &password)) return Verdict::kDenied;
   auto it = users.find(user);
   const bool known = it != users.end();
-  std::string hash;
-  if (known) {
-    hash = it->second;
-  } else {
+  std::string hash = known ? it->second : std::string();
+  // Past here bcrypt may run (the dummy hash of an unknown user's cost too).
+  if (max_waiting > 0 && waiting_.fetch_add(1) >= max_waiting) {
+    waiting_.fetch_sub(1);
+    // A cached answer needs no bcrypt; only a miss is turned away.
+    if (known) {
+      std::lock_guard<std::mutex> lock(cache_mu_);
+      auto c = cache_.find(Digest(user, hash, password));
+      if (c != cache_.end()) return c->second ? Verdict::kAllowed : Verdict::kDenied;
+    }
+    return Verdict::kBusy;
+  }
+  struct Leave {
+    std::atomic<int>& n;
+    bool bounded;
+    ~Leave() {
+      if (bounded) n.fetch_sub(1);
+    }
+  } leave{waiting_, max_waiting > 0};
+  if (!known) {
     // The dearest configured cost, so an unknown user costs what a known one does.
     int cost = 4;
     for (const auto& [name, h] : users) cost = std::max(cost, BcryptCost(h).value_or(4));
@@ -124,7 +141,7 @@ bool BasicAuthChecker::Check(const std::map<std::string, std::string>& users, st
   {
     std::lock_guard<std::mutex> lock(cache_mu_);
     auto c = cache_.find(key);
-    if (c != cache_.end()) return c->second && known;
+    if (c != cache_.end()) return c->second && known ? Verdict::kAllowed : Verdict::kDenied;
   }
   bool ok;
   {
@@ -146,7 +163,7 @@ bool BasicAuthChecker::Check(const std::map<std::string, std::string>& users, st
     }
   }
   cache_[key] = ok;
-  return ok;
+  return ok ? Verdict::kAllowed : Verdict::kDenied;
 }
 
 }  // namespace cairn::webconfig

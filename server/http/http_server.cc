@@ -171,7 +171,21 @@ class Session final : public SessionBase {
     }
     web_ = *current;
     const auto& users = web_->config.users;
-    if (users.empty() || source->auth().Check(users, req.Header("authorization"))) return std::nullopt;
+    if (users.empty()) return std::nullopt;
+    // At most all but one I/O thread may wait for bcrypt, so a flood of
+    // uncached passwords leaves a thread for everyone else.
+    const int max_waiting = std::max(1, server_->options().threads - 1);
+    switch (source->auth().Decide(users, req.Header("authorization"), max_waiting)) {
+      case webconfig::BasicAuthChecker::Verdict::kAllowed:
+        return std::nullopt;
+      case webconfig::BasicAuthChecker::Verdict::kBusy: {
+        HttpResponse busy = HttpResponse::Text(503, "Service Unavailable: too many password checks at once\n");
+        busy.headers.emplace_back("Retry-After", "1");
+        return busy;
+      }
+      case webconfig::BasicAuthChecker::Verdict::kDenied:
+        break;
+    }
     HttpResponse r = HttpResponse::Text(401, "Unauthorized\n");
     r.headers.emplace_back("WWW-Authenticate", "Basic");
     return r;

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 namespace cairn::webconfig {
 namespace {
 
@@ -75,6 +79,30 @@ TEST(BasicAuthTest, CacheStaysBounded) {
     EXPECT_FALSE(checker.Check(users, Header("alice", "guess" + std::to_string(i))));
   }
   EXPECT_TRUE(checker.Check(users, Header("alice", "hello")));
+}
+
+// With a bound on waiters, a miss that would queue for bcrypt is turned away
+// at once while a cached answer still comes through.
+TEST(BasicAuthTest, BusyWhenTooManyWaitForBcrypt) {
+  Result<std::string> slow = BcryptHash("slow", 12);  // some 200 ms per check
+  ASSERT_TRUE(slow.ok());
+  std::map<std::string, std::string> users = {{"alice", *slow}};
+  BasicAuthChecker checker;
+  ASSERT_EQ(checker.Decide(users, Header("alice", "slow"), 1), BasicAuthChecker::Verdict::kAllowed);  // cached now
+  std::atomic<bool> started{false};
+  BasicAuthChecker::Verdict first = BasicAuthChecker::Verdict::kBusy;
+  std::thread t([&] {
+    started = true;
+    first = checker.Decide(users, Header("alice", "guess-1"), 1);
+  });
+  while (!started) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(checker.Decide(users, Header("alice", "guess-2"), 1), BasicAuthChecker::Verdict::kBusy);
+  EXPECT_EQ(checker.Decide(users, Header("alice", "slow"), 1), BasicAuthChecker::Verdict::kAllowed);
+  t.join();
+  EXPECT_EQ(first, BasicAuthChecker::Verdict::kDenied);
+  // Unbounded callers wait their turn.
+  EXPECT_FALSE(checker.Check(users, Header("alice", "guess-2")));
 }
 
 }  // namespace
