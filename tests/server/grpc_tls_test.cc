@@ -25,6 +25,8 @@ namespace {
 class GrpcTlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // getaddrinfo rather than c-ares, whose channel LeakSanitizer reports.
+    ::setenv("GRPC_DNS_RESOLVER", "native", 1);
     char tmpl[] = "/tmp/cairn_grpc_tls_XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
@@ -75,7 +77,7 @@ class GrpcTlsTest : public ::testing::Test {
       o.pem_cert_chain = Read(cert + ".crt");
       o.pem_private_key = Read(cert + ".key");
     }
-    auto channel = ::grpc::CreateChannel("localhost:" + std::to_string(server_->port()), ::grpc::SslCredentials(o));
+    auto channel = ::grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()), ::grpc::SslCredentials(o));
     auto stub = cairn::rpc::Admin::NewStub(channel);
     ::grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
