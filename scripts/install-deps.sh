@@ -10,7 +10,7 @@ build_pkgs=(
   librocksdb-dev libboost-dev libsnappy-dev libjemalloc-dev libre2-dev libyaml-cpp-dev libicu-dev libc-ares-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libzstd-dev libxxhash-dev
-  clang libclang-rt-14-dev curl python3 libssl-dev
+  clang libclang-rt-14-dev curl python3 libssl-dev libcrypt-dev
   prometheus-cpp-dev libcli11-dev libhiredis-dev libpq-dev libroaring-dev
 )
 peer_pkgs=(

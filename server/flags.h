@@ -25,6 +25,7 @@ struct ServerFlags {
   // queues that have not sent it yet, at most this many bytes; 0 = no bound.
   int64_t remote_max_wal_retention_bytes = 4LL << 30;
   std::string listen_address = "0.0.0.0:9090";        // --web.listen-address
+  std::string web_config_file;                        // --web.config.file: TLS, basic auth (webconfig/)
   bool enable_lifecycle = false;                      // --web.enable-lifecycle: /-/reload, /-/quit
   bool enable_admin_api = false;                      // --web.enable-admin-api
   bool enable_remote_write_receiver = false;          // accepted; Cairn always receives

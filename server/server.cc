@@ -8,6 +8,7 @@
 
 #include "server/admin_ops.h"
 #include "server/alert_sender.h"
+#include "server/grpc/grpc_credentials.h"
 #include "server/api/api_error.h"
 #include "server/config.h"
 #include "promql/parser/parser.h"
@@ -21,7 +22,16 @@ constexpr std::chrono::milliseconds kNotifierDrainTimeout{5000};
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  Stop();
+  // A server whose Start() failed (a bad --web.config.file, a port in use)
+  // was never stopped; its DB consults remote_ (WAL kept for the queues)
+  // while closing, so it closes here, before remote_ is destroyed.
+  if (db_) {
+    Status st = db_->Close();
+    if (!st.ok()) std::fprintf(stderr, "cairn: closing storage: %s\n", st.ToString().c_str());
+  }
+}
 
 Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   auto config = LoadConfigFile(options.flags.config_file);
@@ -229,9 +239,17 @@ void Server::RegisterRoutes() {
 }
 
 Status Server::Start() {
+  if (!options_.flags.web_config_file.empty() && !web_config_) {
+    auto source = webconfig::WebConfigSource::Open(options_.flags.web_config_file);
+    if (!source.ok()) {
+      return Status::InvalidArgument("unable to validate web configuration file: " + source.status().message());
+    }
+    web_config_ = std::move(*source);
+  }
   http::HttpServerOptions ho;
   ho.listen_address = options_.flags.listen_address;
   ho.threads = options_.http_threads;
+  ho.web_config = web_config_.get();
   http_ = std::make_unique<http::HttpServer>(ho, router_);
   CAIRN_RETURN_IF_ERROR(http_->Start());
   started_ = true;
@@ -247,6 +265,12 @@ Status Server::Start() {
     gd.external_labels = [this] { return state_->config().external_labels; };
     gd.data_dir = options_.flags.tsdb_path;
     gd.max_bytes_in_frame = static_cast<size_t>(options_.flags.remote_read_max_bytes_in_frame);
+    auto credentials = grpc::GrpcCredentials(web_config_.get());
+    if (!credentials.ok()) {
+      Stop();
+      return credentials.status();
+    }
+    gd.credentials = std::move(*credentials);
     grpc_ = std::make_unique<grpc::GrpcServer>(std::move(gd));
     Status st = grpc_->Start(options_.flags.grpc_listen_address);
     if (!st.ok()) {

@@ -38,6 +38,7 @@
 #include "storage/db.h"
 #include "storage/queryable.h"
 #include "util/clock.h"
+#include "webconfig/web_config_source.h"
 
 namespace cairn::server {
 
@@ -128,6 +129,8 @@ class Server {
   std::unique_ptr<api::ApiV1> api_;
   std::unique_ptr<Federation> federation_;  // GET|POST /federate
   http::Router router_;
+  // --web.config.file, read by http_ and grpc_ (so declared before them).
+  std::unique_ptr<webconfig::WebConfigSource> web_config_;
   std::unique_ptr<http::HttpServer> http_;
   std::unique_ptr<grpc::GrpcServer> grpc_;
   // Declared after http_: its threads may still answer HTTP sessions, so it

@@ -9,6 +9,8 @@ cd "$root" || exit 2
 api='storage/(cardinality|labels|matcher|sample|queryable|querier_warnings|appender|memory_storage)\.h'
 declare -A allowed=(
   [util]='^util/'
+  # The web config (--web.config.file), shared by the server and the exporters.
+  [webconfig]='^(util|webconfig)/'
   [storage]="^(util|storage)/"
   [promql]="^(util|promql)/|^${api}$"
   [ingest]="^(util|ingest|proto)/|^${api}$"
@@ -18,8 +20,8 @@ declare -A allowed=(
   # remote read decodes XOR chunks with the engine's codec (storage/chunk); the
   # remote-write sender reads the WAL's files and records, never the engine.
   [remote]="^(util|ingest|scrape|proto|remote)/|^storage/chunk/|^${api}$|^storage/wal/(records|segment_reader)\\.h$"
-  [exporters]='^(util|proto|exporters)/'
-  [exporters/common]='^(util|proto|exporters/common)/'
+  [exporters]='^(util|proto|webconfig|exporters)/'
+  [exporters/common]='^(util|proto|webconfig|exporters/common)/'
   # Tools speak to the server over the wire (HTTP API, remote write/read, gRPC)
   # and open storage for offline work; they never reach into server/.
   # The one exception: `check config` reuses the server's config loader.
@@ -28,6 +30,7 @@ declare -A allowed=(
 # Third-party headers a layer must not reach (storage knows no wire or HTTP).
 declare -A forbidden_system=(
   [util]='^(rocksdb|google|grpc|grpcpp|boost|yaml-cpp|re2)/'
+  [webconfig]='^(rocksdb|google|grpc|grpcpp|re2)/'
   [storage]='^(google|grpc|grpcpp|boost|yaml-cpp)/'
   [promql]='^(rocksdb|google|grpc|grpcpp|yaml-cpp)/'
   [ingest]='^(rocksdb|boost|yaml-cpp)/'
@@ -44,7 +47,7 @@ violations=0
 checked=0
 # exporters/common is checked on its own (stricter: no exporter's code); the
 # exporters' own directories as "exporters".
-for layer in util storage promql ingest scrape rules notifier remote exporters exporters/common tools; do
+for layer in util webconfig storage promql ingest scrape rules notifier remote exporters exporters/common tools; do
   [ -d "$layer" ] || continue
   prune=()
   [ "$layer" = exporters ] && prune=(-path exporters/common -prune -o)

@@ -16,6 +16,7 @@
 #include "exporters/common/http_server.h"
 #include "exporters/common/log.h"
 #include "util/duration.h"
+#include "webconfig/web_config_source.h"
 
 namespace cairn::exporters {
 namespace {
@@ -115,6 +116,9 @@ Exporter::Exporter(ExporterInfo info)
   app_.option_defaults()->always_capture_default();
   app_.add_option("--web.listen-address", common_.listen_address, "Address on which to expose metrics and web interface.");
   app_.add_option("--web.telemetry-path", common_.telemetry_path, "Path under which to expose metrics.");
+  app_.add_option("--web.config.file", common_.web_config_file,
+                  "Path to configuration file that can enable TLS or authentication. See: "
+                  "https://github.com/prometheus/exporter-toolkit/blob/master/docs/web-configuration.md");
   app_.add_option("--log.level", common_.log_level, "Only log messages with the given severity or above. One of: [debug, info, warn, error]")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   app_.add_option("--log.format", common_.log_format, "Output format of log messages. One of: [logfmt]")
@@ -260,6 +264,17 @@ int Exporter::Run() {
   }
   const std::string landing = LandingPage(info_, common_.telemetry_path, links);
 
+  std::unique_ptr<webconfig::WebConfigSource> web_config;
+  if (!common_.web_config_file.empty()) {
+    auto source = webconfig::WebConfigSource::Open(common_.web_config_file);
+    if (!source.ok()) {
+      Log(LogLevel::kError, "Unable to validate web configuration file", {{"err", source.status().message()}});
+      return 1;
+    }
+    web_config = std::move(*source);
+    Log(LogLevel::kInfo, web_config->tls_enabled() ? "TLS is enabled." : "TLS is disabled.",
+        {{"address", common_.listen_address}});
+  }
   HttpServer server([this, &landing](const HttpRequest& req) -> HttpResponse {
     if (req.path == common_.telemetry_path) {
       HandlerMetrics& hm = *impl_->handler_metrics;
@@ -276,7 +291,7 @@ int Exporter::Run() {
     res.content_type = "text/html; charset=utf-8";
     res.body = landing;
     return res;
-  });
+  }, web_config.get());
   if (Status s = server.Listen(common_.listen_address); !s.ok()) {
     Log(LogLevel::kError, "cannot listen", {{"address", common_.listen_address}, {"err", s.message()}});
     return 1;

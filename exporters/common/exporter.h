@@ -73,6 +73,7 @@ struct ExporterInfo {
 struct CommonFlags {
   std::string listen_address;
   std::string telemetry_path = "/metrics";
+  std::string web_config_file;  // --web.config.file: TLS and basic auth (webconfig/)
   std::string log_level = "info";
   std::string log_format = "logfmt";
   bool enable_openmetrics = false;

@@ -8,10 +8,12 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
 #include "exporters/common/log.h"
+#include "webconfig/web_config_source.h"
 
 namespace cairn::exporters {
 namespace {
@@ -147,6 +149,48 @@ void HttpServer::Worker() {
   idle_.notify_all();
 }
 
+std::optional<HttpResponse> HttpServer::Admit(const HttpRequest& req,
+                                              std::vector<std::pair<std::string, std::string>>* headers) {
+  if (web_config_ == nullptr) return std::nullopt;
+  auto current = web_config_->Current();
+  if (!current.ok()) {
+    Log(LogLevel::kError, "Unable to parse configuration", {{"err", current.status().message()}});
+    return HttpResponse::Text(500, "Internal Server Error\n");
+  }
+  for (const auto& [name, value] : (*current)->config.headers) headers->emplace_back(name, value);
+  const auto& users = (*current)->config.users;
+  if (users.empty() || web_config_->auth().Check(users, req.Header("authorization"))) return std::nullopt;
+  HttpResponse r = HttpResponse::Text(401, "Unauthorized\n");
+  r.headers.emplace_back("WWW-Authenticate", "Basic");
+  return r;
+}
+
+template <class Stream>
+void HttpServer::ServeRequests(Stream& stream) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(kMaxRequestBodyBytes);
+    beast::error_code ec;
+    http::read(stream, buffer, parser, ec);
+    if (ec) break;  // closed, idle timeout, or a malformed request
+    const auto& req = parser.get();
+    HttpRequest request = ToRequest(req);
+    std::vector<std::pair<std::string, std::string>> configured;
+    std::optional<HttpResponse> refused = Admit(request, &configured);
+    HttpResponse response = refused ? std::move(*refused) : handler_(request);
+    http::response<http::string_body> res{static_cast<http::status>(response.status), req.version()};
+    res.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : configured) res.set(name, value);
+    for (const auto& [name, value] : response.headers) res.set(name, value);
+    res.keep_alive(req.keep_alive());
+    res.body() = req.method() == http::verb::head ? std::string() : std::move(response.body);
+    res.prepare_payload();
+    http::write(stream, res, ec);
+    if (ec || !res.keep_alive() || stopping_.load()) break;
+  }
+}
+
 void HttpServer::Serve(int fd) {
   timeval idle{kIdleTimeoutSeconds, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
@@ -156,23 +200,20 @@ void HttpServer::Serve(int fd) {
   {
     asio::io_context ioc;
     asio::ip::tcp::socket socket(ioc, local.ss_family == AF_INET6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), fd);
-    beast::flat_buffer buffer;
-    for (;;) {
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(kMaxRequestBodyBytes);
-      beast::error_code ec;
-      http::read(socket, buffer, parser, ec);
-      if (ec) break;  // closed, idle timeout, or a malformed request
-      const auto& req = parser.get();
-      HttpResponse response = handler_(ToRequest(req));
-      http::response<http::string_body> res{static_cast<http::status>(response.status), req.version()};
-      res.set(http::field::content_type, response.content_type);
-      for (const auto& [name, value] : response.headers) res.set(name, value);
-      res.keep_alive(req.keep_alive());
-      res.body() = req.method() == http::verb::head ? std::string() : std::move(response.body);
-      res.prepare_payload();
-      http::write(socket, res, ec);
-      if (ec || !res.keep_alive() || stopping_.load()) break;
+    if (web_config_ != nullptr && web_config_->tls_enabled()) {
+      // The config of this moment (upstream reads it on every handshake).
+      auto current = web_config_->Current();
+      if (current.ok()) {
+        std::shared_ptr<asio::ssl::context> ctx = (*current)->tls;
+        asio::ssl::stream<asio::ip::tcp::socket&> tls(socket, *ctx);
+        beast::error_code ec;
+        tls.handshake(asio::ssl::stream_base::server, ec);
+        if (!ec) ServeRequests(tls);
+      } else {
+        Log(LogLevel::kError, "Unable to parse configuration", {{"err", current.status().message()}});
+      }
+    } else {
+      ServeRequests(socket);
     }
     std::lock_guard lock(mu_);
     open_fds_.erase(fd);

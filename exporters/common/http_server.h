@@ -5,6 +5,9 @@
 // a handler block. Workers are kept for the next connection (starting a thread
 // per connection cost more than the rest of a scrape on a loaded host); a new
 // one starts only when every worker is busy.
+// With --web.config.file (webconfig/) connections speak TLS, requests need
+// basic auth and answers carry the configured headers, as upstream's
+// exporter-toolkit does; the server and the exporters share one implementation.
 #pragma once
 
 #include <atomic>
@@ -12,6 +15,8 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <vector>
 #include <set>
 #include <string>
 #include <thread>
@@ -19,11 +24,17 @@
 #include "exporters/common/http_types.h"
 #include "util/status.h"
 
+namespace cairn::webconfig {
+class WebConfigSource;
+}
+
 namespace cairn::exporters {
 
 class HttpServer {
  public:
-  explicit HttpServer(HttpHandler handler) : handler_(std::move(handler)) {}
+  // `web_config` (may be null: plain HTTP, no auth) must outlive the server.
+  explicit HttpServer(HttpHandler handler, webconfig::WebConfigSource* web_config = nullptr)
+      : handler_(std::move(handler)), web_config_(web_config) {}
   ~HttpServer();  // Stop()s and waits for connection threads
 
   // Binds "host:port", ":port", "[v6]:port" (empty host = every address).
@@ -37,8 +48,14 @@ class HttpServer {
   void AcceptLoop();
   void Worker();
   void Serve(int fd);
+  // Reads and answers requests on `stream` until it closes.
+  template <class Stream>
+  void ServeRequests(Stream& stream);
+  // The web config's verdict on a request: an answer when it stops here.
+  std::optional<HttpResponse> Admit(const HttpRequest& req, std::vector<std::pair<std::string, std::string>>* headers);
 
   HttpHandler handler_;
+  webconfig::WebConfigSource* web_config_;
   int listen_fd_ = -1;
   int port_ = 0;
   std::thread acceptor_;

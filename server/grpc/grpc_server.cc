@@ -174,7 +174,8 @@ GrpcServer::~GrpcServer() { Stop(); }
 Status GrpcServer::Start(const std::string& address) {
   services_ = std::make_unique<Services>(deps_);
   ::grpc::ServerBuilder builder;
-  builder.AddListeningPort(address, ::grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(address, deps_.credentials ? deps_.credentials : ::grpc::InsecureServerCredentials(),
+                           &port_);
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.RegisterService(&services_->remote);
   builder.RegisterService(&services_->admin);

@@ -23,6 +23,7 @@
 
 namespace grpc {
 class Server;
+class ServerCredentials;
 }
 
 namespace cairn::server::grpc {
@@ -37,6 +38,8 @@ struct GrpcDeps {
   std::function<storage::Labels()> external_labels;    // added to series Read sends
   std::string data_dir;                                // snapshots go under it
   size_t max_bytes_in_frame = 1 << 20;
+  // TLS and auth of the listener (grpc_credentials.h); null = insecure.
+  std::shared_ptr<::grpc::ServerCredentials> credentials;
 };
 
 class GrpcServer {

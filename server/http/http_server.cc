@@ -1,8 +1,10 @@
 #include "server/http/http_server.h"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -14,10 +16,12 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "server/http/gzip.h"
 #include "server/http/gzip_chunk_writer.h"
+#include "webconfig/web_config_source.h"
 
 namespace cairn::server::http {
 
@@ -26,7 +30,13 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
-class Session;
+// What the server knows of a connection, whatever its transport.
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
+ public:
+  virtual ~SessionBase() = default;
+  // Called on shutdown: closes the connection unless a request is being served.
+  virtual void CloseIfIdle() = 0;
+};
 
 class HttpServer::Impl {
  public:
@@ -37,8 +47,8 @@ class HttpServer::Impl {
   void Run();
   void Stop();
 
-  void Register(Session* s, std::weak_ptr<Session> w);
-  void Unregister(Session* s);
+  void Register(SessionBase* s, std::weak_ptr<SessionBase> w);
+  void Unregister(SessionBase* s);
   void BusyChanged(int delta);
 
   const HttpServerOptions& options() const { return options_; }
@@ -48,6 +58,8 @@ class HttpServer::Impl {
 
  private:
   void DoAccept();
+  // Plain or TLS, as the web config says; TLS with the config of this moment.
+  void StartSession(tcp::socket socket);
 
   HttpServerOptions options_;
   const Router& router_;
@@ -55,7 +67,7 @@ class HttpServer::Impl {
   // Sessions, whose destructors unregister here.
   std::mutex mu_;
   std::condition_variable cv_;
-  std::map<Session*, std::weak_ptr<Session>> sessions_;
+  std::map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
   int busy_ = 0;
 
   net::io_context ioc_;
@@ -65,10 +77,11 @@ class HttpServer::Impl {
   bool running_ = false;
 };
 
-// Writes chunks synchronously on the connection's socket, the header first.
+// Writes chunks synchronously on the connection's stream, the header first.
+template <class Stream>
 class SocketChunkWriter final : public ChunkWriter {
  public:
-  SocketChunkWriter(beast::tcp_stream& stream, bhttp::response<bhttp::empty_body>& header)
+  SocketChunkWriter(Stream& stream, bhttp::response<bhttp::empty_body>& header)
       : stream_(stream), header_(header) {}
   bool Write(std::string_view data) override {
     if (failed_) return false;
@@ -92,30 +105,99 @@ class SocketChunkWriter final : public ChunkWriter {
     failed_ = true;
     return false;
   }
-  beast::tcp_stream& stream_;
+  Stream& stream_;
   bhttp::response<bhttp::empty_body>& header_;
   bool started_ = false;
   bool failed_ = false;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection. Stream is beast::tcp_stream (plain HTTP) or
+// beast::ssl_stream<beast::tcp_stream> (HTTPS, --web.config.file with
+// tls_server_config); the TLS context is held for the connection's life, so
+// a reloaded config applies to the next connection.
+template <class Stream>
+class Session final : public SessionBase {
  public:
-  Session(tcp::socket&& socket, HttpServer::Impl* server) : stream_(std::move(socket)), server_(server) {}
-  ~Session() { server_->Unregister(this); }
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <class... StreamArgs>
+  Session(HttpServer::Impl* server, std::shared_ptr<net::ssl::context> tls, StreamArgs&&... stream_args)
+      : tls_(std::move(tls)), stream_(std::forward<StreamArgs>(stream_args)...), server_(server) {}
+  ~Session() override { server_->Unregister(this); }
 
   void Start() {
     server_->Register(this, weak_from_this());
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::DoRead, shared_from_this()));
+    if constexpr (kTls) {
+      net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::DoHandshake, Self()));
+    } else {
+      net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::DoRead, Self()));
+    }
   }
 
-  // Called on shutdown: closes the connection unless a request is being served.
-  void CloseIfIdle() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) self->stream_.socket().close();
+  void CloseIfIdle() override {
+    net::post(stream_.get_executor(), [self = Self()] {
+      if (!self->busy_) self->Tcp().socket().close();
     });
   }
 
  private:
+  std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  void DoHandshake() {
+    Tcp().expires_after(std::chrono::seconds(30));
+    stream_.async_handshake(net::ssl::stream_base::server,
+                            beast::bind_front_handler(&Session::OnHandshake, Self()));
+  }
+
+  // A failed handshake (no or an unknown client certificate, no common
+  // protocol) closes the connection, as Go's server does.
+  void OnHandshake(beast::error_code ec) {
+    if (ec) return Close();
+    DoRead();
+  }
+
+  // --web.config.file's part of a request: its headers on every answer, and
+  // basic auth when users are configured. An answer when the request stops
+  // here (401, or 500 while the file is broken, as upstream).
+  std::optional<HttpResponse> Admit(const HttpRequest& req) {
+    webconfig::WebConfigSource* source = server_->options().web_config;
+    web_.reset();
+    if (source == nullptr) return std::nullopt;
+    auto current = source->Current();
+    if (!current.ok()) {
+      std::fprintf(stderr, "cairn: web config: %s\n", current.status().message().c_str());
+      return HttpResponse::Text(500, "Internal Server Error\n");
+    }
+    web_ = *current;
+    const auto& users = web_->config.users;
+    if (users.empty()) return std::nullopt;
+    // At most all but one I/O thread may wait for bcrypt, so a flood of
+    // uncached passwords leaves a thread for everyone else.
+    const int max_waiting = std::max(1, server_->options().threads - 1);
+    switch (source->auth().Decide(users, req.Header("authorization"), max_waiting)) {
+      case webconfig::BasicAuthChecker::Verdict::kAllowed:
+        return std::nullopt;
+      case webconfig::BasicAuthChecker::Verdict::kBusy: {
+        HttpResponse busy = HttpResponse::Text(503, "Service Unavailable: too many password checks at once\n");
+        busy.headers.emplace_back("Retry-After", "1");
+        return busy;
+      }
+      case webconfig::BasicAuthChecker::Verdict::kDenied:
+        break;
+    }
+    HttpResponse r = HttpResponse::Text(401, "Unauthorized\n");
+    r.headers.emplace_back("WWW-Authenticate", "Basic");
+    return r;
+  }
+
+  // The web config's headers (http_server_config.headers) on an answer.
+  template <class Message>
+  void AddConfiguredHeaders(Message& res) const {
+    if (!web_) return;
+    for (const auto& [name, value] : web_->config.headers) res.set(name, value);
+  }
+
   void DoRead() {
     if (server_->stopping()) return Close();
     parser_.emplace();
@@ -123,9 +205,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // Content-Length while parsing the header, before a 413 can be sent.
     parser_->body_limit((std::numeric_limits<std::uint64_t>::max)());
     parser_->header_limit(1 << 20);
-    stream_.expires_after(server_->options().idle_timeout);
+    Tcp().expires_after(server_->options().idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
-                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+                             beast::bind_front_handler(&Session::OnHeader, Self()));
   }
 
   void OnHeader(beast::error_code ec, size_t) {
@@ -133,8 +215,8 @@ class Session : public std::enable_shared_from_this<Session> {
     auto length = parser_->content_length();
     if (length && *length > server_->options().body_limit_bytes) return RejectTooLarge();
     parser_->body_limit(server_->options().body_limit_bytes);  // chunked bodies
-    stream_.expires_after(std::chrono::seconds(120));
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    Tcp().expires_after(std::chrono::seconds(120));
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, Self()));
   }
 
   // A declared body over the limit: read and discard it (bounded) so the
@@ -187,6 +269,7 @@ class Session : public std::enable_shared_from_this<Session> {
     reply.head = msg.method() == bhttp::verb::head;
     reply.accept_gzip = AcceptsGzip(req->Header("accept-encoding"));
     version_ = msg.version();
+    if (std::optional<HttpResponse> refused = Admit(*req)) return Answer(std::move(*refused), reply);
     HttpResponse resp = server_->router().Route(*req);
     if (resp.async) return StartAsync(std::move(req), std::move(client_gone), std::move(resp.async), reply);
     Answer(std::move(resp), reply);
@@ -212,10 +295,10 @@ class Session : public std::enable_shared_from_this<Session> {
                   AsyncProducer async, Reply reply) {
     pending_request_ = std::move(req);
     client_gone_ = std::move(client_gone);
-    stream_.expires_never();
+    Tcp().expires_never();
     watching_ = true;
     WatchForClose();
-    auto self = shared_from_this();
+    auto self = Self();
     auto answered = std::make_shared<std::atomic<bool>>(false);
     async([self, reply, answered](HttpResponse r) {
       if (answered->exchange(true)) return;  // a second call is a handler bug; ignore it
@@ -228,11 +311,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // is gone. Bytes of a pipelined next request end the watch (they stay
   // unread for DoRead).
   void WatchForClose() {
-    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+    Tcp().socket().async_wait(tcp::socket::wait_read, [self = Self()](beast::error_code ec) {
       if (!self->watching_ || ec == net::error::operation_aborted) return;
       if (!ec) {
         char byte;
-        ssize_t n = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        ssize_t n = ::recv(self->Tcp().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
         if (n > 0) {
           self->watching_ = false;  // pipelined data; the client is still there
           return;
@@ -249,14 +332,14 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!watching_) return;
     watching_ = false;
     beast::error_code ec;
-    stream_.socket().cancel(ec);
+    Tcp().socket().cancel(ec);
   }
 
   // The handler's answer, from any thread.
   void OnAsyncResponse(HttpResponse r, const Reply& reply) {
     auto strand = stream_.get_executor();
     // Sessions run on a strand of the io_context (DoAccept).
-    const auto* on = strand.target<net::strand<net::io_context::executor_type>>();
+    const auto* on = strand.template target<net::strand<net::io_context::executor_type>>();
     if (on != nullptr && on->running_in_this_thread()) {
       // Answered synchronously from within the handler on the I/O thread.
       StopWatching();
@@ -264,7 +347,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Answer(std::move(r), reply);
     }
     if (!r.stream || reply.head) {
-      net::post(strand, [self = shared_from_this(), r = std::move(r), reply]() mutable {
+      net::post(strand, [self = Self(), r = std::move(r), reply]() mutable {
         self->StopWatching();
         self->pending_request_.reset();
         self->Answer(std::move(r), reply);
@@ -276,7 +359,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // first hands over the socket; nothing else touches it until OnWrite.
     auto handed_over = std::make_shared<std::promise<void>>();
     auto handed = handed_over->get_future();
-    net::post(strand, [self = shared_from_this(), handed_over] {
+    net::post(strand, [self = Self(), handed_over] {
       self->StopWatching();
       handed_over->set_value();
     });
@@ -285,7 +368,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (server_->io_stopped()) return;
     }
     StreamResult out = StreamBody(r, reply);
-    net::post(strand, [self = shared_from_this(), r = std::move(r), out = std::move(out), reply]() mutable {
+    net::post(strand, [self = Self(), r = std::move(r), out = std::move(out), reply]() mutable {
       self->pending_request_.reset();
       self->AfterStream(std::move(r), std::move(out), reply);
     });
@@ -297,6 +380,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->result(static_cast<unsigned>(r.status));
     res->set(bhttp::field::server, "cairn");
     if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
+    AddConfiguredHeaders(*res);
     bool has_encoding = false;
     for (const auto& [k, v] : r.headers) {
       res->insert(k, v);
@@ -318,16 +402,16 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     res->keep_alive(keep_alive && !server_->stopping());
     bool close = !res->keep_alive();
-    stream_.expires_after(std::chrono::seconds(60));
+    Tcp().expires_after(std::chrono::seconds(60));
     if (head) {
       auto sr = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(*res);
       bhttp::async_write_header(stream_, *sr,
-                                [self = shared_from_this(), res, sr, close](beast::error_code ec, size_t) {
+                                [self = Self(), res, sr, close](beast::error_code ec, size_t) {
                                   self->OnWrite(close, ec);
                                 });
       return;
     }
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res, close](beast::error_code ec, size_t) {
+    bhttp::async_write(stream_, *res, [self = Self(), res, close](beast::error_code ec, size_t) {
       self->OnWrite(close, ec);
     });
   }
@@ -349,6 +433,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res.result(static_cast<unsigned>(r.status));
     res.set(bhttp::field::server, "cairn");
     if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+    AddConfiguredHeaders(res);
     for (const auto& [k, v] : r.headers) res.insert(k, v);
     const bool gzip = r.gzip_stream && reply.accept_gzip;
     if (gzip) {
@@ -357,7 +442,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     res.chunked(true);
     res.keep_alive(reply.keep_alive && !server_->stopping());
-    SocketChunkWriter socket_writer(stream_, res);
+    SocketChunkWriter<Stream> socket_writer(stream_, res);
     StreamResult out;
     if (gzip) {
       GzipChunkWriter gz(socket_writer);
@@ -389,7 +474,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void SendStreamed(HttpResponse r, const Reply& reply) {
-    stream_.expires_never();
+    Tcp().expires_never();
     StreamResult out = StreamBody(r, reply);
     AfterStream(std::move(r), std::move(out), reply);
   }
@@ -408,12 +493,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    Tcp().socket().close(ec);
   }
 
-  beast::tcp_stream stream_;
+  std::shared_ptr<net::ssl::context> tls_;  // before stream_, which uses it
+  Stream stream_;
   HttpServer::Impl* server_;
+  std::shared_ptr<const webconfig::LoadedWebConfig> web_;  // as of the current request
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   unsigned version_ = 11;
@@ -473,17 +560,37 @@ void HttpServer::Impl::Run() {
 void HttpServer::Impl::DoAccept() {
   acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
     if (stopping_) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), this)->Start();
+    if (!ec) StartSession(std::move(socket));
     DoAccept();
   });
 }
 
-void HttpServer::Impl::Register(Session* s, std::weak_ptr<Session> w) {
+void HttpServer::Impl::StartSession(tcp::socket socket) {
+  webconfig::WebConfigSource* source = options_.web_config;
+  if (source == nullptr || !source->tls_enabled()) {
+    std::make_shared<Session<beast::tcp_stream>>(this, nullptr, std::move(socket))->Start();
+    return;
+  }
+  // Upstream reads the config on every handshake; a broken file fails them.
+  auto current = source->Current();
+  if (!current.ok()) {
+    std::fprintf(stderr, "cairn: web config: %s\n", current.status().message().c_str());
+    beast::error_code ec;
+    socket.close(ec);
+    return;
+  }
+  std::shared_ptr<net::ssl::context> ctx = (*current)->tls;
+  net::ssl::context& ctx_ref = *ctx;
+  std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(ctx), std::move(socket), ctx_ref)
+      ->Start();
+}
+
+void HttpServer::Impl::Register(SessionBase* s, std::weak_ptr<SessionBase> w) {
   std::lock_guard<std::mutex> lock(mu_);
   sessions_[s] = std::move(w);
 }
 
-void HttpServer::Impl::Unregister(Session* s) {
+void HttpServer::Impl::Unregister(SessionBase* s) {
   std::lock_guard<std::mutex> lock(mu_);
   sessions_.erase(s);
   cv_.notify_all();
@@ -503,7 +610,7 @@ void HttpServer::Impl::Stop() {
     beast::error_code ec;
     acceptor_.close(ec);
   });
-  std::vector<std::shared_ptr<Session>> open;
+  std::vector<std::shared_ptr<SessionBase>> open;
   {
     std::unique_lock<std::mutex> lock(mu_);
     // Requests in flight finish; their connections then close themselves.

@@ -13,6 +13,9 @@
 // Prometheus cancels a request's context). A streamed asynchronous response
 // is produced and written on the responding thread.
 //
+// With a web config (--web.config.file) the server speaks TLS and asks for
+// basic auth as Prometheus' exporter-toolkit does (webconfig/).
+//
 // Lifecycle: Start() binds and serves until Stop(). Stop() is graceful: it
 // stops accepting, lets requests in flight finish (up to drain_timeout),
 // closes idle keep-alive connections and joins the threads.
@@ -29,6 +32,10 @@
 #include "server/http/router.h"
 #include "util/status.h"
 
+namespace cairn::webconfig {
+class WebConfigSource;
+}
+
 namespace cairn::server::http {
 
 struct HttpServerOptions {
@@ -41,6 +48,10 @@ struct HttpServerOptions {
   std::chrono::seconds idle_timeout{300};
   // How long Stop() waits for requests in flight.
   std::chrono::seconds drain_timeout{30};
+  // --web.config.file: TLS (decided at Start), basic auth and response
+  // headers, re-read when the file changes. Null = plain HTTP, no auth.
+  // Must outlive the server.
+  webconfig::WebConfigSource* web_config = nullptr;
 };
 
 class HttpServer {
