@@ -18,6 +18,13 @@
 namespace cairn::remote {
 namespace {
 
+// Retry-After in seconds (the HTTP-date form is not used by receivers
+// Cairn knows; it reads as absent).
+int64_t RetryAfterMs(const std::string& value) {
+  if (value.empty() || !std::all_of(value.begin(), value.end(), ::isdigit) || value.size() > 6) return -1;
+  return std::stoll(value) * 1000;
+}
+
 // Prometheus' sent_batch_duration_seconds buckets (DefBuckets plus 25..300).
 const std::vector<double>& DurationBounds() {
   static const std::vector<double> b = {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 25, 60, 120, 300};
@@ -30,13 +37,6 @@ constexpr double kShardTolerance = 0.3;      // upstream's shardToleranceFractio
 int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-// Retry-After in seconds (the HTTP-date form is not used by receivers
-// Cairn knows; it reads as absent).
-int64_t RetryAfterMs(const std::string& value) {
-  if (value.empty() || !std::all_of(value.begin(), value.end(), ::isdigit) || value.size() > 6) return -1;
-  return std::stoll(value) * 1000;
 }
 
 }  // namespace
@@ -87,6 +87,7 @@ struct QueueManager::Shard {
   std::condition_variable_any cv;  // samples arrived, room freed, drain asked
   std::deque<Pending> queue;
   bool draining = false;
+  std::atomic<bool> exited{false};  // RunShard returned
   std::jthread thread;
 };
 
@@ -180,18 +181,34 @@ void QueueManager::Start() {
   control_thread_ = std::jthread([this](std::stop_token stop) { ControlLoop(stop); });
 }
 
-void QueueManager::Stop() {
+void QueueManager::Stop(int64_t flush_deadline_ms) {
   if (!running_.exchange(false)) return;
-  watcher_thread_.request_stop();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(flush_deadline_ms);
   control_thread_.request_stop();
   if (control_thread_.joinable()) control_thread_.join();  // no resharding from here on
-  {
+  if (flush_deadline_ms > 0) {
+    // Let the watcher read what the WAL holds; samples go on being sent
+    // meanwhile (a full shard holds the watcher until there is room).
+    std::unique_lock<std::mutex> lock(flush_mu_);
+    flushing_ = true;
+    caught_up_ = false;
+    flush_cv_.wait_until(lock, deadline, [this] { return caught_up_; });
+  }
+  watcher_thread_.request_stop();
+  if (flush_deadline_ms <= 0) {
     std::shared_lock<std::shared_mutex> lock(shards_mu_);
     for (auto& s : shards_) s->thread.request_stop();
   }
   if (watcher_thread_.joinable()) watcher_thread_.join();
-  StopShards(false);
+  StopShards(flush_deadline_ms > 0, deadline);
   SavePosition();
+}
+
+void QueueManager::OnIdle() {
+  std::lock_guard<std::mutex> lock(flush_mu_);
+  if (!flushing_) return;
+  caught_up_ = true;
+  flush_cv_.notify_all();
 }
 
 void QueueManager::StartShards(int n) {
@@ -204,7 +221,7 @@ void QueueManager::StartShards(int n) {
   num_shards_ = n;
 }
 
-void QueueManager::StopShards(bool drain) {
+void QueueManager::StopShards(bool drain, std::chrono::steady_clock::time_point deadline) {
   for (auto& s : shards_) {
     {
       std::lock_guard<std::mutex> lock(s->mu);
@@ -212,6 +229,16 @@ void QueueManager::StopShards(bool drain) {
     }
     if (!drain) s->thread.request_stop();
     s->cv.notify_all();
+  }
+  if (drain) {
+    // Each shard exits once its queue is empty (RunShard); past the deadline
+    // a shard still retrying a dead receiver is stopped.
+    for (auto& s : shards_) {
+      while (!s->exited.load() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      if (!s->exited.load()) s->thread.request_stop();
+    }
   }
   for (auto& s : shards_) {
     if (s->thread.joinable()) s->thread.join();
@@ -240,7 +267,11 @@ const storage::Labels* QueueManager::Process(storage::Labels labels) {
 }
 
 void QueueManager::OnSeries(const std::vector<storage::wal::RefSeries>& series) {
-  for (const auto& s : series) series_[s.ref] = Process(s.labels);
+  // Refs are never reused for other labels, and the agent's truncation logs
+  // every live series again: a known ref needs no second relabeling.
+  for (const auto& s : series) {
+    if (series_.count(s.ref) == 0) series_[s.ref] = Process(s.labels);
+  }
 }
 
 const storage::Labels* QueueManager::Resolve(storage::SeriesRef ref) {
@@ -293,6 +324,10 @@ bool QueueManager::OnSamples(const std::vector<storage::wal::RefSample>& samples
 }
 
 void QueueManager::RunShard(Shard* shard, std::stop_token stop) {
+  struct MarkExited {
+    Shard* s;
+    ~MarkExited() { s->exited = true; }
+  } mark{shard};
   const size_t max = static_cast<size_t>(cfg_.queue.max_samples_per_send);
   std::vector<Pending> batch;
   while (!stop.stop_requested()) {

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -90,9 +91,12 @@ class QueueManager final : public WalHandler {
   ~QueueManager() override;
 
   void Start();
-  // Stops reading and sending at once; what was not acknowledged is sent
-  // again after the next start. Saves the position.
-  void Stop();
+  // Stops reading and sending; saves the position. With flush_deadline_ms
+  // > 0 (shutdown, --storage.remote.flush-deadline) it first reads the WAL
+  // to its end and sends everything it holds, for at most that long, as
+  // Prometheus' flushDeadline; 0 stops at once (reload). Whatever was not
+  // acknowledged is sent again after the next start.
+  void Stop(int64_t flush_deadline_ms = 0);
 
   // The position file of `cfg` under `state_dir`, and what it holds.
   static std::string PositionPath(const std::string& state_dir, const RemoteWriteConfig& cfg);
@@ -105,6 +109,7 @@ class QueueManager final : public WalHandler {
   // WalHandler (the watcher thread).
   void OnSeries(const std::vector<storage::wal::RefSeries>& series) override;
   bool OnSamples(const std::vector<storage::wal::RefSample>& samples, WalPosition end) override;
+  void OnIdle() override;
 
  private:
   struct Pending {
@@ -120,7 +125,10 @@ class QueueManager final : public WalHandler {
   const storage::Labels* Resolve(storage::SeriesRef ref);
   const storage::Labels* Process(storage::Labels labels);
   void StartShards(int n);
-  void StopShards(bool drain);
+  // Drained: each shard sends what it holds, then exits; by `deadline` at
+  // the latest, when the rest is abandoned. Otherwise they stop at once.
+  void StopShards(bool drain,
+                  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
   void RunShard(Shard* shard, std::stop_token stop);
   // Sends one batch until it is accepted, refused for good, or stop.
   void SendBatch(std::vector<Pending>& batch, std::stop_token stop);
@@ -156,6 +164,12 @@ class QueueManager final : public WalHandler {
   std::stop_token watcher_stop_;  // the watcher thread's own
   std::jthread control_thread_;
   std::atomic<uint64_t> saved_segment_{UINT64_MAX};
+  // Shutdown flush: Stop sets flushing_ and waits for the watcher's next
+  // OnIdle (everything written has been read and queued).
+  std::mutex flush_mu_;
+  std::condition_variable flush_cv_;
+  bool flushing_ = false;   // guarded by flush_mu_
+  bool caught_up_ = false;  // guarded by flush_mu_
   WalPosition saved_;  // control thread
 
   // Counters.
