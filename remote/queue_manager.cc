@@ -13,17 +13,11 @@
 #include <map>
 
 #include "ingest/md5.h"
+#include "remote/retry_after.h"
 #include "scrape/http/request.h"
 
 namespace cairn::remote {
 namespace {
-
-// Retry-After in seconds (the HTTP-date form is not used by receivers
-// Cairn knows; it reads as absent).
-int64_t RetryAfterMs(const std::string& value) {
-  if (value.empty() || !std::all_of(value.begin(), value.end(), ::isdigit) || value.size() > 6) return -1;
-  return std::stoll(value) * 1000;
-}
 
 // Prometheus' sent_batch_duration_seconds buckets (DefBuckets plus 25..300).
 const std::vector<double>& DurationBounds() {
@@ -438,13 +432,15 @@ void QueueManager::SendBatch(std::vector<Pending>& batch, std::stop_token stop) 
       return;
     }
     samples_retried_.fetch_add(n, std::memory_order_relaxed);
+    // A Retry-After (seconds or a future HTTP-date) replaces the backoff,
+    // and the next backoff doubles from it, as Prometheus' sendWriteRequestWithBackoff.
     int64_t wait = backoff;
     if (res.ok()) {
-      const int64_t after = RetryAfterMs(res->Header("Retry-After"));
-      if (after >= 0) wait = after;
+      const auto after = RetryAfterMs(res->Header("Retry-After"), NowMs());
+      if (after && *after > 0) wait = *after;
     }
     if (!Sleep(wait, stop)) return;
-    backoff = std::min(backoff * 2, cfg_.queue.max_backoff_ms);
+    backoff = std::min(wait * 2, cfg_.queue.max_backoff_ms);
   }
 }
 
