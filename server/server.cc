@@ -93,6 +93,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
                                                             : raw->db_->Stats().wal_segments_dropped_unread_total;
                                        });
   }
+  s->metrics_->AddRemoteReadFigures([raw] { return raw->read_metrics_.Figures(); });
   if (s->agent_) s->AddAgentMetrics();
   s->alert_sender_ = std::make_unique<AlertSender>(*s->notifier_);
   // Agent mode evaluates no rules (rule_files is refused).

@@ -122,6 +122,9 @@ class Server {
   storage::Queryable* queryable_ = nullptr;
   // Local storage alone: what /api/v1/read serves (never the remotes).
   storage::Queryable* local_queryable_ = nullptr;
+  // What the remote_read clients count; outlives them (declared before
+  // merged_, which holds them) and survives reloads.
+  remote::ReadMetrics read_metrics_;
   std::unique_ptr<remote::MergeQueryable> merged_;
   storage::Appendable* appendable_ = nullptr;
   storage::ChunkQueryable* chunk_queryable_ = nullptr;
