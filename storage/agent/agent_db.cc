@@ -306,10 +306,12 @@ Status AgentDB::Close() {
 
 std::unique_ptr<Appender> AgentDB::NewAppender() { return std::make_unique<AgentAppender>(this); }
 
-Result<std::unique_ptr<Querier>> AgentDB::NewQuerier(int64_t, int64_t) { return Status::Unavailable(kUnsupported); }
+// Internal, not Unavailable: the storage will never answer (2.42's
+// ErrUnsupported is a plain error, a 500 from /federate and /api/v1/read).
+Result<std::unique_ptr<Querier>> AgentDB::NewQuerier(int64_t, int64_t) { return Status::Internal(kUnsupported); }
 
 Result<std::unique_ptr<ChunkSeriesSet>> AgentDB::SelectChunks(int64_t, int64_t, const Matchers&) {
-  return Status::Unavailable(kUnsupported);
+  return Status::Internal(kUnsupported);
 }
 
 AgentStats AgentDB::Stats() const {

@@ -33,7 +33,7 @@
 // for the queues by their confirmed positions rather than by a checkpoint
 // of samples newer than mint.
 //
-// Queries: NewQuerier and SelectChunks fail with Unavailable "unsupported
+// Queries: NewQuerier and SelectChunks fail with Internal "unsupported
 // operation with WAL-only storage" (Prometheus' agent.ErrUnsupported).
 // Thread-safety: every method is safe from any thread; an Appender belongs to
 // one thread at a time and must not outlive the AgentDB.

@@ -15,7 +15,9 @@ relabel `instance` to the same name, so the label sets can be equal). Then:
 - the agent refuses /api/v1/query, /api/v1/series and /api/v1/status/tsdb with
   the answer Prometheus 2.42's agent gives (compared with a live 2.42 agent
   when Debian's prometheus is installed), serves /metrics, /-/healthy,
-  /-/ready, /api/v1/targets and /api/v1/status/config, and refuses a config
+  /-/ready, /api/v1/targets and /api/v1/status/config, answers /federate and
+  /api/v1/read with 2.42's 500 "unsupported operation with WAL-only
+  storage", and refuses a config
   with rule_files (2.42's message) and a server-only flag (exit 3).
 """
 import json
@@ -27,6 +29,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import harness  # noqa: E402
+from lib import prom_pb  # noqa: E402
+from lib import snappy_block  # noqa: E402
 from lib.harness import check, log  # noqa: E402
 
 RUN_S = 15
@@ -149,6 +153,13 @@ def main(env):
         r = harness.http_get(agent.url + "/federate?match[]=up")
         check(r.status == 500 and b"unsupported operation with WAL-only storage" in r.body,
               "agent /federate: %r" % r)
+        read = prom_pb.encode_read_request([(0, int(time.time() * 1000), [(0, "__name__", "up")])],
+                                           accepted=(prom_pb.SAMPLES,))
+        r = harness.http_request("POST", agent.url + "/api/v1/read", snappy_block.compress(read),
+                                 {"Content-Encoding": "snappy", "Content-Type": "application/x-protobuf",
+                                  "X-Prometheus-Remote-Read-Version": "0.1.0"})
+        check(r.status == 500 and r.body == b"unsupported operation with WAL-only storage\n",
+              "agent /api/v1/read: %r" % r)
 
         first_segments = segments(agent)
         time.sleep(max(0, RUN_S - (time.time() - started)))

@@ -105,7 +105,7 @@ TEST_F(AgentDBTest, QueriesAreRefused) {
   Open();
   auto q = db_->NewQuerier(0, kT0);
   ASSERT_FALSE(q.ok());
-  EXPECT_EQ(q.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(q.status().code(), StatusCode::kInternal);
   EXPECT_EQ(q.status().message(), "unsupported operation with WAL-only storage");
   EXPECT_FALSE(db_->SelectChunks(0, kT0, {}).ok());
 }
