@@ -173,6 +173,11 @@ void QueueManager::Start() {
     watcher_->Run(start_, stop);
   });
   control_thread_ = std::jthread([this](std::stop_token stop) { ControlLoop(stop); });
+  // Metadata goes in 1.0's metadata-only requests; 2.0 would carry it per
+  // series, which this sender does not do.
+  if (cfg_.metadata.send && cfg_.protobuf_message == WireFormat::kV1 && opts_.metadata) {
+    metadata_thread_ = std::jthread([this](std::stop_token stop) { MetadataLoop(stop); });
+  }
 }
 
 void QueueManager::Stop(int64_t flush_deadline_ms) {
@@ -180,6 +185,8 @@ void QueueManager::Stop(int64_t flush_deadline_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(flush_deadline_ms);
   control_thread_.request_stop();
   if (control_thread_.joinable()) control_thread_.join();  // no resharding from here on
+  metadata_thread_.request_stop();
+  if (metadata_thread_.joinable()) metadata_thread_.join();
   if (flush_deadline_ms > 0) {
     // Let the watcher read what the WAL holds; samples go on being sent
     // meanwhile (a full shard holds the watcher until there is room).
@@ -377,16 +384,7 @@ void QueueManager::SendBatch(std::vector<Pending>& batch, std::stop_token stop) 
     out.push_back({p.labels, p.t_ms, p.v});
     hi = std::max(hi, p.t_ms);
   }
-  scrape::http::Request req;
-  req.method = "POST";
-  req.url = cfg_.url;
-  req.body = SnappyCompress(EncodeWriteRequest(out, cfg_.protobuf_message));
-  req.headers = {{"Content-Encoding", "snappy"},
-                 {"Content-Type", std::string(ContentType(cfg_.protobuf_message))},
-                 {"X-Prometheus-Remote-Write-Version", std::string(ProtocolVersion(cfg_.protobuf_message))}};
-  for (const auto& h : cfg_.headers) req.headers.push_back(h);
-  req.timeout = std::chrono::milliseconds(cfg_.remote_timeout_ms);
-  req.stop = stop;
+  scrape::http::Request req = BuildRequest(EncodeWriteRequest(out, cfg_.protobuf_message), stop);
   const uint64_t n = batch.size();
   int64_t backoff = cfg_.queue.min_backoff_ms;
   while (!stop.stop_requested()) {
@@ -477,6 +475,67 @@ void QueueManager::UpdateRatesAndReshard() {
   StartShards(desired);
 }
 
+scrape::http::Request QueueManager::BuildRequest(const std::string& body, std::stop_token stop) const {
+  scrape::http::Request req;
+  req.method = "POST";
+  req.url = cfg_.url;
+  req.body = SnappyCompress(body);
+  req.headers = {{"Content-Encoding", "snappy"},
+                 {"Content-Type", std::string(ContentType(cfg_.protobuf_message))},
+                 {"X-Prometheus-Remote-Write-Version", std::string(ProtocolVersion(cfg_.protobuf_message))}};
+  for (const auto& h : cfg_.headers) req.headers.push_back(h);
+  req.timeout = std::chrono::milliseconds(cfg_.remote_timeout_ms);
+  req.stop = stop;
+  return req;
+}
+
+void QueueManager::MetadataLoop(std::stop_token stop) {
+  // Like upstream's ticker: the first send one interval after the start.
+  while (Sleep(cfg_.metadata.send_interval_ms, stop)) {
+    const std::map<std::string, storage::Metadata> all = opts_.metadata();
+    std::vector<OutMetadata> batch;
+    for (const auto& [family, md] : all) {
+      batch.push_back({family, &md});
+      if (batch.size() >= static_cast<size_t>(cfg_.metadata.max_samples_per_send)) {
+        SendMetadata(batch, stop);
+        batch.clear();
+      }
+    }
+    if (!batch.empty()) SendMetadata(batch, stop);
+  }
+}
+
+void QueueManager::SendMetadata(std::span<const OutMetadata> batch, std::stop_token stop) {
+  const scrape::http::Request req = BuildRequest(EncodeMetadataRequest(batch), stop);
+  const uint64_t n = batch.size();
+  int64_t backoff = cfg_.queue.min_backoff_ms;
+  while (!stop.stop_requested()) {
+    auto res = scrape::http::DoRequest(*client_, req);
+    if (stop.stop_requested()) return;
+    if (res.ok() && res->status / 100 == 2) {
+      metadata_total_.fetch_add(n, std::memory_order_relaxed);
+      metadata_bytes_.fetch_add(req.body.size(), std::memory_order_relaxed);
+      return;
+    }
+    const bool recoverable =
+        !res.ok() || res->status / 100 == 5 || (res->status == 429 && cfg_.queue.retry_on_http_429);
+    if (!recoverable) {
+      metadata_failed_.fetch_add(n, std::memory_order_relaxed);
+      std::cerr << "remote_write " << name_ << ": non-recoverable error sending metadata, dropping " << n
+                << " entries: server returned HTTP status " << res->status_text << "\n";
+      return;
+    }
+    metadata_retried_.fetch_add(n, std::memory_order_relaxed);
+    int64_t wait = backoff;
+    if (res.ok()) {
+      const auto after = RetryAfterMs(res->Header("Retry-After"), NowMs());
+      if (after && *after > 0) wait = *after;
+    }
+    if (!Sleep(wait, stop)) return;
+    backoff = std::min(wait * 2, cfg_.queue.max_backoff_ms);
+  }
+}
+
 void QueueManager::ControlLoop(std::stop_token stop) {
   int64_t next_reshard = SteadyMs() + opts_.reshard_interval_ms;
   while (Sleep(opts_.position_flush_ms, stop)) {
@@ -494,6 +553,10 @@ QueueFigures QueueManager::Figures() const {
   f.url = cfg_.url;
   f.samples_in_total = samples_in_.load();
   f.samples_total = samples_total_.load();
+  f.metadata_total = metadata_total_.load();
+  f.metadata_failed_total = metadata_failed_.load();
+  f.metadata_retried_total = metadata_retried_.load();
+  f.metadata_bytes_total = metadata_bytes_.load();
   f.samples_failed_total = samples_failed_.load();
   f.samples_retried_total = samples_retried_.load();
   f.samples_dropped_total = samples_dropped_.load();

@@ -62,6 +62,18 @@ void SelfMetrics::AddRemoteWriteFigures(std::function<std::vector<Figures>()> fi
             "Timestamp from a WAL sample, the highest timestamp successfully sent by this queue, in seconds since "
             "epoch.",
             "gauge", [](const Figures& f) { return f.highest_sent_timestamp_seconds; });
+  per_queue("prometheus_remote_storage_metadata_total", "Total number of metadata entries sent to remote storage.",
+            "counter", [](const Figures& f) { return static_cast<double>(f.metadata_total); });
+  per_queue("prometheus_remote_storage_metadata_failed_total",
+            "Total number of metadata entries which failed on send to remote storage, non-recoverable errors.",
+            "counter", [](const Figures& f) { return static_cast<double>(f.metadata_failed_total); });
+  per_queue("prometheus_remote_storage_metadata_retried_total",
+            "Total number of metadata entries which failed on send to remote storage but were retried because the "
+            "send error was recoverable.",
+            "counter", [](const Figures& f) { return static_cast<double>(f.metadata_retried_total); });
+  per_queue("prometheus_remote_storage_metadata_bytes_total",
+            "The total number of bytes of metadata sent by the queue after compression.", "counter",
+            [](const Figures& f) { return static_cast<double>(f.metadata_bytes_total); });
   per_queue("prometheus_remote_storage_bytes_total",
             "The total number of bytes of data (not metadata) sent by the queue after compression.", "counter",
             [](const Figures& f) { return static_cast<double>(f.bytes_total); });

@@ -49,6 +49,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     remote::QueueOptions qo;
     qo.wal_dir = db_opts.path + "/wal";
     qo.state_dir = db_opts.path + "/remote_write";
+    qo.metadata = [st = &s->metadata_] { return st->Snapshot(); };
     s->remote_ = std::make_unique<remote::RemoteStorage>(qo, cfg.remote_write);
     db_opts.wal_keep_from = [rs = s->remote_.get()] { return rs->KeepFromSegment(); };
     db_opts.wal_keep_max_bytes = static_cast<uint64_t>(s->options_.flags.remote_max_wal_retention_bytes);

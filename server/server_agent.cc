@@ -28,6 +28,7 @@ Status Server::OpenAgentStorage() {
   remote::QueueOptions qo;
   qo.wal_dir = ao.path + "/wal";
   qo.state_dir = ao.path + "/remote_write";
+  qo.metadata = [st = &metadata_] { return st->Snapshot(); };
   remote_ = std::make_unique<remote::RemoteStorage>(qo, cfg.remote_write);
   ao.wal_keep_from = [rs = remote_.get()] { return rs->KeepFromSegment(); };
   ao.lowest_sent_ms = [rs = remote_.get()] { return rs->LowestSentTimestampMs(); };

@@ -8,7 +8,8 @@ remote-writes to receiver Cairn B; a normal Cairn C scrapes the other (both
 relabel `instance` to the same name, so the label sets can be equal). Then:
 - B's series under job="node" equal C's, label set for label set, and for
   the test's series and `up`/`scrape_samples_scraped` the n-th value in B
-  equals the n-th in C (values of the same scrapes);
+  equals the n-th in C (values of the same scrapes); the metadata of the
+  test's families reaches B (metadata_config.send) as C stores it;
 - the agent's WAL does not grow without bound: after several truncations
   (--storage.agent.wal-truncate-frequency=2s) its oldest segments are gone
   and at most a few remain, while prometheus_agent_* counts the appends;
@@ -123,7 +124,8 @@ def main(env):
                                           "--storage.agent.retention.min-time=1s"],
                               config=("scrape_configs:" + SCRAPE % t_agent.addr +
                                       "remote_write:\n  - url: %s/api/v1/write\n"
-                                      "    queue_config: {batch_send_deadline: 200ms}\n" % b.url))
+                                      "    queue_config: {batch_send_deadline: 200ms}\n"
+                                      "    metadata_config: {send_interval: 2s}\n" % b.url))
         c.start()
         agent.start()
         started = time.time()
@@ -183,6 +185,12 @@ def main(env):
             compared += n
         log("agent vs normal: %d series with equal label sets, %d values of the same scrapes equal" %
             (len(want_series), compared))
+
+        # Metadata (metadata_config.send) reached B as the normal Cairn scraped it.
+        want_md = {k: v for k, v in harness.api_get(c.url, "/api/v1/metadata", []).items() if k.startswith("demo_")}
+        got_md = {k: v for k, v in harness.api_get(b.url, "/api/v1/metadata", []).items() if k.startswith("demo_")}
+        check(want_md and got_md == want_md, "metadata via agent %r, normal %r" % (got_md, want_md))
+        check(metric(agent.url, "prometheus_remote_storage_metadata_total") > 0, "no metadata counted as sent")
 
         # The WAL: truncated as sent.
         creations = metric(agent.url, "prometheus_agent_checkpoint_creations_total")

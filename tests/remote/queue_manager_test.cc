@@ -363,3 +363,78 @@ TEST_F(QueueManagerTest, FlushDeadlineBoundsStopWhileTheReceiverFails) {
 
 }  // namespace
 }  // namespace cairn::remote
+
+namespace cairn::remote {
+namespace {
+
+// metadata_config: every send_interval the metadata goes out in 1.0
+// metadata-only requests of at most max_samples_per_send entries.
+TEST_F(QueueManagerTest, SendsMetadataEveryIntervalInPages) {
+  RecordingServer rx;
+  rx.set_responder([](const RecordedRequest&) { return Answer(204); });
+  auto cfg = Config(rx.url("/push"));
+  cfg.metadata.send_interval_ms = 100;
+  cfg.metadata.max_samples_per_send = 2;
+  auto opts = Options();
+  opts.metadata = [] {
+    std::map<std::string, storage::Metadata> m;
+    m["a_total"] = {storage::MetricType::kCounter, "A help.", ""};
+    m["b_bytes"] = {storage::MetricType::kGauge, "B help.", "bytes"};
+    m["c_seconds"] = {storage::MetricType::kHistogram, "C help.", "seconds"};
+    return m;
+  };
+  auto q = QueueManager::Create(cfg, opts);
+  ASSERT_TRUE(q.ok());
+  (*q)->Start();
+  ASSERT_TRUE(WaitFor([&] { return (*q)->Figures().metadata_total >= 6; }));  // two rounds
+  (*q)->Stop();
+  const auto reqs = rx.requests();
+  ASSERT_GE(reqs.size(), 4u);
+  prometheus::WriteRequest first, second;
+  ASSERT_TRUE(first.ParseFromString(Unsnappy(reqs[0].body)));
+  ASSERT_TRUE(second.ParseFromString(Unsnappy(reqs[1].body)));
+  EXPECT_EQ(first.timeseries_size(), 0);
+  ASSERT_EQ(first.metadata_size(), 2);
+  ASSERT_EQ(second.metadata_size(), 1);
+  EXPECT_EQ(first.metadata(0).metric_family_name(), "a_total");
+  EXPECT_EQ(first.metadata(0).type(), prometheus::MetricMetadata::COUNTER);
+  EXPECT_EQ(first.metadata(0).help(), "A help.");
+  EXPECT_EQ(first.metadata(1).type(), prometheus::MetricMetadata::GAUGE);
+  EXPECT_EQ(first.metadata(1).unit(), "bytes");
+  EXPECT_EQ(second.metadata(0).metric_family_name(), "c_seconds");
+  EXPECT_EQ(second.metadata(0).type(), prometheus::MetricMetadata::HISTOGRAM);
+  const QueueFigures f = (*q)->Figures();
+  EXPECT_EQ(f.metadata_total % 3, 0u);
+  EXPECT_GT(f.metadata_bytes_total, 0u);
+  EXPECT_EQ(f.metadata_failed_total, 0u);
+}
+
+TEST_F(QueueManagerTest, NoMetadataWhenSendIsOffOrForRemoteWrite2) {
+  RecordingServer rx;
+  rx.set_responder([](const RecordedRequest&) { return Answer(204); });
+  auto opts = Options();
+  opts.metadata = [] {
+    std::map<std::string, storage::Metadata> m;
+    m["a_total"] = {storage::MetricType::kCounter, "A help.", ""};
+    return m;
+  };
+  auto off = Config(rx.url("/push"));
+  off.metadata.send = false;
+  off.metadata.send_interval_ms = 20;
+  auto v2 = Config(rx.url("/push"));
+  v2.name = "v2";
+  v2.protobuf_message = WireFormat::kV2;
+  v2.metadata.send_interval_ms = 20;
+  auto q1 = QueueManager::Create(off, opts);
+  auto q2 = QueueManager::Create(v2, opts);
+  ASSERT_TRUE(q1.ok() && q2.ok());
+  (*q1)->Start();
+  (*q2)->Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  (*q1)->Stop();
+  (*q2)->Stop();
+  EXPECT_TRUE(rx.requests().empty());
+}
+
+}  // namespace
+}  // namespace cairn::remote
