@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "ingest/md5.h"
+#include "remote/retry_after.h"
 #include "scrape/http/request.h"
 
 namespace cairn::remote {
@@ -29,13 +30,6 @@ constexpr double kShardTolerance = 0.3;      // upstream's shardToleranceFractio
 int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-// Retry-After in seconds (the HTTP-date form is not used by receivers
-// Cairn knows; it reads as absent).
-int64_t RetryAfterMs(const std::string& value) {
-  if (value.empty() || !std::all_of(value.begin(), value.end(), ::isdigit) || value.size() > 6) return -1;
-  return std::stoll(value) * 1000;
 }
 
 }  // namespace
@@ -86,6 +80,7 @@ struct QueueManager::Shard {
   std::condition_variable_any cv;  // samples arrived, room freed, drain asked
   std::deque<Pending> queue;
   bool draining = false;
+  std::atomic<bool> exited{false};  // RunShard returned
   std::jthread thread;
 };
 
@@ -177,20 +172,43 @@ void QueueManager::Start() {
     watcher_->Run(start_, stop);
   });
   control_thread_ = std::jthread([this](std::stop_token stop) { ControlLoop(stop); });
+  // Metadata goes in 1.0's metadata-only requests; 2.0 would carry it per
+  // series, which this sender does not do.
+  if (cfg_.metadata.send && cfg_.protobuf_message == WireFormat::kV1 && opts_.metadata) {
+    metadata_thread_ = std::jthread([this](std::stop_token stop) { MetadataLoop(stop); });
+  }
 }
 
-void QueueManager::Stop() {
+void QueueManager::Stop(int64_t flush_deadline_ms) {
   if (!running_.exchange(false)) return;
-  watcher_thread_.request_stop();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(flush_deadline_ms);
   control_thread_.request_stop();
   if (control_thread_.joinable()) control_thread_.join();  // no resharding from here on
-  {
+  metadata_thread_.request_stop();
+  if (metadata_thread_.joinable()) metadata_thread_.join();
+  if (flush_deadline_ms > 0) {
+    // Let the watcher read what the WAL holds; samples go on being sent
+    // meanwhile (a full shard holds the watcher until there is room).
+    std::unique_lock<std::mutex> lock(flush_mu_);
+    flushing_ = true;
+    caught_up_ = false;
+    flush_cv_.wait_until(lock, deadline, [this] { return caught_up_; });
+  }
+  watcher_thread_.request_stop();
+  if (flush_deadline_ms <= 0) {
     std::shared_lock<std::shared_mutex> lock(shards_mu_);
     for (auto& s : shards_) s->thread.request_stop();
   }
   if (watcher_thread_.joinable()) watcher_thread_.join();
-  StopShards(false);
+  StopShards(flush_deadline_ms > 0, deadline);
   SavePosition();
+}
+
+void QueueManager::OnIdle() {
+  std::lock_guard<std::mutex> lock(flush_mu_);
+  if (!flushing_) return;
+  caught_up_ = true;
+  flush_cv_.notify_all();
 }
 
 void QueueManager::StartShards(int n) {
@@ -203,7 +221,7 @@ void QueueManager::StartShards(int n) {
   num_shards_ = n;
 }
 
-void QueueManager::StopShards(bool drain) {
+void QueueManager::StopShards(bool drain, std::chrono::steady_clock::time_point deadline) {
   for (auto& s : shards_) {
     {
       std::lock_guard<std::mutex> lock(s->mu);
@@ -211,6 +229,16 @@ void QueueManager::StopShards(bool drain) {
     }
     if (!drain) s->thread.request_stop();
     s->cv.notify_all();
+  }
+  if (drain) {
+    // Each shard exits once its queue is empty (RunShard); past the deadline
+    // a shard still retrying a dead receiver is stopped.
+    for (auto& s : shards_) {
+      while (!s->exited.load() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      if (!s->exited.load()) s->thread.request_stop();
+    }
   }
   for (auto& s : shards_) {
     if (s->thread.joinable()) s->thread.join();
@@ -239,7 +267,11 @@ const storage::Labels* QueueManager::Process(storage::Labels labels) {
 }
 
 void QueueManager::OnSeries(const std::vector<storage::wal::RefSeries>& series) {
-  for (const auto& s : series) series_[s.ref] = Process(s.labels);
+  // Refs are never reused for other labels, and the agent's truncation logs
+  // every live series again: a known ref needs no second relabeling.
+  for (const auto& s : series) {
+    if (series_.count(s.ref) == 0) series_[s.ref] = Process(s.labels);
+  }
 }
 
 const storage::Labels* QueueManager::Resolve(storage::SeriesRef ref) {
@@ -302,6 +334,10 @@ bool QueueManager::OnSamples(const std::vector<storage::wal::RefSample>& samples
 }
 
 void QueueManager::RunShard(Shard* shard, std::stop_token stop) {
+  struct MarkExited {
+    Shard* s;
+    ~MarkExited() { s->exited = true; }
+  } mark{shard};
   const size_t max = static_cast<size_t>(cfg_.queue.max_samples_per_send);
   std::vector<Pending> batch;
   scrape::http::Session session(*client_);  // the shard's kept-alive connection
@@ -364,16 +400,7 @@ void QueueManager::SendBatch(scrape::http::Session& session, std::vector<Pending
     out.push_back({p.labels, p.t_ms, p.v});
     hi = std::max(hi, p.t_ms);
   }
-  scrape::http::Request req;
-  req.method = "POST";
-  req.url = cfg_.url;
-  req.body = SnappyCompress(EncodeWriteRequest(out, cfg_.protobuf_message));
-  req.headers = {{"Content-Encoding", "snappy"},
-                 {"Content-Type", std::string(ContentType(cfg_.protobuf_message))},
-                 {"X-Prometheus-Remote-Write-Version", std::string(ProtocolVersion(cfg_.protobuf_message))}};
-  for (const auto& h : cfg_.headers) req.headers.push_back(h);
-  req.timeout = std::chrono::milliseconds(cfg_.remote_timeout_ms);
-  req.stop = stop;
+  scrape::http::Request req = BuildRequest(EncodeWriteRequest(out, cfg_.protobuf_message), stop);
   const uint64_t n = batch.size();
   int64_t backoff = cfg_.queue.min_backoff_ms;
   while (!stop.stop_requested()) {
@@ -419,13 +446,15 @@ void QueueManager::SendBatch(scrape::http::Session& session, std::vector<Pending
       return;
     }
     samples_retried_.fetch_add(n, std::memory_order_relaxed);
+    // A Retry-After (seconds or a future HTTP-date) replaces the backoff,
+    // and the next backoff doubles from it, as Prometheus' sendWriteRequestWithBackoff.
     int64_t wait = backoff;
     if (res.ok()) {
-      const int64_t after = RetryAfterMs(res->Header("Retry-After"));
-      if (after >= 0) wait = after;
+      const auto after = RetryAfterMs(res->Header("Retry-After"), NowMs());
+      if (after && *after > 0) wait = *after;
     }
     if (!Sleep(wait, stop)) return;
-    backoff = std::min(backoff * 2, cfg_.queue.max_backoff_ms);
+    backoff = std::min(wait * 2, cfg_.queue.max_backoff_ms);
   }
 }
 
@@ -462,6 +491,67 @@ void QueueManager::UpdateRatesAndReshard() {
   StartShards(desired);
 }
 
+scrape::http::Request QueueManager::BuildRequest(const std::string& body, std::stop_token stop) const {
+  scrape::http::Request req;
+  req.method = "POST";
+  req.url = cfg_.url;
+  req.body = SnappyCompress(body);
+  req.headers = {{"Content-Encoding", "snappy"},
+                 {"Content-Type", std::string(ContentType(cfg_.protobuf_message))},
+                 {"X-Prometheus-Remote-Write-Version", std::string(ProtocolVersion(cfg_.protobuf_message))}};
+  for (const auto& h : cfg_.headers) req.headers.push_back(h);
+  req.timeout = std::chrono::milliseconds(cfg_.remote_timeout_ms);
+  req.stop = stop;
+  return req;
+}
+
+void QueueManager::MetadataLoop(std::stop_token stop) {
+  // Like upstream's ticker: the first send one interval after the start.
+  while (Sleep(cfg_.metadata.send_interval_ms, stop)) {
+    const std::map<std::string, storage::Metadata> all = opts_.metadata();
+    std::vector<OutMetadata> batch;
+    for (const auto& [family, md] : all) {
+      batch.push_back({family, &md});
+      if (batch.size() >= static_cast<size_t>(cfg_.metadata.max_samples_per_send)) {
+        SendMetadata(batch, stop);
+        batch.clear();
+      }
+    }
+    if (!batch.empty()) SendMetadata(batch, stop);
+  }
+}
+
+void QueueManager::SendMetadata(std::span<const OutMetadata> batch, std::stop_token stop) {
+  const scrape::http::Request req = BuildRequest(EncodeMetadataRequest(batch), stop);
+  const uint64_t n = batch.size();
+  int64_t backoff = cfg_.queue.min_backoff_ms;
+  while (!stop.stop_requested()) {
+    auto res = scrape::http::DoRequest(*client_, req);
+    if (stop.stop_requested()) return;
+    if (res.ok() && res->status / 100 == 2) {
+      metadata_total_.fetch_add(n, std::memory_order_relaxed);
+      metadata_bytes_.fetch_add(req.body.size(), std::memory_order_relaxed);
+      return;
+    }
+    const bool recoverable =
+        !res.ok() || res->status / 100 == 5 || (res->status == 429 && cfg_.queue.retry_on_http_429);
+    if (!recoverable) {
+      metadata_failed_.fetch_add(n, std::memory_order_relaxed);
+      std::cerr << "remote_write " << name_ << ": non-recoverable error sending metadata, dropping " << n
+                << " entries: server returned HTTP status " << res->status_text << "\n";
+      return;
+    }
+    metadata_retried_.fetch_add(n, std::memory_order_relaxed);
+    int64_t wait = backoff;
+    if (res.ok()) {
+      const auto after = RetryAfterMs(res->Header("Retry-After"), NowMs());
+      if (after && *after > 0) wait = *after;
+    }
+    if (!Sleep(wait, stop)) return;
+    backoff = std::min(wait * 2, cfg_.queue.max_backoff_ms);
+  }
+}
+
 void QueueManager::ControlLoop(std::stop_token stop) {
   int64_t next_reshard = SteadyMs() + opts_.reshard_interval_ms;
   while (Sleep(opts_.position_flush_ms, stop)) {
@@ -479,6 +569,10 @@ QueueFigures QueueManager::Figures() const {
   f.url = cfg_.url;
   f.samples_in_total = samples_in_.load();
   f.samples_total = samples_total_.load();
+  f.metadata_total = metadata_total_.load();
+  f.metadata_failed_total = metadata_failed_.load();
+  f.metadata_retried_total = metadata_retried_.load();
+  f.metadata_bytes_total = metadata_bytes_.load();
   f.samples_failed_total = samples_failed_.load();
   f.samples_retried_total = samples_retried_.load();
   f.samples_dropped_total = samples_dropped_.load();

@@ -24,13 +24,16 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -53,6 +56,9 @@ struct QueueOptions {
   // Labels of a series whose record the watcher did not read (written
   // before the queue's start position or in a deleted segment).
   std::function<std::optional<storage::Labels>(storage::SeriesRef)> series_labels;
+  // The metric metadata to send (metadata_config.send, remote write 1.0);
+  // none when unset.
+  std::function<std::map<std::string, storage::Metadata>()> metadata;
   int64_t position_flush_ms = 1000;
   int64_t reshard_interval_ms = 10000;
   int watcher_poll_ms = 20;
@@ -81,6 +87,8 @@ struct QueueFigures {
   uint64_t wal_segment = 0;                // the segment being read
   uint64_t wal_segments_skipped_total = 0;
   uint64_t wal_series_records_total = 0, wal_sample_records_total = 0;
+  // metadata_config: entries sent, refused for good, in failed attempts; bytes.
+  uint64_t metadata_total = 0, metadata_failed_total = 0, metadata_retried_total = 0, metadata_bytes_total = 0;
 };
 
 class QueueManager final : public WalHandler {
@@ -91,9 +99,12 @@ class QueueManager final : public WalHandler {
   ~QueueManager() override;
 
   void Start();
-  // Stops reading and sending at once; what was not acknowledged is sent
-  // again after the next start. Saves the position.
-  void Stop();
+  // Stops reading and sending; saves the position. With flush_deadline_ms
+  // > 0 (shutdown, --storage.remote.flush-deadline) it first reads the WAL
+  // to its end and sends everything it holds, for at most that long, as
+  // Prometheus' flushDeadline; 0 stops at once (reload). Whatever was not
+  // acknowledged is sent again after the next start.
+  void Stop(int64_t flush_deadline_ms = 0);
 
   // The position file of `cfg` under `state_dir`, and what it holds.
   static std::string PositionPath(const std::string& state_dir, const RemoteWriteConfig& cfg);
@@ -106,6 +117,7 @@ class QueueManager final : public WalHandler {
   // WalHandler (the watcher thread).
   void OnSeries(const std::vector<storage::wal::RefSeries>& series) override;
   bool OnSamples(const std::vector<storage::wal::RefSample>& samples, WalPosition end) override;
+  void OnIdle() override;
 
  private:
   struct Pending {
@@ -121,11 +133,21 @@ class QueueManager final : public WalHandler {
   const storage::Labels* Resolve(storage::SeriesRef ref);
   const storage::Labels* Process(storage::Labels labels);
   void StartShards(int n);
-  void StopShards(bool drain);
+  // Drained: each shard sends what it holds, then exits; by `deadline` at
+  // the latest, when the rest is abandoned. Otherwise they stop at once.
+  void StopShards(bool drain,
+                  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
   void RunShard(Shard* shard, std::stop_token stop);
   // Sends one batch until it is accepted, refused for good, or stop.
   void SendBatch(scrape::http::Session& session, std::vector<Pending>& batch, std::stop_token stop);
   void ControlLoop(std::stop_token stop);
+  // Every metadata_config.send_interval: the metadata, in requests of at
+  // most metadata_config.max_samples_per_send entries (upstream's
+  // MetadataWatcher and sendMetadataWithBackoff).
+  void MetadataLoop(std::stop_token stop);
+  void SendMetadata(std::span<const OutMetadata> batch, std::stop_token stop);
+  // A POST of `body` (uncompressed protobuf) with the queue's headers.
+  scrape::http::Request BuildRequest(const std::string& body, std::stop_token stop) const;
   void SavePosition();  // the acknowledged position, when it moved
   void WritePosition(WalPosition pos);
   void UpdateRatesAndReshard();
@@ -157,13 +179,21 @@ class QueueManager final : public WalHandler {
   std::jthread watcher_thread_;
   std::stop_token watcher_stop_;  // the watcher thread's own
   std::jthread control_thread_;
+  std::jthread metadata_thread_;
   std::atomic<uint64_t> saved_segment_{UINT64_MAX};
+  // Shutdown flush: Stop sets flushing_ and waits for the watcher's next
+  // OnIdle (everything written has been read and queued).
+  std::mutex flush_mu_;
+  std::condition_variable flush_cv_;
+  bool flushing_ = false;   // guarded by flush_mu_
+  bool caught_up_ = false;  // guarded by flush_mu_
   WalPosition saved_;  // control thread
 
   // Counters.
   std::atomic<uint64_t> samples_in_{0}, samples_total_{0}, samples_failed_{0}, samples_retried_{0},
       samples_dropped_{0}, samples_out_{0}, bytes_total_{0}, enqueue_retries_{0}, send_nanos_{0};
   std::atomic<int64_t> pending_{0};
+  std::atomic<uint64_t> metadata_total_{0}, metadata_failed_{0}, metadata_retried_{0}, metadata_bytes_{0};
   std::atomic<int64_t> highest_in_ms_{0}, highest_sent_ms_{0}, last_send_ok_ms_{0};
   mutable std::mutex hist_mu_;
   std::vector<uint64_t> hist_counts_;  // per bucket, not cumulative; guarded by hist_mu_

@@ -19,10 +19,11 @@ std::string TrimSpace(std::string s) {
 
 }  // namespace
 
-Result<std::unique_ptr<ReadClient>> ReadClient::Create(const RemoteReadConfig& config) {
+Result<std::unique_ptr<ReadClient>> ReadClient::Create(const RemoteReadConfig& config, ReadMetrics* metrics) {
   auto http = scrape::http::Client::Create(config.http);
   if (!http.ok()) return http.status();
-  return std::unique_ptr<ReadClient>(new ReadClient(config, std::move(http).value()));
+  ReadMetrics::Endpoint* endpoint = metrics != nullptr ? metrics->For(config.name, config.url) : nullptr;
+  return std::unique_ptr<ReadClient>(new ReadClient(config, std::move(http).value(), endpoint));
 }
 
 Result<std::vector<RemoteSeries>> ReadClient::Read(const prometheus::Query& query) const {
@@ -48,7 +49,20 @@ Result<std::vector<RemoteSeries>> ReadClient::Read(const prometheus::Query& quer
   // One byte more than accepted, so an answer cut off at the limit is told
   // from one that fits exactly.
   http_req.max_response_body_bytes = kMaxResponseBytes + 1;
+  struct InFlight {
+    ReadMetrics::Endpoint* m;
+    explicit InFlight(ReadMetrics::Endpoint* e) : m(e) {
+      if (m != nullptr) m->Started();
+    }
+    ~InFlight() {
+      if (m != nullptr) m->Finished();
+    }
+  } in_flight(metrics_);
+  const auto start = std::chrono::steady_clock::now();
   auto resp = scrape::http::DoRequest(*http_, http_req);
+  if (resp.ok() && metrics_ != nullptr) {
+    metrics_->Answered(resp->status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   if (!resp.ok()) {
     return Status(resp.status().code(), "error sending request: " + resp.status().message());
   }

@@ -10,6 +10,8 @@
 // tcp ...: connect: connection refused`, `remote server <url> returned HTTP
 // status 500 Internal Server Error: <body>`, and the decoder's
 // (remote/read_response.h).
+// Counted in the endpoint's ReadMetrics when given (requests in flight,
+// answers by status code, time to the answer), as upstream's Client.Read.
 // Thread-safety: immutable after Create; Read may run on many threads at once.
 #pragma once
 
@@ -19,6 +21,7 @@
 
 #include "proto/remote.pb.h"
 #include "remote/read_config.h"
+#include "remote/read_metrics.h"
 #include "remote/read_response.h"
 #include "scrape/http/client.h"
 #include "util/status.h"
@@ -31,18 +34,21 @@ class ReadClient {
   static constexpr size_t kMaxResponseBytes = size_t{512} << 20;
 
   // Loads the TLS material; errors as scrape::http::Client::Create.
-  static Result<std::unique_ptr<ReadClient>> Create(const RemoteReadConfig& config);
+  // `metrics` (optional) must outlive the client.
+  static Result<std::unique_ptr<ReadClient>> Create(const RemoteReadConfig& config, ReadMetrics* metrics = nullptr);
 
   Result<std::vector<RemoteSeries>> Read(const prometheus::Query& query) const;
 
   const RemoteReadConfig& config() const { return config_; }
 
  private:
-  ReadClient(RemoteReadConfig config, std::shared_ptr<const scrape::http::Client> http)
-      : config_(std::move(config)), http_(std::move(http)) {}
+  ReadClient(RemoteReadConfig config, std::shared_ptr<const scrape::http::Client> http,
+             ReadMetrics::Endpoint* metrics)
+      : config_(std::move(config)), http_(std::move(http)), metrics_(metrics) {}
 
   const RemoteReadConfig config_;
   const std::shared_ptr<const scrape::http::Client> http_;
+  ReadMetrics::Endpoint* const metrics_;  // may be null
 };
 
 }  // namespace cairn::remote

@@ -1,6 +1,7 @@
 #include "remote/remote_storage.h"
 
 #include <algorithm>
+#include <thread>
 
 namespace cairn::remote {
 
@@ -52,15 +53,19 @@ Status RemoteStorage::ApplyConfig(const std::vector<RemoteWriteConfig>& configs,
   return Status::OK();
 }
 
-void RemoteStorage::Stop() {
+void RemoteStorage::Stop(int64_t flush_deadline_ms) {
   std::lock_guard<std::mutex> lock(mu_);
+  // Flushing queues wait for their receivers: side by side, so the deadline
+  // bounds the whole shutdown, not each queue.
+  std::vector<std::thread> stopping;
+  for (Entry& e : queues_) {
+    stopping.emplace_back([q = e.queue.get(), flush_deadline_ms] { q->Stop(flush_deadline_ms); });
+  }
+  for (std::thread& t : stopping) t.join();
   // The DB's closing checkpoint comes after this: it must still keep what
   // the stopped queues will resend after the next start.
   uint64_t keep = UINT64_MAX;
-  for (Entry& e : queues_) {
-    e.queue->Stop();
-    keep = std::min(keep, e.queue->KeepFromSegment());
-  }
+  for (Entry& e : queues_) keep = std::min(keep, e.queue->KeepFromSegment());
   if (applied_) initial_keep_ = keep;
   applied_ = false;
   queues_.clear();
@@ -71,6 +76,16 @@ uint64_t RemoteStorage::KeepFromSegment() const {
   uint64_t keep = applied_ ? UINT64_MAX : initial_keep_;
   for (const Entry& e : queues_) keep = std::min(keep, e.queue->KeepFromSegment());
   return keep;
+}
+
+int64_t RemoteStorage::LowestSentTimestampMs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (queues_.empty()) return 0;
+  int64_t lowest = INT64_MAX;
+  for (const Entry& e : queues_) {
+    lowest = std::min(lowest, static_cast<int64_t>(e.queue->Figures().highest_sent_timestamp_seconds * 1000));
+  }
+  return lowest;
 }
 
 std::vector<QueueFigures> RemoteStorage::Figures() const {

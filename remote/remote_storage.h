@@ -30,11 +30,17 @@ class RemoteStorage {
   // Starts, keeps or stops queues. A queue that cannot be built (unreadable
   // CA file) fails the whole call; the queues in force then stay.
   Status ApplyConfig(const std::vector<RemoteWriteConfig>& configs, const storage::Labels& external_labels);
-  void Stop();
+  // Stops every queue; with flush_deadline_ms > 0 they first send what the
+  // WAL holds, all at once, for at most that long (QueueManager::Stop).
+  void Stop(int64_t flush_deadline_ms = 0);
 
   // The oldest WAL segment any queue still needs (UINT64_MAX: none), for
   // DBOptions::wal_keep_from.
   uint64_t KeepFromSegment() const;
+  // The lowest newest-sent timestamp over the queues (Prometheus'
+  // LowestSentTimestamp, for the agent's series GC): 0 when a queue has sent
+  // nothing yet or no queue runs.
+  int64_t LowestSentTimestampMs() const;
   std::vector<QueueFigures> Figures() const;
 
  private:

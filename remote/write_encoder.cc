@@ -69,6 +69,19 @@ std::string EncodeWriteRequest(std::span<const OutSample> batch, WireFormat form
   return format == WireFormat::kV2 ? EncodeV2(batch) : EncodeV1(batch);
 }
 
+std::string EncodeMetadataRequest(std::span<const OutMetadata> batch) {
+  prometheus::WriteRequest req;
+  for (const OutMetadata& m : batch) {
+    prometheus::MetricMetadata* pm = req.add_metadata();
+    // storage::MetricType follows the protobuf enum's order.
+    pm->set_type(static_cast<prometheus::MetricMetadata::MetricType>(m.md->type));
+    pm->set_metric_family_name(std::string(m.family));
+    pm->set_help(m.md->help);
+    pm->set_unit(m.md->unit);
+  }
+  return req.SerializeAsString();
+}
+
 std::string SnappyCompress(std::string_view raw) {
   std::string out;
   snappy::Compress(raw.data(), raw.size(), &out);

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "remote/remote_write_config.h"
+#include "storage/appender.h"
 #include "storage/labels.h"
 
 namespace cairn::remote {
@@ -25,6 +26,15 @@ struct OutSample {
 // Samples of one series stay in their order; series appear in the order
 // of their first sample.
 std::string EncodeWriteRequest(std::span<const OutSample> batch, WireFormat format);
+
+struct OutMetadata {
+  std::string_view family;  // metric family name
+  const storage::Metadata* md;
+};
+
+// A remote write 1.0 request holding metadata only, as Prometheus 2.42's
+// metadata watcher sends every metadata_config.send_interval.
+std::string EncodeMetadataRequest(std::span<const OutMetadata> batch);
 
 // Snappy block compression, as remote write sends it.
 std::string SnappyCompress(std::string_view raw);

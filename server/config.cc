@@ -193,4 +193,13 @@ Result<Config> LoadConfigFile(const std::string& path) {
   return cfg;
 }
 
+Status CheckAgentConfig(const Config& cfg) {
+  if (!cfg.alerting.alertmanagers.empty() || !cfg.alerting.alert_relabel.empty()) {
+    return Status::InvalidArgument("field alerting is not allowed in agent mode");
+  }
+  if (!cfg.rule_files.empty()) return Status::InvalidArgument("field rule_files is not allowed in agent mode");
+  if (!cfg.remote_read.empty()) return Status::InvalidArgument("field remote_read is not allowed in agent mode");
+  return Status::OK();
+}
+
 }  // namespace cairn::server

@@ -51,5 +51,8 @@ struct Config {
 Result<Config> ParseConfig(std::string_view yaml, std::string_view base_dir = "");
 // Reads and parses `path`; an unreadable file is an IOError.
 Result<Config> LoadConfigFile(const std::string& path);
+// Agent mode refuses what it cannot do, with Prometheus 2.42's messages
+// (config.LoadFile with agentMode): alerting, rule_files, remote_read.
+Status CheckAgentConfig(const Config& cfg);
 
 }  // namespace cairn::server

@@ -16,7 +16,18 @@ struct FlagDef {
   std::string_view help;
   bool is_bool;
   std::function<Status(ServerFlags&, const std::string&)> set;
+  bool agent_only = false;  // Prometheus' agentOnlyFlag
 };
+
+// Prometheus 2.42's server-only flags that Cairn has, and Cairn's own flags
+// that only mean something with the full storage and query engine.
+bool ServerOnly(std::string_view name) {
+  for (std::string_view p : {"storage.tsdb.", "storage.remote.read-", "rules.", "query.",
+                             "alertmanager.notification-queue-capacity", "storage.block-cache-size"}) {
+    if (name.substr(0, p.size()) == p) return true;
+  }
+  return false;
+}
 
 Status SetBool(bool* field, const std::string& v) {
   if (v == "true" || v == "1") {
@@ -62,7 +73,9 @@ Status SetFeatures(ServerFlags& f, const std::string& v) {
     std::string name = v.substr(pos, comma - pos);
     pos = comma + 1;
     if (name.empty()) continue;
-    if (name == "promql-delayed-name-removal") {
+    if (name == "agent") {
+      f.agent = true;
+    } else if (name == "promql-delayed-name-removal") {
       f.promql_delayed_name_removal = true;
     } else if (name == "extra-scrape-metrics") {
       f.extra_scrape_metrics = true;
@@ -169,10 +182,31 @@ const std::vector<FlagDef>& Defs() {
        true,
        [](ServerFlags& f, const std::string& v) { return SetBool(&f.alertmanager_drain_on_shutdown, v); }},
       {"enable-feature", "",
-       "Comma-separated feature names to enable (repeatable): promql-delayed-name-removal, "
+       "Comma-separated feature names to enable (repeatable): agent, promql-delayed-name-removal, "
        "extra-scrape-metrics; "
        "promql-experimental-functions is always on.",
        false, SetFeatures},
+      {"agent", "false",
+       "Run as an agent: scrape and remote_write only, over WAL-only storage (also --enable-feature=agent).",
+       true, [](ServerFlags& f, const std::string& v) { return SetBool(&f.agent, v); }},
+      {"storage.agent.path", "data-agent/", "Base path for metrics storage. Use with agent mode only.", false,
+       [](ServerFlags& f, const std::string& v) { f.agent_path = v; return Status::OK(); }, true},
+      {"storage.agent.wal-truncate-frequency", "2h",
+       "The frequency at which to truncate the WAL and remove old data. Use with agent mode only.", false,
+       [](ServerFlags& f, const std::string& v) { return SetDuration(&f.agent_truncate_frequency_ms, v); },
+       true},
+      {"storage.agent.retention.min-time", "5m",
+       "Minimum age samples may be before being considered for deletion when the WAL is truncated. Use with "
+       "agent mode only.",
+       false, [](ServerFlags& f, const std::string& v) { return SetDuration(&f.agent_min_wal_time_ms, v); },
+       true},
+      {"storage.agent.retention.max-time", "4h",
+       "Maximum age samples may be before being forcibly deleted when the WAL is truncated. Use with agent mode "
+       "only.",
+       false, [](ServerFlags& f, const std::string& v) { return SetDuration(&f.agent_max_wal_time_ms, v); },
+       true},
+      {"storage.remote.flush-deadline", "1m", "How long to wait flushing sample on shutdown or config reload.",
+       false, [](ServerFlags& f, const std::string& v) { return SetDuration(&f.remote_flush_deadline_ms, v); }},
       {"log.level", "info", "Only log messages with the given severity or above: debug, info, warn, error.", false,
        [](ServerFlags& f, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error") {
@@ -245,9 +279,12 @@ Result<FlagsOutcome> ParseFlags(const std::vector<std::string>& args) {
     if (!st.ok()) return Status::InvalidArgument("invalid value for --" + name + ": " + st.message());
     std::string& shown = out.flags.values[name];
     shown = (name == "enable-feature" && !shown.empty()) ? shown + "," + value : value;
+    if (def->agent_only) out.flags.agent_only_flags_set.push_back("--" + name);
+    if (ServerOnly(name)) out.flags.server_only_flags_set.push_back("--" + name);
     if (name == "storage.tsdb.retention.time") time_set = true;
     if (name == "storage.tsdb.retention.size") size_set = true;
   }
+  if (out.flags.agent) out.flags.values["agent"] = "true";
   if (size_set && !time_set) {
     out.flags.retention_time_ms = 0;
     out.flags.values["storage.tsdb.retention.time"] = "0s";

@@ -51,6 +51,19 @@ struct ServerFlags {
   // (Prometheus logs and ignores them too).
   std::vector<std::string> unknown_features;
   bool promql_delayed_name_removal = false;           // promql-delayed-name-removal
+  // Agent mode (--agent, or --enable-feature=agent as in Prometheus 2.42):
+  // scraping and remote_write only, over WAL-only storage (storage/agent).
+  bool agent = false;
+  std::string agent_path = "data-agent/";             // --storage.agent.path
+  int64_t agent_truncate_frequency_ms = 2 * 3600000;  // --storage.agent.wal-truncate-frequency
+  int64_t agent_min_wal_time_ms = 5 * 60000;          // --storage.agent.retention.min-time
+  int64_t agent_max_wal_time_ms = 4 * 3600000;        // --storage.agent.retention.max-time
+  // Flags given that belong to the other mode (with "--"); main refuses
+  // them as Prometheus does (exit 3).
+  std::vector<std::string> server_only_flags_set, agent_only_flags_set;
+  // --storage.remote.flush-deadline: how long queues may keep sending what
+  // they hold on shutdown.
+  int64_t remote_flush_deadline_ms = 60000;
   bool extra_scrape_metrics = false;                  // extra-scrape-metrics
 
   // Every flag name (without "--") and its effective value as text, for

@@ -21,6 +21,22 @@ int main(int argc, char** argv) {
   for (const auto& name : parsed->flags.unknown_features) {
     std::fprintf(stderr, "cairn: warning: unknown option for --enable-feature: %s\n", name.c_str());
   }
+  // Prometheus refuses flags of the other mode with exit code 3, listing
+  // them as Go's %q prints a string slice.
+  auto refuse = [](const char* what, const std::vector<std::string>& names) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "\"" : " \"") + n + "\"";
+    std::fprintf(stderr, "The following flag(s) %s: [%s]\n", what, list.c_str());
+    return 3;
+  };
+  if (parsed->action == FlagsOutcome::Action::kRun && parsed->flags.agent &&
+      !parsed->flags.server_only_flags_set.empty()) {
+    return refuse("can not be used in agent mode", parsed->flags.server_only_flags_set);
+  }
+  if (parsed->action == FlagsOutcome::Action::kRun && !parsed->flags.agent &&
+      !parsed->flags.agent_only_flags_set.empty()) {
+    return refuse("can only be used in agent mode", parsed->flags.agent_only_flags_set);
+  }
   if (parsed->action == FlagsOutcome::Action::kHelp) {
     std::fputs(cairn::server::FlagsHelp().c_str(), stdout);
     return 0;
@@ -54,8 +70,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cairn: error starting: %s\n", st.ToString().c_str());
     return 1;
   }
-  std::fprintf(stderr, "cairn: listening on %s (port %u), data in %s\n", parsed->flags.listen_address.c_str(),
-               (*server)->http_port(), parsed->flags.tsdb_path.c_str());
+  std::fprintf(stderr, "cairn: listening on %s (port %u), data in %s%s\n",
+               parsed->flags.listen_address.c_str(), (*server)->http_port(),
+               (parsed->flags.agent ? parsed->flags.agent_path : parsed->flags.tsdb_path).c_str(),
+               parsed->flags.agent ? " (agent mode)" : "");
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;

@@ -15,6 +15,7 @@
 
 #include "notifier/manager.h"
 #include "remote/queue_manager.h"
+#include "remote/read_metrics.h"
 #include "server/metrics/counter_vec.h"
 #include "server/metrics/histogram_vec.h"
 #include "server/metrics/registry.h"
@@ -104,6 +105,8 @@ class SelfMetrics {
   // (server/self_metrics_remote.cc). Call once, before serving.
   void AddRemoteWriteFigures(std::function<std::vector<remote::QueueFigures>()> figures,
                              std::function<uint64_t()> dropped_segments);
+  // The remote_read clients' families (remote/read_metrics.h).
+  void AddRemoteReadFigures(std::function<std::vector<remote::ReadFigures>()> figures);
 
   std::string Render() const { return registry_.Render(); }
 

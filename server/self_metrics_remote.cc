@@ -62,6 +62,18 @@ void SelfMetrics::AddRemoteWriteFigures(std::function<std::vector<Figures>()> fi
             "Timestamp from a WAL sample, the highest timestamp successfully sent by this queue, in seconds since "
             "epoch.",
             "gauge", [](const Figures& f) { return f.highest_sent_timestamp_seconds; });
+  per_queue("prometheus_remote_storage_metadata_total", "Total number of metadata entries sent to remote storage.",
+            "counter", [](const Figures& f) { return static_cast<double>(f.metadata_total); });
+  per_queue("prometheus_remote_storage_metadata_failed_total",
+            "Total number of metadata entries which failed on send to remote storage, non-recoverable errors.",
+            "counter", [](const Figures& f) { return static_cast<double>(f.metadata_failed_total); });
+  per_queue("prometheus_remote_storage_metadata_retried_total",
+            "Total number of metadata entries which failed on send to remote storage but were retried because the "
+            "send error was recoverable.",
+            "counter", [](const Figures& f) { return static_cast<double>(f.metadata_retried_total); });
+  per_queue("prometheus_remote_storage_metadata_bytes_total",
+            "The total number of bytes of metadata sent by the queue after compression.", "counter",
+            [](const Figures& f) { return static_cast<double>(f.metadata_bytes_total); });
   per_queue("prometheus_remote_storage_bytes_total",
             "The total number of bytes of data (not metadata) sent by the queue after compression.", "counter",
             [](const Figures& f) { return static_cast<double>(f.bytes_total); });
@@ -127,6 +139,44 @@ void SelfMetrics::AddRemoteWriteFigures(std::function<std::vector<Figures>()> fi
                         "passed --storage.remote.max-wal-retention-size.",
                         "counter", [dropped_segments](std::vector<MetricSample>* out) {
                           out->push_back({"", {}, static_cast<double>(dropped_segments())});
+                        });
+}
+
+void SelfMetrics::AddRemoteReadFigures(std::function<std::vector<remote::ReadFigures>()> figures) {
+  auto labels = [](const remote::ReadFigures& f) { return metrics::LabelPairs{{"remote_name", f.remote_name}, {"url", f.url}}; };
+  registry_.AddCallback("prometheus_remote_storage_read_queries_total", "The total number of remote read queries.",
+                        "counter", [figures, labels](std::vector<MetricSample>* out) {
+                          for (const remote::ReadFigures& f : figures()) {
+                            for (const auto& [code, n] : f.answered_by_code) {
+                              metrics::LabelPairs l = labels(f);
+                              l.emplace_back("code", std::to_string(code));
+                              out->push_back({"", std::move(l), static_cast<double>(n)});
+                            }
+                          }
+                        });
+  registry_.AddCallback("prometheus_remote_storage_remote_read_queries",
+                        "The number of in-flight remote read queries.", "gauge",
+                        [figures, labels](std::vector<MetricSample>* out) {
+                          for (const remote::ReadFigures& f : figures()) {
+                            out->push_back({"", labels(f), static_cast<double>(f.in_flight)});
+                          }
+                        });
+  registry_.AddCallback("prometheus_remote_storage_read_request_duration_seconds",
+                        "Histogram of the latency for remote read requests.", "histogram",
+                        [figures, labels](std::vector<MetricSample>* out) {
+                          const auto& bounds = remote::ReadMetrics::DurationBounds();
+                          for (const remote::ReadFigures& f : figures()) {
+                            for (size_t i = 0; i < bounds.size(); ++i) {
+                              metrics::LabelPairs l = labels(f);
+                              l.emplace_back("le", metrics::FormatMetricValue(bounds[i]));
+                              out->push_back({"_bucket", std::move(l), static_cast<double>(f.duration_buckets[i])});
+                            }
+                            metrics::LabelPairs inf = labels(f);
+                            inf.emplace_back("le", "+Inf");
+                            out->push_back({"_bucket", std::move(inf), static_cast<double>(f.duration_count)});
+                            out->push_back({"_sum", labels(f), f.duration_sum});
+                            out->push_back({"_count", labels(f), static_cast<double>(f.duration_count)});
+                          }
                         });
 }
 

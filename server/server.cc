@@ -44,6 +44,8 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     s->queryable_ = s->options_.queryable;
     s->appendable_ = s->options_.appendable;
     s->chunk_queryable_ = s->options_.chunk_queryable;
+  } else if (s->options_.flags.agent) {
+    CAIRN_RETURN_IF_ERROR(s->OpenAgentStorage());
   } else {
     const Config cfg = s->state_->config();
     storage::DBOptions db_opts;
@@ -58,6 +60,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     remote::QueueOptions qo;
     qo.wal_dir = db_opts.path + "/wal";
     qo.state_dir = db_opts.path + "/remote_write";
+    qo.metadata = [st = &s->metadata_] { return st->Snapshot(); };
     s->remote_ = std::make_unique<remote::RemoteStorage>(qo, cfg.remote_write);
     db_opts.wal_keep_from = [rs = s->remote_.get()] { return rs->KeepFromSegment(); };
     db_opts.wal_keep_max_bytes = static_cast<uint64_t>(s->options_.flags.remote_max_wal_retention_bytes);
@@ -97,10 +100,16 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   s->metrics_->AddNotifierFigures([raw] { return raw->notifier_->Collect(); });
   if (s->remote_) {
     s->metrics_->AddRemoteWriteFigures([raw] { return raw->remote_->Figures(); },
-                                       [raw] { return raw->db_->Stats().wal_segments_dropped_unread_total; });
+                                       [raw] {
+                                         return raw->agent_ ? raw->agent_->Stats().wal_segments_dropped_unread_total
+                                                            : raw->db_->Stats().wal_segments_dropped_unread_total;
+                                       });
   }
+  s->metrics_->AddRemoteReadFigures([raw] { return raw->read_metrics_.Figures(); });
+  if (s->agent_) s->AddAgentMetrics();
   s->alert_sender_ = std::make_unique<AlertSender>(*s->notifier_);
-  s->BuildRules();
+  // Agent mode evaluates no rules (rule_files is refused).
+  if (!s->agent_) s->BuildRules();
   api::ApiDeps deps;
   deps.queryable = s->queryable_;
   deps.clock = s->options_.clock;
@@ -168,6 +177,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
 
 StorageStats Server::CollectStorageStats() const {
   StorageStats st;
+  if (agent_) return st;  // no TSDB: the prometheus_agent_* families say what there is
   if (db_) {
     storage::DBStats d = db_->Stats();
     st.head_series = static_cast<int64_t>(d.head_series);
@@ -212,6 +222,7 @@ void Server::RegisterRoutes() {
     if (!state_->ready()) return http::HttpResponse::Text(503, "Service Unavailable");
     return http::HttpResponse::Text(200, "Cairn Server is Ready.\n");
   });
+  if (agent_) RegisterAgentRefusals();
   router_.Add("/-/reload", {"POST", "PUT"}, [this](const http::HttpRequest&) {
     if (!options_.flags.enable_lifecycle) return http::HttpResponse::Text(403, "Lifecycle API is not enabled.");
     Status st = Reload();
@@ -325,12 +336,18 @@ void Server::Stop() {
   // Queries still queued or running finish before storage closes.
   query_executor_.reset();
   if (grpc_) grpc_->Stop();
-  // Queues stop at once; what they had not sent goes out after the next
-  // start, from their saved WAL positions.
-  if (remote_) remote_->Stop();
+  // Queues send what the WAL holds (scrapes and receivers have stopped, so
+  // it is final) within --storage.remote.flush-deadline, as Prometheus
+  // does; what they could not send goes out after the next start, from
+  // their saved WAL positions.
+  if (remote_) remote_->Stop(options_.flags.remote_flush_deadline_ms);
   if (db_) {
     Status st = db_->Close();
     if (!st.ok()) std::fprintf(stderr, "cairn: closing storage: %s\n", st.ToString().c_str());
+  }
+  if (agent_) {
+    Status st = agent_->Close();
+    if (!st.ok()) std::fprintf(stderr, "cairn: closing agent storage: %s\n", st.ToString().c_str());
   }
 }
 
@@ -423,6 +440,9 @@ void Server::RegisterAdminRoutes() {
 Status Server::Reload() {
   std::lock_guard<std::mutex> lock(reload_mu_);
   auto config = LoadConfigFile(options_.flags.config_file);
+  if (config.ok() && agent_) {
+    if (Status st = CheckAgentConfig(*config); !st.ok()) config = st;
+  }
   if (!config.ok()) {
     state_->ConfigLoadFailed();
     return config.status();

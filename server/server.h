@@ -34,6 +34,7 @@
 #include "rules/manager.h"
 #include "rules/notifier.h"
 #include "scrape/manager.h"
+#include "storage/agent/agent_db.h"
 #include "storage/appender.h"
 #include "storage/db.h"
 #include "storage/queryable.h"
@@ -96,6 +97,12 @@ class Server {
   // Loads the config's rule files into the rule manager; on error nothing
   // changes (server_rules.cc).
   Status ApplyRules(const Config& cfg);
+  // Agent mode (server_agent.cc): opens the WAL-only storage and the queues
+  // reading it; registers the refusals of every endpoint that reads stored
+  // data (before the other routes); adds the prometheus_agent_* metrics.
+  Status OpenAgentStorage();
+  void RegisterAgentRefusals();
+  void AddAgentMetrics();
   // /api/v1/alertmanagers (server_alerting.cc).
   void RegisterAlertingRoutes();
   http::HttpResponse RemoteWrite(const http::HttpRequest& req);
@@ -110,7 +117,8 @@ class Server {
   api::HeadStats CollectHeadStats() const;
 
   ServerOptions options_;
-  std::unique_ptr<storage::DB> db_;  // when no storage was injected
+  std::unique_ptr<storage::DB> db_;  // when no storage was injected, in server mode
+  std::unique_ptr<storage::AgentDB> agent_;  // in agent mode
   // What queries read: local storage merged with the remote_read endpoints.
   // The remote_write queues (with db_ only: they tail its WAL); configured by
   // Start() and Reload(), stopped before db_ closes.
@@ -118,6 +126,9 @@ class Server {
   storage::Queryable* queryable_ = nullptr;
   // Local storage alone: what /api/v1/read serves (never the remotes).
   storage::Queryable* local_queryable_ = nullptr;
+  // What the remote_read clients count; outlives them (declared before
+  // merged_, which holds them) and survives reloads.
+  remote::ReadMetrics read_metrics_;
   std::unique_ptr<remote::MergeQueryable> merged_;
   storage::Appendable* appendable_ = nullptr;
   storage::ChunkQueryable* chunk_queryable_ = nullptr;

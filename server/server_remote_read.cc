@@ -22,7 +22,7 @@ Status Server::ApplyRemoteRead(const Config& cfg) {
   std::vector<std::shared_ptr<storage::Queryable>> remotes;
   const int64_t margin_ms = 2 * cfg.evaluation_interval_ms;
   for (const remote::RemoteReadConfig& rc : cfg.remote_read) {
-    auto client = remote::ReadClient::Create(rc);
+    auto client = remote::ReadClient::Create(rc, &read_metrics_);
     if (!client.ok()) return client.status().WithContext("remote_read " + rc.name);
     remotes.push_back(std::make_shared<remote::RemoteQueryable>(std::move(client).value(), cfg.external_labels,
                                                                 [this, margin_ms] { return LocalStartTimeMs(margin_ms); }));

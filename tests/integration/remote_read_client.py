@@ -182,6 +182,26 @@ def main(env):
     check(len(got["data"]) == 2 and got.get("warnings"), "series with prometheus down: %r" % got)
     got = api(a.url, "/api/v1/label/src/values", win)
     check(got["data"] == ["both", "cairn", "local"] and got.get("warnings"), "values with prometheus down: %r" % got)
+
+    # 2.42's client metrics: answers by code, none in flight, one duration
+    # observation per answer; the requests to the stopped Prometheus got no
+    # answer and are not counted.
+    text = harness.http_get(a.url + "/metrics").text()
+    for name, url in (("prom", prom.url), ("cairn-b", b.url)):
+        labels = 'remote_name="%s",url="%s/api/v1/read"' % (name, url)
+        answered = sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines()
+                       if l.startswith("prometheus_remote_storage_read_queries_total{") and labels in l)
+        ok = [l for l in text.splitlines()
+              if l.startswith("prometheus_remote_storage_read_queries_total{") and labels in l and 'code="200"' in l]
+        in_flight = [l for l in text.splitlines()
+                     if l.startswith("prometheus_remote_storage_remote_read_queries{") and labels in l]
+        count = [l for l in text.splitlines()
+                 if l.startswith("prometheus_remote_storage_read_request_duration_seconds_count{") and labels in l]
+        check(ok and float(ok[0].rsplit(" ", 1)[1]) > 0, "%s: no code=\"200\" answers counted" % name)
+        check(in_flight and float(in_flight[0].rsplit(" ", 1)[1]) == 0, "%s in flight: %r" % (name, in_flight))
+        check(count and float(count[0].rsplit(" ", 1)[1]) == answered,
+              "%s: %r duration observations for %g answers" % (name, count, answered))
+        log("remote read metrics of %s: %g answers counted" % (name, answered))
     a.stop()
     b.stop()
 

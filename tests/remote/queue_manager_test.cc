@@ -290,3 +290,151 @@ TEST_F(QueueManagerTest, RemoteWrite2SendsASymbolTable) {
 
 }  // namespace
 }  // namespace cairn::remote
+
+namespace cairn::remote {
+namespace {
+
+// Shutdown flush (--storage.remote.flush-deadline): what the WAL holds is
+// sent before Stop returns, even samples whose batch would wait for a long
+// batch_send_deadline and records the watcher had not read yet.
+TEST_F(QueueManagerTest, StopWithFlushDeadlineSendsWhatTheWalHolds) {
+  RecordingServer rx;
+  rx.set_responder([](const RecordedRequest&) { return Answer(204); });
+  auto cfg = Config(rx.url("/push"));
+  cfg.queue.batch_send_deadline_ms = 60000;  // nothing would go out for a minute
+  cfg.queue.max_samples_per_send = 10000;
+  auto opts = Options();
+  opts.watcher_poll_ms = 200;
+  auto q = QueueManager::Create(cfg, opts);
+  ASSERT_TRUE(q.ok());
+  (*q)->Start();
+  LogSeries(1, "m");
+  LogSamples(1, 0, 50);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  LogSamples(1, 50, 50);  // likely not yet read when Stop starts
+  const auto start = std::chrono::steady_clock::now();
+  (*q)->Stop(5000);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  const auto got = Received(rx.requests());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got.begin()->second.size(), 100u);
+  // Acknowledged: a restart sends nothing again.
+  auto q2 = QueueManager::Create(cfg, Options());
+  ASSERT_TRUE(q2.ok());
+  (*q2)->Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  (*q2)->Stop(1000);
+  EXPECT_EQ(Received(rx.requests()).begin()->second.size(), 100u);
+}
+
+TEST_F(QueueManagerTest, StopWithoutFlushSendsNothingMore) {
+  RecordingServer rx;
+  rx.set_responder([](const RecordedRequest&) { return Answer(204); });
+  auto cfg = Config(rx.url("/push"));
+  cfg.queue.batch_send_deadline_ms = 60000;
+  cfg.queue.max_samples_per_send = 10000;
+  auto q = QueueManager::Create(cfg, Options());
+  ASSERT_TRUE(q.ok());
+  (*q)->Start();
+  LogSeries(1, "m");
+  LogSamples(1, 0, 50);
+  ASSERT_TRUE(WaitFor([&] { return (*q)->Figures().samples_pending == 50; }));
+  (*q)->Stop(0);
+  EXPECT_TRUE(rx.requests().empty());
+}
+
+TEST_F(QueueManagerTest, FlushDeadlineBoundsStopWhileTheReceiverFails) {
+  RecordingServer rx;
+  rx.set_responder([](const RecordedRequest&) { return Answer(503); });
+  auto q = QueueManager::Create(Config(rx.url("/push")), Options());
+  ASSERT_TRUE(q.ok());
+  const uint64_t keep = (*q)->KeepFromSegment();
+  (*q)->Start();
+  LogSeries(1, "m");
+  LogSamples(1, 0, 10);
+  ASSERT_TRUE(WaitFor([&] { return !rx.requests().empty(); }));
+  const auto start = std::chrono::steady_clock::now();
+  (*q)->Stop(500);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, std::chrono::milliseconds(450));
+  EXPECT_LT(took, std::chrono::milliseconds(2000));
+  EXPECT_EQ((*q)->KeepFromSegment(), keep);  // nothing acknowledged: resent after a restart
+}
+
+}  // namespace
+}  // namespace cairn::remote
+
+namespace cairn::remote {
+namespace {
+
+// metadata_config: every send_interval the metadata goes out in 1.0
+// metadata-only requests of at most max_samples_per_send entries.
+TEST_F(QueueManagerTest, SendsMetadataEveryIntervalInPages) {
+  RecordingServer rx;
+  rx.set_responder([](const RecordedRequest&) { return Answer(204); });
+  auto cfg = Config(rx.url("/push"));
+  cfg.metadata.send_interval_ms = 100;
+  cfg.metadata.max_samples_per_send = 2;
+  auto opts = Options();
+  opts.metadata = [] {
+    std::map<std::string, storage::Metadata> m;
+    m["a_total"] = {storage::MetricType::kCounter, "A help.", ""};
+    m["b_bytes"] = {storage::MetricType::kGauge, "B help.", "bytes"};
+    m["c_seconds"] = {storage::MetricType::kHistogram, "C help.", "seconds"};
+    return m;
+  };
+  auto q = QueueManager::Create(cfg, opts);
+  ASSERT_TRUE(q.ok());
+  (*q)->Start();
+  ASSERT_TRUE(WaitFor([&] { return (*q)->Figures().metadata_total >= 6; }));  // two rounds
+  (*q)->Stop();
+  const auto reqs = rx.requests();
+  ASSERT_GE(reqs.size(), 4u);
+  prometheus::WriteRequest first, second;
+  ASSERT_TRUE(first.ParseFromString(Unsnappy(reqs[0].body)));
+  ASSERT_TRUE(second.ParseFromString(Unsnappy(reqs[1].body)));
+  EXPECT_EQ(first.timeseries_size(), 0);
+  ASSERT_EQ(first.metadata_size(), 2);
+  ASSERT_EQ(second.metadata_size(), 1);
+  EXPECT_EQ(first.metadata(0).metric_family_name(), "a_total");
+  EXPECT_EQ(first.metadata(0).type(), prometheus::MetricMetadata::COUNTER);
+  EXPECT_EQ(first.metadata(0).help(), "A help.");
+  EXPECT_EQ(first.metadata(1).type(), prometheus::MetricMetadata::GAUGE);
+  EXPECT_EQ(first.metadata(1).unit(), "bytes");
+  EXPECT_EQ(second.metadata(0).metric_family_name(), "c_seconds");
+  EXPECT_EQ(second.metadata(0).type(), prometheus::MetricMetadata::HISTOGRAM);
+  const QueueFigures f = (*q)->Figures();
+  EXPECT_EQ(f.metadata_total % 3, 0u);
+  EXPECT_GT(f.metadata_bytes_total, 0u);
+  EXPECT_EQ(f.metadata_failed_total, 0u);
+}
+
+TEST_F(QueueManagerTest, NoMetadataWhenSendIsOffOrForRemoteWrite2) {
+  RecordingServer rx;
+  rx.set_responder([](const RecordedRequest&) { return Answer(204); });
+  auto opts = Options();
+  opts.metadata = [] {
+    std::map<std::string, storage::Metadata> m;
+    m["a_total"] = {storage::MetricType::kCounter, "A help.", ""};
+    return m;
+  };
+  auto off = Config(rx.url("/push"));
+  off.metadata.send = false;
+  off.metadata.send_interval_ms = 20;
+  auto v2 = Config(rx.url("/push"));
+  v2.name = "v2";
+  v2.protobuf_message = WireFormat::kV2;
+  v2.metadata.send_interval_ms = 20;
+  auto q1 = QueueManager::Create(off, opts);
+  auto q2 = QueueManager::Create(v2, opts);
+  ASSERT_TRUE(q1.ok() && q2.ok());
+  (*q1)->Start();
+  (*q2)->Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  (*q1)->Stop();
+  (*q2)->Stop();
+  EXPECT_TRUE(rx.requests().empty());
+}
+
+}  // namespace
+}  // namespace cairn::remote

@@ -140,5 +140,20 @@ TEST(ConfigTest, ScrapeConfigErrors) {
   EXPECT_NE(empty.status().message().find("job_name is empty"), std::string::npos);
 }
 
+TEST(ConfigTest, AgentModeRefusesAlertingRulesAndRemoteRead) {
+  auto ok = ParseConfig("scrape_configs:\n  - job_name: a\nremote_write:\n  - url: http://x/api/v1/write\n");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_TRUE(CheckAgentConfig(*ok).ok());
+  auto rules = ParseConfig("rule_files: ['r.yml']\n");
+  ASSERT_TRUE(rules.ok());
+  EXPECT_EQ(CheckAgentConfig(*rules).message(), "field rule_files is not allowed in agent mode");
+  auto read = ParseConfig("remote_read:\n  - url: http://x/api/v1/read\n");
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(CheckAgentConfig(*read).message(), "field remote_read is not allowed in agent mode");
+  auto alerting = ParseConfig("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['am:9093']\n");
+  ASSERT_TRUE(alerting.ok()) << alerting.status().ToString();
+  EXPECT_EQ(CheckAgentConfig(*alerting).message(), "field alerting is not allowed in agent mode");
+}
+
 }  // namespace
 }  // namespace cairn::server

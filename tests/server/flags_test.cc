@@ -86,5 +86,29 @@ TEST(FlagsTest, ErrorsNameTheFlag) {
   EXPECT_EQ(two->flags.query_max_concurrency, 2);
 }
 
+TEST(FlagsTest, AgentModeAndItsFlags) {
+  auto feature = ParseFlags({"--enable-feature=agent"});
+  ASSERT_TRUE(feature.ok());
+  EXPECT_TRUE(feature->flags.agent);
+  EXPECT_EQ(feature->flags.values.at("agent"), "true");
+  EXPECT_EQ(feature->flags.agent_path, "data-agent/");  // 2.42's default
+  EXPECT_EQ(feature->flags.agent_truncate_frequency_ms, 2 * 3600000);
+  EXPECT_EQ(feature->flags.remote_flush_deadline_ms, 60000);
+
+  auto r = ParseFlags({"--agent", "--storage.agent.path=/a", "--storage.agent.retention.max-time=1h",
+                       "--storage.tsdb.path=/d", "--query.timeout=1m", "--storage.remote.flush-deadline=10s",
+                       "--storage.remote.max-wal-retention-size=1GB"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->flags.agent);
+  EXPECT_EQ(r->flags.agent_path, "/a");
+  EXPECT_EQ(r->flags.agent_max_wal_time_ms, 3600000);
+  EXPECT_EQ(r->flags.remote_flush_deadline_ms, 10000);
+  // What main refuses in agent mode (2.42's serverOnlyFlag list); remote
+  // write flags belong to both modes.
+  EXPECT_EQ(r->flags.server_only_flags_set, (std::vector<std::string>{"--storage.tsdb.path", "--query.timeout"}));
+  EXPECT_EQ(r->flags.agent_only_flags_set,
+            (std::vector<std::string>{"--storage.agent.path", "--storage.agent.retention.max-time"}));
+}
+
 }  // namespace
 }  // namespace cairn::server

@@ -251,8 +251,11 @@ CAIRN_CONFIG = """global:
 class Cairn:
     """A cairn server on free ports with its own data dir (kept across restarts)."""
 
-    def __init__(self, env, name="cairn", config=CAIRN_CONFIG, extra_args=()):
+    def __init__(self, env, name="cairn", config=CAIRN_CONFIG, extra_args=(), agent=False):
+        """agent=True runs it in agent mode (--agent; the data dir is then
+        --storage.agent.path)."""
         self.env = env
+        self.agent = agent
         self.name = name
         self.binary = env.args.cairn
         self.data_dir = env.path(name + "-data")
@@ -271,9 +274,10 @@ class Cairn:
     def start(self, timeout=90, port=None):
         """Starts on `port`, or on a new free port."""
         self.port = port or free_port()
-        argv = [self.binary, "--config.file=" + self.config_path,
-                "--storage.tsdb.path=" + self.data_dir,
-                "--web.listen-address=127.0.0.1:%d" % self.port] + self.extra_args
+        storage = ["--agent", "--storage.agent.path=" + self.data_dir] if self.agent else [
+            "--storage.tsdb.path=" + self.data_dir]
+        argv = [self.binary, "--config.file=" + self.config_path] + storage + [
+            "--web.listen-address=127.0.0.1:%d" % self.port] + self.extra_args
         env = dict(os.environ)
         # ASan builds: leak reports on shutdown would only blur the test's own output.
         env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
@@ -299,8 +303,10 @@ class Cairn:
 class Prometheus:
     """Debian's prometheus on a free port with its own temp storage."""
 
-    def __init__(self, env, config, name="prometheus", extra_args=()):
+    def __init__(self, env, config, name="prometheus", extra_args=(), agent=False):
+        """agent=True runs 2.42's agent mode (--enable-feature=agent)."""
         self.env = env
+        self.agent = agent
         self.name = name
         self.binary = env.binary("prometheus")
         self.data_dir = env.path(name + "-data")
@@ -316,9 +322,10 @@ class Prometheus:
         return "http://127.0.0.1:%d" % self.port
 
     def start(self, timeout=60):
-        argv = [self.binary, "--config.file=" + self.config_path,
-                "--storage.tsdb.path=" + self.data_dir,
-                "--web.listen-address=127.0.0.1:%d" % self.port] + self.extra_args
+        storage = ["--enable-feature=agent", "--storage.agent.path=" + self.data_dir] if self.agent else [
+            "--storage.tsdb.path=" + self.data_dir]
+        argv = [self.binary, "--config.file=" + self.config_path] + storage + [
+            "--web.listen-address=127.0.0.1:%d" % self.port] + self.extra_args
         self.proc = self.env.spawn(self.name, argv)
         wait_http_ok(self.url + "/-/ready", self.proc, timeout)
 
