@@ -4,7 +4,8 @@
 // query statistics on demand. The whole state lives in the URL.
 import { EditorView, keymap, placeholder, drawSelection, highlightSpecialChars } from '@codemirror/view';
 import { EditorState } from '@codemirror/state';
-import { defaultKeymap, history, historyKeymap, insertNewlineAndIndent } from '@codemirror/commands';
+// `history` would shadow window.history (the URL state needs it).
+import { defaultKeymap, history as editHistory, historyKeymap, insertNewlineAndIndent } from '@codemirror/commands';
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { syntaxHighlighting, defaultHighlightStyle, bracketMatching } from '@codemirror/language';
 import { lintKeymap } from '@codemirror/lint';
@@ -27,7 +28,7 @@ let panels = [];
 let pageEl;
 
 function saveUrl() {
-  history.replaceState(null, '', `${location.pathname}?${encodePanels(panels.map((p) => p.state))}`);
+  window.history.replaceState(null, '', `${location.pathname}?${encodePanels(panels.map((p) => p.state))}`);
 }
 
 function messages(kind, list) {
@@ -84,7 +85,7 @@ class Panel {
       state: EditorState.create({
         doc: s.expr,
         extensions: [
-          highlightSpecialChars(), history(), drawSelection(), bracketMatching(), closeBrackets(),
+          highlightSpecialChars(), editHistory(), drawSelection(), bracketMatching(), closeBrackets(),
           autocompletion(), syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           placeholder('Expression (press Shift+Enter for newlines)'),
           keymap.of([...closeBracketsKeymap, ...completionKeymap, ...lintKeymap]),
@@ -169,6 +170,8 @@ class Panel {
     if (this.abort) this.abort.abort();
     if (!s.expr.trim()) return;
     this.abort = new AbortController();
+    // A newer execute() supersedes this one even if its answer already arrived.
+    const run = (this.runs = (this.runs || 0) + 1);
     const endMs = parseEnd(s.end) ?? Date.now();
     const rangeSec = parseDuration(s.range);
     const endSec = endMs / 1000;
@@ -183,11 +186,12 @@ class Panel {
       const resp = s.tab === 0
         ? await api('/query_range', { query: s.expr, start: startSec, end: endSec, step, stats }, { signal: this.abort.signal })
         : await api('/query', { query: s.expr, time: s.end ? endSec : undefined, stats }, { signal: this.abort.signal });
+      if (run !== this.runs) return;
       const fetched = performance.now();
       this.destroyPlot();
       const data = resp.data;
       const body = el('div');
-      this.out.replaceChildren(messages('warnings', resp.warnings), messages('infos', resp.infos), body);
+      this.out.replaceChildren(...[messages('warnings', resp.warnings), messages('infos', resp.infos), body].filter(Boolean));
       if (s.tab === 0) {
         if (data.resultType !== 'matrix') {
           body.append(el('p', {}, `The graph needs a range vector; the query returned a ${data.resultType}. Use the Table tab.`));
@@ -206,14 +210,14 @@ class Panel {
       const count = Array.isArray(data.result) && data.resultType !== 'scalar' && data.resultType !== 'string' ? data.result.length : 1;
       this.out.append(el('p', { class: 'timing' },
         `Load time: ${Math.round(fetched - began)} ms, render: ${Math.round(drawn - fetched)} ms, result series: ${count}, resolution: ${step}s`));
-      if (s.stats) this.out.append(statsView(data.stats));
+      if (s.stats && data.stats) this.out.append(statsView(data.stats));
       this.root.dataset.state = 'done';
     } catch (e) {
-      if (e.name === 'AbortError') return;
+      if (e.name === 'AbortError' || run !== this.runs) return;
       this.destroyPlot();
       const w = e instanceof ApiError ? e : { warnings: [], infos: [] };
-      this.out.replaceChildren(el('div', { class: 'error' }, `Error executing query: ${e.message}`),
-        messages('warnings', w.warnings), messages('infos', w.infos));
+      this.out.replaceChildren(...[el('div', { class: 'error' }, `Error executing query: ${e.message}`),
+        messages('warnings', w.warnings), messages('infos', w.infos)].filter(Boolean));
       this.root.dataset.state = 'error';
     }
   }
@@ -253,5 +257,6 @@ export async function queryPage(page) {
   // The browser test and the bench read the drawn plots through this.
   window.cairnPanels = () => panels.map((p) => ({
     state: { ...p.state }, status: p.root.dataset.state || 'idle', series: p.plot ? p.plot.series.length - 1 : null,
+    xRange: p.plot ? [p.plot.scales.x.min, p.plot.scales.x.max] : null,
   }));
 }
