@@ -1,5 +1,5 @@
 // The status pages: each reads one or two JSON endpoints and shows tables.
-import { api, el, formatSeries, table } from './api.js';
+import { api, el, table } from './api.js';
 
 function labelChips(labels) {
   return el('span', { class: 'labels' },
@@ -103,4 +103,3 @@ async function runtime(page) {
 }
 
 export const statusPages = { targets, rules, alerts, tsdb, config, flags, runtime };
-export { formatSeries };

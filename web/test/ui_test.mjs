@@ -172,7 +172,18 @@ try {
   check(again.problems.length === 0, `reloaded page: no console errors ${JSON.stringify(again.problems)}`);
   await again.close();
 
-  // 5. Under a route prefix (--web.external-url with a path) the UI and its API calls work.
+  // 5. Linting marks a syntax error in the editor; executing it shows the server's error.
+  {
+    const p = await open(`${args.url}/graph?g0.expr=${encodeURIComponent('rate(x)')}&g0.tab=1`);
+    await waitPanelsDone(p, 1);
+    const marked = await p.waitForSelector('.cm-lintRange-error, .cm-lintPoint-error', { timeout: 5000 }).then(() => true, () => false);
+    check(marked, 'the linter marks "rate(x)" (an instant vector where a range is due) as an error');
+    const shown = await p.$eval('.output', (o) => o.textContent);
+    check(shown.includes('Error executing query'), `the server's parse error is shown: ${shown.slice(0, 120)}`);
+    await p.close();
+  }
+
+  // 6. Under a route prefix (--web.external-url with a path) the UI and its API calls work.
   if (args['prefix-url']) {
     const p = await open(`${args['prefix-url']}/graph?g0.expr=${encodeURIComponent(args.metric)}&g0.tab=0&g0.range_input=1h`);
     await waitPanelsDone(p, 1);
