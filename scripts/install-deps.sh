@@ -12,11 +12,13 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libzstd-dev libxxhash-dev
   clang libclang-rt-14-dev curl python3 libssl-dev libcrypt-dev
   prometheus-cpp-dev libcli11-dev libhiredis-dev libpq-dev libroaring-dev
+  nodejs
 )
 peer_pkgs=(
   prometheus victoria-metrics python3-snappy python3-protobuf prometheus-node-exporter nginx openssl
   prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter postgresql redis-server
   prometheus-nginx-exporter prometheus-blackbox-exporter
+  chromium
 )
 
 want=()
@@ -30,6 +32,11 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The web UI's build needs npm next to node: Debian packages it apart, while a
+# nodejs from elsewhere may bring its own (then Debian's npm would conflict).
+if [ "${1:-build}" = build ] && ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""

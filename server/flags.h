@@ -42,6 +42,7 @@ struct ServerFlags {
   int64_t rules_resend_delay_ms = 60000;              // --rules.alert.resend-delay
   int64_t rules_query_offset_ms = 0;                  // --rules.query-offset (global.rule_query_offset wins)
   std::string external_url;                           // --web.external-url; empty = http://<hostname>:<port>
+  std::string route_prefix;                           // --web.route-prefix; empty = the external URL's path
   std::string log_level = "info";                     // --log.level: debug, info, warn, error
   int64_t alertmanager_queue_capacity = 10000;        // --alertmanager.notification-queue-capacity
   int64_t alertmanager_batch_size = 256;              // --alertmanager.notification-batch-size

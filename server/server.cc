@@ -11,6 +11,7 @@
 #include "server/grpc/grpc_credentials.h"
 #include "server/api/api_error.h"
 #include "server/config.h"
+#include "server/web_ui.h"
 #include "promql/parser/parser.h"
 
 namespace cairn::server {
@@ -247,6 +248,12 @@ void Server::RegisterRoutes() {
   RegisterRuleRoutes();
   RegisterAlertingRoutes();
   api_->Register(router_);
+  const std::string route_prefix = http::NormalizeRoutePrefix(options_.flags.route_prefix, options_.flags.external_url);
+  router_.SetPrefix(route_prefix);
+  // Browsers reach the pages under the external URL's path when one is
+  // given (a proxy may strip it before Cairn sees the request), else under
+  // the route prefix.
+  RegisterWebUi(router_, options_.flags.external_url.empty() ? route_prefix : http::UrlPath(options_.flags.external_url));
 }
 
 Status Server::Start() {

@@ -45,6 +45,30 @@ std::string PathDecode(std::string_view s) {
   return out;
 }
 
+std::string UrlPath(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  size_t slash = url.find('/', scheme + 3);
+  if (slash == std::string_view::npos) return "";
+  std::string_view path = url.substr(slash);
+  path = path.substr(0, path.find_first_of("?#"));
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  return std::string(path);
+}
+
+std::string NormalizeRoutePrefix(std::string_view route_prefix, std::string_view external_url) {
+  std::string p = route_prefix.empty() ? UrlPath(external_url) : std::string(route_prefix);
+  if (!p.empty() && p.front() != '/') p.insert(p.begin(), '/');
+  while (!p.empty() && p.back() == '/') p.pop_back();
+  return p;
+}
+
+void Router::SetPrefix(std::string prefix) {
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  if (!prefix.empty() && prefix.front() != '/') prefix.insert(prefix.begin(), '/');
+  prefix_ = std::move(prefix);
+}
+
 void Router::Add(std::string pattern, std::vector<std::string> methods, Handler handler) {
   Route_ r;
   r.segments = SplitPath(pattern);
@@ -71,12 +95,28 @@ bool Router::Match(const Route_& r, const std::vector<std::string>& segments, Ht
 
 HttpResponse Router::Route(HttpRequest& request) const {
   auto start = std::chrono::steady_clock::now();
-  std::vector<std::string> segments = SplitPath(request.path);
+  std::string_view path = request.path;
+  bool outside_prefix = false;
+  if (!prefix_.empty()) {
+    if (path == prefix_ || (path.starts_with(prefix_) && path[prefix_.size()] == '/')) {
+      path.remove_prefix(prefix_.size());
+    } else if (path == "/" && request.method != "OPTIONS") {
+      // Prometheus redirects the bare root to the prefix.
+      HttpResponse r;
+      r.status = 302;
+      r.headers = {{"Location", prefix_ + "/"}};
+      if (observer_) observer_("other", r.status, 0);
+      return r;
+    } else {
+      outside_prefix = true;
+    }
+  }
+  std::vector<std::string> segments = SplitPath(path);
   const Route_* matched = nullptr;
   std::vector<std::string> allowed;
   bool path_known = false;
   for (const auto& r : routes_) {
-    if (!Match(r, segments, nullptr)) continue;
+    if (outside_prefix || !Match(r, segments, nullptr)) continue;
     path_known = true;
     for (const auto& m : r.methods) allowed.push_back(m);
     if (matched == nullptr && Allows(r.methods, request.method)) matched = &r;

@@ -26,6 +26,9 @@ class Router {
   // and method are ignored.
   void Add(std::string pattern, std::vector<std::string> methods, Handler handler);
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
+  // --web.route-prefix ("/cairn"; "" or "/" = none): every route is then
+  // served under it, "/" redirects to it, and other paths answer 404.
+  void SetPrefix(std::string prefix);
 
   HttpResponse Route(HttpRequest& request) const;
 
@@ -40,7 +43,16 @@ class Router {
 
   std::vector<Route_> routes_;
   Observer observer_;
+  std::string prefix_;
 };
+
+// The route prefix of --web.route-prefix, or when that is empty the path
+// of --web.external-url, as Prometheus derives it: "" for none, else
+// "/a/b" with no trailing slash.
+std::string NormalizeRoutePrefix(std::string_view route_prefix, std::string_view external_url);
+
+// The path part of a URL ("http://h:9090/a/b/" -> "/a/b"), "" for none.
+std::string UrlPath(std::string_view url);
 
 // Decodes %XX escapes only ('+' stays '+'), for path segments.
 std::string PathDecode(std::string_view s);

@@ -1,0 +1,94 @@
+// Draws a range query's matrix with uPlot: one line per series on a shared
+// time grid (start..end by step), legend with hover values, drag to zoom
+// (double-click resets), optionally stacked.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { formatSeries } from './api.js';
+
+export function seriesColor(i) {
+  // Golden-angle hues keep neighbouring series apart for any count.
+  return `hsl(${(i * 137.508) % 360}, 65%, 45%)`;
+}
+
+// A sample value as the API writes it ("1.5"); NaN and ±Inf cannot be drawn
+// (they would break the scale's range) and become gaps.
+function sampleValue(v) {
+  const x = +v;
+  return Number.isFinite(x) ? x : null;
+}
+
+// Aligns the series on the step grid; a missing sample stays null (a gap).
+export function alignMatrix(result, startSec, endSec, stepSec) {
+  const n = Math.floor((endSec - startSec) / stepSec + 1e-9) + 1;
+  const xs = new Float64Array(n);
+  for (let i = 0; i < n; i++) xs[i] = startSec + i * stepSec;
+  // Indexed loops and unary plus: this runs over every point (1M for 100 x 10,000).
+  const ys = result.map((s) => {
+    const y = new Array(n).fill(null);
+    const values = s.values || [];
+    for (let k = 0; k < values.length; k++) {
+      const p = values[k];
+      const i = Math.round((p[0] - startSec) / stepSec);
+      if (i >= 0 && i < n) y[i] = sampleValue(p[1]);
+    }
+    return y;
+  });
+  return { xs, ys };
+}
+
+function stack(ys) {
+  const out = [];
+  let acc = null;
+  for (const y of ys) {
+    const s = y.map((v, i) => (v === null ? (acc ? acc[i] : null) : v + (acc && acc[i] !== null ? acc[i] : 0)));
+    out.push(s);
+    acc = s;
+  }
+  return out;
+}
+
+function formatValue(v) {
+  if (v === null || v === undefined) return '-';
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(3);
+  return String(Math.round(v * 1000) / 1000);
+}
+
+// Returns the uPlot instance (the browser test reads its series count).
+export function drawGraph(container, result, { start, end, step, stacked }) {
+  const { xs, ys } = alignMatrix(result, start, end, step);
+  const drawn = stacked ? stack(ys) : ys;
+  const series = [{ label: 'Time' }];
+  result.forEach((s, i) => {
+    const color = seriesColor(i);
+    series.push({
+      label: formatSeries(s.metric),
+      stroke: color,
+      width: 1,
+      fill: stacked ? color.replace('hsl', 'hsla').replace(')', ', 0.35)') : undefined,
+      points: { show: false },
+      spanGaps: false,
+      // The legend shows the series' own value, also when stacked.
+      value: (u, v, si, di) => formatValue(di === null || di === undefined ? v : ys[si - 1][di]),
+    });
+  });
+  const bands = [];
+  if (stacked) for (let i = 2; i <= result.length; i++) bands.push({ series: [i, i - 1] });
+  const width = Math.max(container.clientWidth, 400);
+  const opts = {
+    width,
+    height: 400,
+    series,
+    bands,
+    scales: { x: { time: true } },
+    axes: [{}, { size: 70, values: (u, vals) => vals.map(formatValue) }],
+    cursor: { drag: { x: true, y: false }, focus: { prox: 16 } },
+    focus: { alpha: 0.3 },
+    legend: { live: true },
+  };
+  const plot = new uPlot(opts, [xs, ...drawn], container);
+  const onResize = () => plot.setSize({ width: Math.max(container.clientWidth, 400), height: 400 });
+  window.addEventListener('resize', onResize);
+  plot._cairnCleanup = () => window.removeEventListener('resize', onResize);
+  return plot;
+}
