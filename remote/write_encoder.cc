@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "proto/remote.pb.h"
 #include "proto/write_v2.pb.h"
 #include "remote/wire/write_request_v1.h"
 
