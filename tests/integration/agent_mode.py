@@ -10,6 +10,9 @@ relabel `instance` to the same name, so the label sets can be equal). Then:
   the test's series and `up`/`scrape_samples_scraped` the n-th value in B
   equals the n-th in C (values of the same scrapes); the metadata of the
   test's families reaches B (metadata_config.send) as C stores it;
+- both also scrape Debian's prometheus-node-exporter (job="node-exporter",
+  collectors cpu, meminfo, loadavg): B's series of that job equal C's, label
+  set for label set (values differ: the two scrape at different moments);
 - the agent's WAL does not grow without bound: after several truncations
   (--storage.agent.wal-truncate-frequency=2s) its oldest segments are gone
   and at most a few remain, while prometheus_agent_* counts the appends;
@@ -43,6 +46,28 @@ SCRAPE = """
     relabel_configs:
       - {target_label: instance, replacement: node-1}
 """
+NODE_EXPORTER_JOB = """
+  - job_name: node-exporter
+    scrape_interval: 1s
+    static_configs:
+      - targets: ['%s']
+    relabel_configs:
+      - {target_label: instance, replacement: node-1}
+"""
+
+
+def start_node_exporter(env):
+    """Debian's node exporter on a free port: its address, or None when it is not installed."""
+    try:
+        node_bin = env.binary("prometheus-node-exporter")
+    except harness.Skip:
+        return None
+    port = harness.free_port()
+    env.spawn("node-exporter", [node_bin, "--web.listen-address=127.0.0.1:%d" % port,
+                                "--collector.disable-defaults", "--collector.cpu", "--collector.meminfo",
+                                "--collector.loadavg"])
+    harness.wait_http_ok("http://127.0.0.1:%d/metrics" % port, timeout=30, what="node exporter")
+    return "127.0.0.1:%d" % port
 
 
 def counting_target():
@@ -116,13 +141,15 @@ def main(env):
     t_agent, t_normal, t_prom = counting_target(), counting_target(), counting_target()
     try:
         check_startup_refusals(env, t_agent.addr)
+        node = start_node_exporter(env)
+        node_job = NODE_EXPORTER_JOB % node if node else ""
         b = harness.Cairn(env, name="receiver")
         b.start()
-        c = harness.Cairn(env, name="normal", config="scrape_configs:" + SCRAPE % t_normal.addr)
+        c = harness.Cairn(env, name="normal", config="scrape_configs:" + SCRAPE % t_normal.addr + node_job)
         agent = harness.Cairn(env, name="agent", agent=True,
                               extra_args=["--storage.agent.wal-truncate-frequency=2s",
                                           "--storage.agent.retention.min-time=1s"],
-                              config=("scrape_configs:" + SCRAPE % t_agent.addr +
+                              config=("scrape_configs:" + SCRAPE % t_agent.addr + node_job +
                                       "remote_write:\n  - url: %s/api/v1/write\n"
                                       "    queue_config: {batch_send_deadline: 200ms}\n"
                                       "    metadata_config: {send_interval: 2s}\n" % b.url))
@@ -151,7 +178,8 @@ def main(env):
             if targets:
                 break
             time.sleep(0.1)
-        check(len(targets) == 1 and targets[0]["labels"]["instance"] == "node-1", "agent targets: %r" % targets)
+        check(len(targets) == (2 if node else 1) and all(t["labels"]["instance"] == "node-1" for t in targets),
+              "agent targets: %r" % targets)
         r = harness.http_get(agent.url + "/federate?match[]=up")
         check(r.status == 500 and b"unsupported operation with WAL-only storage" in r.body,
               "agent /federate: %r" % r)
@@ -185,6 +213,16 @@ def main(env):
             compared += n
         log("agent vs normal: %d series with equal label sets, %d values of the same scrapes equal" %
             (len(want_series), compared))
+
+        if node:
+            want_node = set(raw_samples(c.url, '{job="node-exporter"}'))
+            got_node = set(raw_samples(b.url, '{job="node-exporter"}'))
+            check(len(want_node) > 20 and got_node == want_node,
+                  "node exporter's series differ:\n only via agent %s\n only in normal %s" %
+                  (sorted(got_node - want_node)[:10], sorted(want_node - got_node)[:10]))
+            log("node exporter through the agent: %d series, label sets equal to a normal Cairn's" % len(want_node))
+        else:
+            log("no Debian prometheus-node-exporter: its part skipped")
 
         # Metadata (metadata_config.send) reached B as the normal Cairn scraped it.
         want_md = {k: v for k, v in harness.api_get(c.url, "/api/v1/metadata", []).items() if k.startswith("demo_")}
