@@ -253,7 +253,10 @@ void Server::RegisterRoutes() {
   // Browsers reach the pages under the external URL's path when one is
   // given (a proxy may strip it before Cairn sees the request), else under
   // the route prefix.
-  RegisterWebUi(router_, options_.flags.external_url.empty() ? route_prefix : http::UrlPath(options_.flags.external_url));
+  const std::string page_prefix = options_.flags.external_url.empty()
+                                      ? route_prefix
+                                      : http::NormalizeRoutePrefix("", options_.flags.external_url);
+  RegisterWebUi(router_, page_prefix);
 }
 
 Status Server::Start() {

@@ -21,4 +21,14 @@ std::string GoQueryEscape(std::string_view s) {
   return out;
 }
 
+std::string GoUrlPath(std::string_view url) {
+  size_t start = 0;
+  if (size_t scheme = url.find("://"); scheme != std::string_view::npos) {
+    start = url.find('/', scheme + 3);
+    if (start == std::string_view::npos) return "";
+  }
+  std::string_view path = url.substr(start);
+  return std::string(path.substr(0, path.find_first_of("?#")));
+}
+
 }  // namespace cairn

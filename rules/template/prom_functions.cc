@@ -324,17 +324,6 @@ std::string StripDomain(const std::string& host_port) {
   return host;
 }
 
-std::string UrlPath(const std::string& url) {
-  size_t scheme = url.find("://");
-  size_t start = 0;
-  if (scheme != std::string::npos) {
-    start = url.find('/', scheme + 3);
-    if (start == std::string::npos) return "";
-  }
-  size_t end = url.find_first_of("?#", start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
 Result<Value> StringResult(std::string s) { return Value::String(std::move(s)); }
 
 }  // namespace
@@ -495,7 +484,7 @@ FuncMap PrometheusBoundFunctions(const QueryFn* query, int64_t eval_time_ms, con
   }};
   m["externalURL"] = {{}, false, [external_url](const std::vector<Value>&) { return StringResult(external_url); }};
   m["pathPrefix"] = {{}, false,
-                     [external_url](const std::vector<Value>&) { return StringResult(UrlPath(external_url)); }};
+                     [external_url](const std::vector<Value>&) { return StringResult(GoUrlPath(external_url)); }};
   return m;
 }
 

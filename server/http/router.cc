@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "util/go_url.h"
+
 namespace cairn::server::http {
 namespace {
 
@@ -45,29 +47,14 @@ std::string PathDecode(std::string_view s) {
   return out;
 }
 
-std::string UrlPath(std::string_view url) {
-  size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return "";
-  size_t slash = url.find('/', scheme + 3);
-  if (slash == std::string_view::npos) return "";
-  std::string_view path = url.substr(slash);
-  path = path.substr(0, path.find_first_of("?#"));
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  return std::string(path);
-}
-
 std::string NormalizeRoutePrefix(std::string_view route_prefix, std::string_view external_url) {
-  std::string p = route_prefix.empty() ? UrlPath(external_url) : std::string(route_prefix);
-  if (!p.empty() && p.front() != '/') p.insert(p.begin(), '/');
+  std::string p = route_prefix.empty() ? GoUrlPath(external_url) : std::string(route_prefix);
   while (!p.empty() && p.back() == '/') p.pop_back();
+  if (!p.empty() && p.front() != '/') p.insert(p.begin(), '/');
   return p;
 }
 
-void Router::SetPrefix(std::string prefix) {
-  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  if (!prefix.empty() && prefix.front() != '/') prefix.insert(prefix.begin(), '/');
-  prefix_ = std::move(prefix);
-}
+void Router::SetPrefix(std::string prefix) { prefix_ = NormalizeRoutePrefix(prefix, ""); }
 
 void Router::Add(std::string pattern, std::vector<std::string> methods, Handler handler) {
   Route_ r;

@@ -51,9 +51,6 @@ class Router {
 // "/a/b" with no trailing slash.
 std::string NormalizeRoutePrefix(std::string_view route_prefix, std::string_view external_url);
 
-// The path part of a URL ("http://h:9090/a/b/" -> "/a/b"), "" for none.
-std::string UrlPath(std::string_view url);
-
 // Decodes %XX escapes only ('+' stays '+'), for path segments.
 std::string PathDecode(std::string_view s);
 

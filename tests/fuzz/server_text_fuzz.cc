@@ -1,12 +1,13 @@
 // Fuzzes the server's text parsers on arbitrary bytes: HTTP API parameters
 // (<time>, <duration>, limit, byte sizes, urlencoded forms), label-name
-// unescaping, prometheus.yml, and relabel rule lists, which when valid are
-// also run over a fixed label set. The first byte picks the parser. None may
+// unescaping, prometheus.yml, relabel rule lists (which when valid are also
+// run over a fixed label set) and the path of --web.external-url. The first byte picks the parser. None may
 // crash or trip a sanitizer; a parsed time must print as RFC3339 and parse
 // back to itself.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "server/api/label_name.h"
@@ -14,6 +15,7 @@
 #include "ingest/relabel.h"
 #include "server/config.h"
 #include "server/relabel_config_yaml.h"
+#include "util/go_url.h"
 
 namespace api = cairn::server::api;
 
@@ -41,7 +43,7 @@ void FuzzRelabel(std::string_view yaml) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 8) {
+  switch (data[0] % 9) {
     case 0: {
       auto t = api::ParseTime(text);
       // FormatRfc3339 covers years 0..9999; beyond that Go prints other forms.
@@ -64,6 +66,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 5: (void)api::UnescapeLabelName(text); break;
     case 6: (void)cairn::server::ParseConfig(text); break;
     case 7: FuzzRelabel(text); break;
+    case 8: {
+      // The route prefix and templates' pathPrefix read it: never a query or fragment.
+      const std::string path = cairn::GoUrlPath(text);
+      if (path.find_first_of("?#") != std::string::npos || path.size() > text.size()) std::abort();
+      break;
+    }
   }
   return 0;
 }
