@@ -402,8 +402,7 @@ void QueueManager::SendBatch(scrape::http::Session& session, std::vector<Pending
   }
   scrape::http::Request req = BuildRequest(EncodeWriteRequest(out, cfg_.protobuf_message), stop);
   const uint64_t n = batch.size();
-  int64_t backoff = cfg_.queue.min_backoff_ms;
-  while (!stop.stop_requested()) {
+  auto attempt = [&] {
     samples_total_.fetch_add(n, std::memory_order_relaxed);
     const auto start = std::chrono::steady_clock::now();
     auto res = session.Do(req);
@@ -416,36 +415,46 @@ void QueueManager::SendBatch(scrape::http::Session& session, std::vector<Pending
       hist_count_++;
     }
     send_nanos_.fetch_add(static_cast<uint64_t>(secs * 1e9), std::memory_order_relaxed);
-    if (stop.stop_requested()) return;  // not acknowledged: sent again after the next start
-    if (res.ok() && res->status / 100 == 2) {
-      if (cfg_.protobuf_message == WireFormat::kV2) {
-        // A 2.0 receiver says how much it stored; less than sent is data loss
-        // it admits to, counted as failed.
-        const std::string written = res->Header("X-Prometheus-Remote-Write-Samples-Written");
-        if (!written.empty() && std::all_of(written.begin(), written.end(), ::isdigit) && written.size() < 19) {
-          const uint64_t w = std::stoull(written);
-          if (w < n) samples_failed_.fetch_add(n - w, std::memory_order_relaxed);
-        }
-      }
-      bytes_total_.fetch_add(req.body.size(), std::memory_order_relaxed);
-      samples_out_.fetch_add(n, std::memory_order_relaxed);
-      int64_t cur = highest_sent_ms_.load(std::memory_order_relaxed);
-      while (hi > cur && !highest_sent_ms_.compare_exchange_weak(cur, hi, std::memory_order_relaxed)) {
-      }
-      last_send_ok_ms_.store(SteadyMs(), std::memory_order_relaxed);
-      finish();
-      return;
+    return res;
+  };
+  auto res = SendWithBackoff(attempt, [&] { samples_retried_.fetch_add(n, std::memory_order_relaxed); }, stop);
+  if (!res) return;  // not acknowledged: sent again after the next start
+  if (res->status / 100 != 2) {
+    samples_failed_.fetch_add(n, std::memory_order_relaxed);
+    std::cerr << "remote_write " << name_ << ": non-recoverable error, dropping " << n
+              << " samples: server returned HTTP status " << res->status_text << "\n";
+    finish();
+    return;
+  }
+  if (cfg_.protobuf_message == WireFormat::kV2) {
+    // A 2.0 receiver says how much it stored; less than sent is data loss
+    // it admits to, counted as failed.
+    const std::string written = res->Header("X-Prometheus-Remote-Write-Samples-Written");
+    if (!written.empty() && std::all_of(written.begin(), written.end(), ::isdigit) && written.size() < 19) {
+      const uint64_t w = std::stoull(written);
+      if (w < n) samples_failed_.fetch_add(n - w, std::memory_order_relaxed);
     }
+  }
+  bytes_total_.fetch_add(req.body.size(), std::memory_order_relaxed);
+  samples_out_.fetch_add(n, std::memory_order_relaxed);
+  int64_t cur = highest_sent_ms_.load(std::memory_order_relaxed);
+  while (hi > cur && !highest_sent_ms_.compare_exchange_weak(cur, hi, std::memory_order_relaxed)) {
+  }
+  last_send_ok_ms_.store(SteadyMs(), std::memory_order_relaxed);
+  finish();
+}
+
+std::optional<scrape::http::Response> QueueManager::SendWithBackoff(
+    const std::function<Result<scrape::http::Response>()>& attempt, const std::function<void()>& on_retry,
+    std::stop_token stop) {
+  int64_t backoff = cfg_.queue.min_backoff_ms;
+  while (!stop.stop_requested()) {
+    auto res = attempt();
+    if (stop.stop_requested()) return std::nullopt;
     const bool recoverable =
         !res.ok() || res->status / 100 == 5 || (res->status == 429 && cfg_.queue.retry_on_http_429);
-    if (!recoverable) {
-      samples_failed_.fetch_add(n, std::memory_order_relaxed);
-      std::cerr << "remote_write " << name_ << ": non-recoverable error, dropping " << n
-                << " samples: server returned HTTP status " << res->status_text << "\n";
-      finish();
-      return;
-    }
-    samples_retried_.fetch_add(n, std::memory_order_relaxed);
+    if (!recoverable) return std::move(res).value();
+    on_retry();
     // A Retry-After (seconds or a future HTTP-date) replaces the backoff,
     // and the next backoff doubles from it, as Prometheus' sendWriteRequestWithBackoff.
     int64_t wait = backoff;
@@ -453,9 +462,10 @@ void QueueManager::SendBatch(scrape::http::Session& session, std::vector<Pending
       const auto after = RetryAfterMs(res->Header("Retry-After"), NowMs());
       if (after && *after > 0) wait = *after;
     }
-    if (!Sleep(wait, stop)) return;
+    if (!Sleep(wait, stop)) return std::nullopt;
     backoff = std::min(wait * 2, cfg_.queue.max_backoff_ms);
   }
+  return std::nullopt;
 }
 
 int QueueManager::DesiredShards(int current) {
@@ -524,32 +534,17 @@ void QueueManager::MetadataLoop(std::stop_token stop) {
 void QueueManager::SendMetadata(std::span<const OutMetadata> batch, std::stop_token stop) {
   const scrape::http::Request req = BuildRequest(EncodeMetadataRequest(batch), stop);
   const uint64_t n = batch.size();
-  int64_t backoff = cfg_.queue.min_backoff_ms;
-  while (!stop.stop_requested()) {
-    auto res = scrape::http::DoRequest(*client_, req);
-    if (stop.stop_requested()) return;
-    if (res.ok() && res->status / 100 == 2) {
-      metadata_total_.fetch_add(n, std::memory_order_relaxed);
-      metadata_bytes_.fetch_add(req.body.size(), std::memory_order_relaxed);
-      return;
-    }
-    const bool recoverable =
-        !res.ok() || res->status / 100 == 5 || (res->status == 429 && cfg_.queue.retry_on_http_429);
-    if (!recoverable) {
-      metadata_failed_.fetch_add(n, std::memory_order_relaxed);
-      std::cerr << "remote_write " << name_ << ": non-recoverable error sending metadata, dropping " << n
-                << " entries: server returned HTTP status " << res->status_text << "\n";
-      return;
-    }
-    metadata_retried_.fetch_add(n, std::memory_order_relaxed);
-    int64_t wait = backoff;
-    if (res.ok()) {
-      const auto after = RetryAfterMs(res->Header("Retry-After"), NowMs());
-      if (after && *after > 0) wait = *after;
-    }
-    if (!Sleep(wait, stop)) return;
-    backoff = std::min(wait * 2, cfg_.queue.max_backoff_ms);
+  auto res = SendWithBackoff([&] { return scrape::http::DoRequest(*client_, req); },
+                             [&] { metadata_retried_.fetch_add(n, std::memory_order_relaxed); }, stop);
+  if (!res) return;
+  if (res->status / 100 != 2) {
+    metadata_failed_.fetch_add(n, std::memory_order_relaxed);
+    std::cerr << "remote_write " << name_ << ": non-recoverable error sending metadata, dropping " << n
+              << " entries: server returned HTTP status " << res->status_text << "\n";
+    return;
   }
+  metadata_total_.fetch_add(n, std::memory_order_relaxed);
+  metadata_bytes_.fetch_add(req.body.size(), std::memory_order_relaxed);
 }
 
 void QueueManager::ControlLoop(std::stop_token stop) {

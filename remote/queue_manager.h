@@ -148,6 +148,13 @@ class QueueManager final : public WalHandler {
   void SendMetadata(std::span<const OutMetadata> batch, std::stop_token stop);
   // A POST of `body` (uncompressed protobuf) with the queue's headers.
   scrape::http::Request BuildRequest(const std::string& body, std::stop_token stop) const;
+  // Tries `attempt` until its answer is final: a 2xx, or a refusal not worth
+  // retrying. Network errors, 5xx and (retry_on_http_429) 429 are retried with
+  // doubling backoff, a Retry-After replacing the wait, as Prometheus'
+  // sendWriteRequestWithBackoff; `on_retry` counts each. nullopt: stopped first.
+  std::optional<scrape::http::Response> SendWithBackoff(
+      const std::function<Result<scrape::http::Response>()>& attempt, const std::function<void()>& on_retry,
+      std::stop_token stop);
   void SavePosition();  // the acknowledged position, when it moved
   void WritePosition(WalPosition pos);
   void UpdateRatesAndReshard();
