@@ -200,7 +200,7 @@ bool PostgresCollector::ScrapeServer(Deadline deadline, FamilySet* out, bool* ha
   }
   const Clock::time_point now = Clock::now();
   for (const QueryNamespace& ns : namespaces) {
-    if (!ns.run_on_server.empty() && !VersionInRange(ns.run_on_server, version->Num())) continue;
+    if (!ns.run_on_server.empty() && !VersionInRange(ns.run_on_server, *version)) continue;
     const QueryResult* rows = nullptr;
     std::optional<QueryResult> fresh;
     auto cached = state_.cache.find(ns.name);

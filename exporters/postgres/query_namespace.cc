@@ -186,7 +186,7 @@ std::optional<ServerVersion> ParseServerVersion(const std::string& v) {
     long n = 0;
     while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) {
       n = n * 10 + (v[i] - '0');
-      if (n > 1000000) return std::nullopt;
+      if (n > ServerVersion::kMaxPart) return std::nullopt;
       ++i;
     }
     parts[p] = static_cast<int>(n);
@@ -196,19 +196,13 @@ std::optional<ServerVersion> ParseServerVersion(const std::string& v) {
 
 namespace {
 
-std::optional<int> SemverNum(const std::string& s) {
-  std::optional<ServerVersion> v = ParseServerVersion("v " + s);
-  if (!v) return std::nullopt;
-  return v->Num();
-}
-
-bool ComparatorHolds(const std::string& c, int version) {
+bool ComparatorHolds(const std::string& c, const ServerVersion& version) {
   size_t op_len = 0;
   while (op_len < c.size() && (c[op_len] == '<' || c[op_len] == '>' || c[op_len] == '=' || c[op_len] == '!')) {
     ++op_len;
   }
   std::string op = c.substr(0, op_len);
-  std::optional<int> v = SemverNum(c.substr(op_len));
+  std::optional<ServerVersion> v = ParseServerVersion("v " + c.substr(op_len));
   if (!v) return false;
   if (op == ">=") return version >= *v;
   if (op == ">") return version > *v;
@@ -221,7 +215,7 @@ bool ComparatorHolds(const std::string& c, int version) {
 
 }  // namespace
 
-bool VersionInRange(const std::string& range, int version) {
+bool VersionInRange(const std::string& range, const ServerVersion& version) {
   std::string rest = range;
   bool any_alternative = false;
   size_t start = 0;

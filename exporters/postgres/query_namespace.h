@@ -76,15 +76,21 @@ std::string LabelOf(PgType type, const std::optional<std::string>& text);
 // when malformed.
 std::optional<double> ParseGoDurationMs(const std::string& text);
 struct ServerVersion {
+  // Each part is at most kMaxPart, so Num() fits an int.
+  static constexpr int kMaxPart = 99999;
   int major = 0, minor = 0, patch = 0;
+  // 150400 for 15.4.0; lossy when minor or patch exceed 99, so ranges compare
+  // versions part by part (operator<=>), never by Num().
   int Num() const { return major * 10000 + minor * 100 + patch; }
+  auto operator<=>(const ServerVersion&) const = default;
   std::string String() const;  // "15.4.0", as semver prints it (pg_static's short_version)
 };
 // The version in SELECT version()'s text ("PostgreSQL 15.4 (Debian ...) on ...")
-// as upstream's `^\w+ ((\d+)(\.\d+)?(\.\d+)?)`; nullopt when none.
+// as upstream's `^\w+ ((\d+)(\.\d+)?(\.\d+)?)`; nullopt when none or when a
+// part exceeds ServerVersion::kMaxPart.
 std::optional<ServerVersion> ParseServerVersion(const std::string& version_string);
 // Whether a semver range of the blang/semver kind (">=9.6.0 <12.0.0",
 // alternatives joined by "||") contains `version`; false when malformed.
-bool VersionInRange(const std::string& range, int version);
+bool VersionInRange(const std::string& range, const ServerVersion& version);
 
 }  // namespace cairn::exporters::postgres

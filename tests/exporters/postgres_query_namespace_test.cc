@@ -152,13 +152,20 @@ TEST(QueryNamespaceTest, ServerVersions) {
 }
 
 TEST(QueryNamespaceTest, VersionRanges) {
-  EXPECT_TRUE(VersionInRange(">=10.0.0", 150000));
-  EXPECT_FALSE(VersionInRange("<10.0.0", 150000));
-  EXPECT_TRUE(VersionInRange(">=9.6.0 <12.0.0", 110500));
-  EXPECT_FALSE(VersionInRange(">=9.6.0 <12.0.0", 120000));
-  EXPECT_TRUE(VersionInRange("<9.0.0 || >=15.0.0", 150400));
-  EXPECT_FALSE(VersionInRange("", 150400));
-  EXPECT_FALSE(VersionInRange(">=x", 150400));
+  EXPECT_TRUE(VersionInRange(">=10.0.0", ServerVersion{15, 0, 0}));
+  EXPECT_FALSE(VersionInRange("<10.0.0", ServerVersion{15, 0, 0}));
+  EXPECT_TRUE(VersionInRange(">=9.6.0 <12.0.0", ServerVersion{11, 5, 0}));
+  EXPECT_FALSE(VersionInRange(">=9.6.0 <12.0.0", ServerVersion{12, 0, 0}));
+  EXPECT_TRUE(VersionInRange("<9.0.0 || >=15.0.0", ServerVersion{15, 4, 0}));
+  EXPECT_FALSE(VersionInRange("", ServerVersion{15, 4, 0}));
+  EXPECT_FALSE(VersionInRange(">=x", ServerVersion{15, 4, 0}));
+  // Part by part, not through Num(): 1.100.0 would encode as 2.0.0.
+  EXPECT_TRUE(VersionInRange("<2.0.0", ServerVersion{1, 100, 0}));
+  EXPECT_FALSE(VersionInRange(">=2.0.0", ServerVersion{1, 100, 0}));
+  // The fuzzer's input: a part too large for Num() is malformed, not an overflow.
+  EXPECT_FALSE(VersionInRange(">=999999.0.0", ServerVersion{15, 4, 0}));
+  EXPECT_TRUE(VersionInRange("<99999.0.0", ServerVersion{15, 4, 0}));
+  EXPECT_FALSE(ParseServerVersion("PostgreSQL 100000.1").has_value());
 }
 
 TEST(QueryNamespaceTest, BuiltinQueriesFollowTheVersion) {

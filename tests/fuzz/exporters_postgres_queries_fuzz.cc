@@ -46,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::vector<std::string> errors;
       pg::RowsToFamilies(ns, 150000, result, {{"server", "fuzz:5432"}}, &set, &errors);
       set.Take();
-      if (!ns.run_on_server.empty()) pg::VersionInRange(ns.run_on_server, 150000);
+      if (!ns.run_on_server.empty()) pg::VersionInRange(ns.run_on_server, pg::ServerVersion{15, 0, 0});
     }
   }
   for (const std::string& line : lines) {
@@ -54,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     pg::RedactDsn(line);
     pg::ParseGoDurationMs(line);
     pg::ParseServerVersion(line);
-    pg::VersionInRange(line, 90600);
+    pg::VersionInRange(line, pg::ServerVersion{9, 6, 0});
     pg::ValueOf(pg::PgType::kTimestamp, line);
     pg::LabelOf(pg::PgType::kFloat, line);
   }
