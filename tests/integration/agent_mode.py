@@ -59,15 +59,9 @@ NODE_EXPORTER_JOB = """
 def start_node_exporter(env):
     """Debian's node exporter on a free port: its address, or None when it is not installed."""
     try:
-        node_bin = env.binary("prometheus-node-exporter")
+        return env.start_node_exporter()[0]
     except harness.Skip:
         return None
-    port = harness.free_port()
-    env.spawn("node-exporter", [node_bin, "--web.listen-address=127.0.0.1:%d" % port,
-                                "--collector.disable-defaults", "--collector.cpu", "--collector.meminfo",
-                                "--collector.loadavg"])
-    harness.wait_http_ok("http://127.0.0.1:%d/metrics" % port, timeout=30, what="node exporter")
-    return "127.0.0.1:%d" % port
 
 
 def counting_target():

@@ -411,15 +411,9 @@ def compare_metric_metadata(prom_url, cairn_url):
 
 def main(env):
     prom_bin = env.binary("prometheus")
-    node_bin = env.binary("prometheus-node-exporter") if not env.args.node_exporter else env.args.node_exporter
     cairn = harness.Cairn(env)
     cairn.start()
-    node_port = harness.free_port()
-    node = env.spawn("node-exporter", [node_bin, "--web.listen-address=127.0.0.1:%d" % node_port,
-                                       "--collector.disable-defaults", "--collector.cpu",
-                                       "--collector.meminfo", "--collector.loadavg", "--collector.netdev",
-                                       "--collector.stat", "--collector.time"])
-    harness.wait_http_ok("http://127.0.0.1:%d/metrics" % node_port, node, 30)
+    node_address, node = env.start_node_exporter(("cpu", "meminfo", "loadavg", "netdev", "stat", "time"))
     prom_port = harness.free_port()
     config = """global:
   scrape_interval: 1s
@@ -431,7 +425,7 @@ scrape_configs:
       - targets: ['127.0.0.1:%d']
   - job_name: node
     static_configs:
-      - targets: ['127.0.0.1:%d']
+      - targets: ['%s']
 remote_write:
   - url: %s/api/v1/write
     queue_config:
@@ -441,7 +435,7 @@ remote_write:
       max_backoff: 1s
     metadata_config:
       send_interval: 2s
-""" % (prom_port, node_port, cairn.url)
+""" % (prom_port, node_address, cairn.url)
     prom = harness.Prometheus(env, config)
     prom.binary = prom_bin
     prom.port = prom_port

@@ -119,12 +119,8 @@ def series_set(url, q, t):
 
 
 def main(env):
-    node_bin = env.args.node_exporter or env.binary("prometheus-node-exporter")
-    node_port = harness.free_port()
-    env.spawn("node-exporter", [node_bin, "--web.listen-address=127.0.0.1:%d" % node_port,
-                                "--collector.disable-defaults", "--collector.cpu", "--collector.meminfo",
-                                "--collector.loadavg"])
-    harness.wait_http_ok("http://127.0.0.1:%d/metrics" % node_port, timeout=30, what="node exporter")
+    node_address, _ = env.start_node_exporter()
+    node_port = int(node_address.rsplit(":", 1)[1])
     app = App()
     dead_port = harness.free_port()
 
@@ -137,6 +133,12 @@ def main(env):
             f.write(cfg)
     cairn.start(port=cairn_port)
     prom.start()
+    # The windows compared below start once both have scraped the app: each server
+    # picks its own first-scrape offset, and a loaded machine delays either start.
+    deadline = time.time() + 30
+    while not all(series_set(url, 'a{job="app"}', time.time()) for url in (cairn.url, prom.url)):
+        check(time.time() < deadline, "no scrape of the app by both servers within 30 s")
+        time.sleep(0.2)
     t_start = time.time()
     log("cairn on %d, prometheus on %d, node exporter on %d, app on %d" % (cairn.port, prom.port, node_port,
                                                                           app.port))

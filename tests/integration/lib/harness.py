@@ -228,6 +228,17 @@ class Env:
         self.procs.append(p)
         return p
 
+    def start_node_exporter(self, collectors=("cpu", "meminfo", "loadavg")):
+        """Debian's prometheus-node-exporter (or --node-exporter) on a free port with only
+        `collectors`, ready: (its host:port, its Process). Raises Skip when it is not installed."""
+        node_bin = getattr(self.args, "node_exporter", None) or self.binary("prometheus-node-exporter")
+        port = free_port()
+        proc = self.spawn("node-exporter", [node_bin, "--web.listen-address=127.0.0.1:%d" % port,
+                                            "--collector.disable-defaults"] +
+                          ["--collector." + c for c in collectors])
+        wait_http_ok("http://127.0.0.1:%d/metrics" % port, proc, timeout=30, what="node exporter ready")
+        return "127.0.0.1:%d" % port, proc
+
     def cleanup(self, failed):
         for p in reversed(self.procs):
             if p.alive():
