@@ -5,7 +5,11 @@
 // Commit(): Commit returns only once the batch is in the WAL and fsynced (many
 // concurrent commits share one fsync). A sample that cannot be stored (for
 // instance a duplicate timestamp with a different value) fails its own Append
-// call and is left out; the rest of the batch is unaffected.
+// call and is left out; the rest of the batch is unaffected. Append checks
+// against committed data: within one uncommitted batch, a later sample at the
+// same timestamp with other value bits is dropped at Commit (the first wins,
+// as in Prometheus' head), and an identical resend is stored once without an
+// error. tests/storage/storage_contract_test.cc holds every storage to this.
 // Thread-safety: an Appender is single-threaded; get one per goroutine-like
 // writer from Appendable::NewAppender(), which is safe from any thread. The
 // destructor rolls back whatever was not committed.

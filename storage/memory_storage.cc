@@ -135,18 +135,23 @@ class MemoryAppender final : public Appender {
   Result<SeriesRef> Append(SeriesRef, const Labels& labels, int64_t t_ms, double v,
                            const AppendOptions& opts) override {
     if (labels.empty()) return Status::InvalidArgument("empty label set");
-    pending_[labels].push_back({{t_ms, v}, opts.start_t_ms});
+    auto pending = pending_.find(labels);
+    if (pending == pending_.end()) {
+      Status st = s_->CheckAppend(labels, Sample{t_ms, v});
+      if (!st.ok()) return st;
+      pending = pending_.emplace(labels, std::vector<MemoryStorage::PendingSample>{}).first;
+    } else {
+      Status st = s_->CheckAppend(labels, Sample{t_ms, v}, /*known_valid=*/true);
+      if (!st.ok()) return st;
+    }
+    pending->second.push_back({{t_ms, v}, opts.start_t_ms});
     return SeriesRef{0};
   }
   Status UpdateMetadata(const std::string&, const Metadata&) override { return Status::OK(); }
   Status Commit() override {
-    Status first_err;
-    for (auto& [labels, samples] : pending_) {
-      Status st = s_->Insert(labels, samples);
-      if (!st.ok() && first_err.ok()) first_err = st;
-    }
+    for (auto& [labels, samples] : pending_) s_->Insert(labels, samples);
     pending_.clear();
-    return first_err;
+    return Status::OK();
   }
   void Rollback() override { pending_.clear(); }
 
@@ -171,24 +176,36 @@ size_t MemoryStorage::NumSeries() const {
   return series_.size();
 }
 
-Status MemoryStorage::Insert(const Labels& labels, const std::vector<PendingSample>& samples) {
+Status MemoryStorage::CheckAppend(const Labels& labels, const Sample& s, bool known_valid) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto found = series_.find(labels);
+  if (found == series_.end()) {
+    if (known_valid) return Status::OK();
+    return Labels::Validate(labels.vec());
+  }
+  const std::vector<Sample>& samples = found->second.samples;
+  auto it = std::lower_bound(samples.begin(), samples.end(), s.t_ms,
+                             [](const Sample& a, int64_t t) { return a.t_ms < t; });
+  if (it != samples.end() && it->t_ms == s.t_ms && !SameSample(*it, s)) {
+    return Status::DuplicateSample("duplicate sample for timestamp " + std::to_string(s.t_ms) + " of series " +
+                                   labels.ToString());
+  }
+  return Status::OK();
+}
+
+void MemoryStorage::Insert(const Labels& labels, const std::vector<PendingSample>& samples) {
   std::lock_guard<std::mutex> lock(mu_);
   SeriesData& d = series_[labels];
   if (d.labels.empty()) d.labels = labels;
-  Status first_err;
   for (const auto& [s, start_t_ms] : samples) {
     auto it = std::lower_bound(d.samples.begin(), d.samples.end(), s.t_ms,
                                [](const Sample& a, int64_t t) { return a.t_ms < t; });
-    if (it != d.samples.end() && it->t_ms == s.t_ms) {
-      if (!SameSample(*it, s) && first_err.ok())
-        first_err = Status::DuplicateSample("duplicate sample for timestamp " + std::to_string(s.t_ms) +
-                                            " of series " + labels.ToString());
-      continue;
-    }
+    // The first sample of a timestamp wins: a later one in the same batch (or
+    // a concurrent batch) is dropped, as the engine's head does.
+    if (it != d.samples.end() && it->t_ms == s.t_ms) continue;
     d.starts.insert(d.starts.begin() + (it - d.samples.begin()), start_t_ms);
     d.samples.insert(it, s);
   }
-  return first_err;
 }
 
 }  // namespace cairn::storage

@@ -40,7 +40,10 @@ class MemoryStorage final : public Queryable, public Appendable {
     Sample sample;
     int64_t start_t_ms = 0;
   };
-  Status Insert(const Labels& labels, const std::vector<PendingSample>& samples);
+  // What Append refuses: invalid labels of a series not stored yet (unless
+  // `known_valid`), and a stored sample at the same timestamp with other value bits.
+  Status CheckAppend(const Labels& labels, const Sample& s, bool known_valid = false) const;
+  void Insert(const Labels& labels, const std::vector<PendingSample>& samples);
 
   mutable std::mutex mu_;
   std::map<Labels, SeriesData> series_;  // ordered by Labels::Compare
