@@ -7,7 +7,7 @@ set -euo pipefail
 
 build_pkgs=(
   cmake ninja-build ccache g++ pkg-config make
-  librocksdb-dev libboost-dev libsnappy-dev libjemalloc-dev libre2-dev libyaml-cpp-dev libicu-dev libc-ares-dev
+  librocksdb-dev libboost-dev libsnappy-dev libzstd-dev libjemalloc-dev libre2-dev libyaml-cpp-dev libicu-dev libc-ares-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libzstd-dev libxxhash-dev
   clang libclang-rt-14-dev curl python3 libssl-dev libcrypt-dev
