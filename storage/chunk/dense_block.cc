@@ -47,6 +47,16 @@ int64_t WrapSub(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<
 int64_t WrapAdd(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b)); }
 int64_t WrapMul(int64_t a, size_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) * b); }
 
+// GetVarint with a fast path for the one-byte varints that most samples are.
+inline bool ReadVarint(std::string_view* in, int64_t* out) {
+  if (!in->empty() && static_cast<uint8_t>(in->front()) < 0x80) {
+    *out = UnZigZag(static_cast<uint8_t>(in->front()));
+    in->remove_prefix(1);
+    return true;
+  }
+  return GetVarint(in, out);
+}
+
 size_t UvarintSize(uint64_t x) { return static_cast<size_t>(std::bit_width(x | 1) + 6) / 7; }
 
 double FromDecimal(int64_t m, int e) {
@@ -106,18 +116,18 @@ size_t DifferencesSize(const std::vector<int64_t>& m, int order) {
 bool GetDifferences(std::string_view* in, size_t n, int order, std::vector<int64_t>* m) {
   m->resize(n);
   int64_t x;
-  if (!GetVarint(in, &x)) return false;
+  if (!ReadVarint(in, &x)) return false;
   (*m)[0] = x;
   if (n < 2) return true;
   int64_t delta = 0;
   size_t i = 1;
   if (order == 2) {
-    if (!GetVarint(in, &delta)) return false;
+    if (!ReadVarint(in, &delta)) return false;
     (*m)[1] = WrapAdd((*m)[0], delta);
     i = 2;
   }
   for (; i < n; ++i) {
-    if (!GetVarint(in, &x)) return false;
+    if (!ReadVarint(in, &x)) return false;
     delta = order == 1 ? x : WrapAdd(delta, x);
     (*m)[i] = WrapAdd((*m)[i - 1], delta);
   }
@@ -331,7 +341,7 @@ Status DecodeDenseBlock(std::string_view data, std::vector<Sample>* out) {
   if (ts_mode == kTimestampsGrid && !GetVarint(&body, &grid)) return Corrupt("no grid interval");
   for (size_t i = 1; i < n; ++i) {
     int64_t x;
-    if (!GetVarint(&body, &x)) return Corrupt("timestamps end early");
+    if (!ReadVarint(&body, &x)) return Corrupt("timestamps end early");
     int64_t next;
     if (ts_mode == kTimestampsGrid) {
       next = WrapAdd(WrapAdd(t0, WrapMul(grid, i)), x);
