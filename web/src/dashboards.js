@@ -6,7 +6,8 @@
 // Loaded on demand (import()) so the first visit does not carry it.
 import uPlot from 'uplot';
 import { api, el, formatSeries, prefix } from './api.js';
-import { alignMatrix, seriesColor } from './graph.js';
+import { seriesColor } from './graph.js';
+import { alignMatrix } from './align.js';
 import { dashboardModel, gridStyle, GRID_ROW_PX, reduceValues } from './grafana/model.js';
 import { ALL, interpolate, legendText } from './grafana/interpolate.js';
 import { resolveVariables } from './grafana/variables.js';

@@ -1,13 +1,15 @@
 // Runs the UI's unit tests (web/test/grafana/*.test.mjs: the Grafana JSON ->
-// panel conversion) with node's built-in test runner and closes with a count
-// line, "web unit: N passed, N failed". Registered in ctest as web_unit.
+// panel conversion; web/test/unit/*.test.mjs: the rest) with node's built-in
+// test runner and closes with a count line, "web unit: N passed, N failed".
+// Registered in ctest as web_unit.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'grafana');
-const files = readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(dir, f));
+const here = dirname(fileURLToPath(import.meta.url));
+const files = ['grafana', 'unit'].flatMap((d) => readdirSync(join(here, d))
+  .filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(here, d, f)));
 const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...files], { encoding: 'utf8' });
 process.stdout.write(r.stdout);
 process.stderr.write(r.stderr);
