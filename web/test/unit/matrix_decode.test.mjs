@@ -100,3 +100,30 @@ test('an answer cut short is an error', () => {
   d.push(new TextEncoder().encode('{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"2"],[2,'));
   assert.throws(() => d.finish(), SyntaxError);
 });
+
+test('random numbers in every form decode as Number() reads them (differential, seeded)', () => {
+  let seed = 12345;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const forms = [
+    () => String(Math.floor(rnd() * 1e6)),
+    () => String(rnd() * 1000),
+    () => String(-rnd() * 1e-5),
+    () => (rnd() * 1e30).toExponential(),
+    () => String(rnd()).slice(0, 3 + Math.floor(rnd() * 16)),
+    () => ['NaN', '+Inf', '-Inf', '0', '-0'][Math.floor(rnd() * 5)],
+    () => String(Math.floor(rnd() * 1e17) * 1000),
+  ];
+  const values = [];
+  for (let k = 0; k < 5000; k++) values.push([1700000000 + k * 0.25, forms[Math.floor(rnd() * forms.length)]()]);
+  const got = decodeRangeResponse(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: {}, values }] } }));
+  const s = got.data.result[0];
+  values.forEach(([t, v], k) => {
+    const x = { '+Inf': Infinity, '-Inf': -Infinity }[v] ?? Number(v);
+    assert.equal(s.ts[k], t);
+    if (Number.isNaN(x)) assert.ok(Number.isNaN(s.vs[k]), v);
+    else assert.ok(s.vs[k] === x || Math.abs(s.vs[k] - x) <= Math.abs(x) * 4e-16, `${v}: ${s.vs[k]} vs ${x}`);
+  });
+});
