@@ -35,6 +35,7 @@ function readState(model) {
   const state = { from: q.get('from') || model.time.from, to: q.get('to') || model.time.to, refresh: q.has('refresh') ? q.get('refresh') : model.refresh };
   for (const v of model.variables) {
     const vals = q.getAll(`var-${v.name}`);
+    // Grafana writes All as $__all; "All" is taken too.
     if (vals.length) v.value = vals.map((x) => (x === 'All' ? ALL : x));
   }
   return state;
@@ -46,7 +47,7 @@ function writeState(model, state) {
   q.set('from', state.from);
   q.set('to', state.to);
   if (state.refresh) q.set('refresh', state.refresh);
-  for (const v of model.variables) for (const x of v.value) q.append(`var-${v.name}`, x === ALL ? 'All' : x);
+  for (const v of model.variables) for (const x of v.value) q.append(`var-${v.name}`, x);
   history.replaceState(null, '', `${location.pathname}?${q}`);
 }
 
