@@ -8,6 +8,7 @@ import uPlot from 'uplot';
 import { api, el, formatSeries, prefix } from './api.js';
 import { seriesColor } from './graph.js';
 import { alignMatrix } from './align.js';
+import { RangeDecoder } from './matrix_decode.js';
 import { dashboardModel, gridStyle, GRID_ROW_PX, reduceValues } from './grafana/model.js';
 import { ALL, interpolate, legendText } from './grafana/interpolate.js';
 import { resolveVariables } from './grafana/variables.js';
@@ -83,32 +84,37 @@ async function runTargets(p, ctx, width) {
     const expr = interpolate(t.expr, ctx.vars, builtins);
     const r = t.instant
       ? await api('/query', { query: expr, time: toMs / 1000 })
-      : await api('/query_range', { query: expr, start, end, step });
+      : await api('/query_range', { query: expr, start, end, step }, { decoder: () => new RangeDecoder() });
     warnings.push(...(r.warnings || []));
     frames[i] = { target: t, expr, data: r.data };
   }));
   return { frames, start, end, step, warnings };
 }
 
-// Every series of every target as { name, metric, values: [[t, v]...] } (a
-// vector's sample is a one-point series).
+// Every series of every target as { name, metric, refId, ts, vs } (seconds
+// and values; a vector's sample or a scalar is a one-point series). Range
+// answers come from RangeDecoder with ts/vs already.
+function point(t, v) {
+  const x = v === '+Inf' || v === 'Inf' ? Infinity : v === '-Inf' ? -Infinity : +v;
+  return { ts: Float64Array.of(t), vs: Float64Array.of(x) };
+}
+
 function allSeries(frames) {
   const out = [];
   for (const f of frames) {
     const { resultType, result } = f.data;
-    if (resultType === 'matrix') result.forEach((s) => out.push({ name: seriesName(f.target, s.metric), metric: s.metric, refId: f.target.refId, values: s.values }));
-    else if (resultType === 'vector') result.forEach((s) => out.push({ name: seriesName(f.target, s.metric), metric: s.metric, refId: f.target.refId, values: [s.value] }));
-    else if (resultType === 'scalar') out.push({ name: f.target.refId, metric: {}, refId: f.target.refId, values: [f.data.result] });
+    const base = (metric) => ({ name: seriesName(f.target, metric), metric, refId: f.target.refId });
+    if (resultType === 'matrix') result.forEach((s) => { if (s.ts) out.push({ ...base(s.metric), ts: s.ts, vs: s.vs }); });
+    else if (resultType === 'vector') result.forEach((s) => out.push({ ...base(s.metric), ...point(s.value[0], s.value[1]) }));
+    else if (resultType === 'scalar') out.push({ name: f.target.refId, metric: {}, refId: f.target.refId, ...point(result[0], result[1]) });
   }
   return out;
 }
 
-function numbers(values) {
-  const out = new Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const x = +values[i][1];
-    out[i] = Number.isFinite(x) ? x : null;
-  }
+// The values with NaN and ±Inf as null (missing), for the reducers.
+function numbers(vs) {
+  const out = new Array(vs.length);
+  for (let i = 0; i < vs.length; i++) out[i] = vs[i] - vs[i] === 0 ? vs[i] : null;
   return out;
 }
 
@@ -133,7 +139,7 @@ function drawTimeseries(p, body, run) {
 }
 
 function reducedValues(p, run) {
-  return allSeries(run.frames).map((s) => ({ name: s.name, value: reduceValues(numbers(s.values), p.reduce) }));
+  return allSeries(run.frames).map((s) => ({ name: s.name, value: reduceValues(numbers(s.vs), p.reduce) }));
 }
 
 function defaultMax(p, values) {
@@ -221,9 +227,9 @@ function drawTable(p, body, run) {
   const valueCols = [...new Set(series.map((s) => s.refId))];
   const valueName = (ref) => (valueCols.length > 1 ? `Value #${ref}` : 'Value');
   const rows = series.map((s) => {
-    const last = s.values[s.values.length - 1];
-    const v = +last[1];
-    return [new Date(last[0] * 1000).toISOString().slice(0, 19).replace('T', ' '), ...labels.map((l) => s.metric[l] ?? ''),
+    const k = s.ts.length - 1;
+    const v = s.vs[k];
+    return [new Date(s.ts[k] * 1000).toISOString().slice(0, 19).replace('T', ' '), ...labels.map((l) => s.metric[l] ?? ''),
       ...valueCols.map((ref) => (ref === s.refId ? el('span', { style: `color: ${colorFor(v, p.thresholds)}` }, formatText(v, p.unit, p.decimals)) : ''))];
   });
   body.append(el('table', { class: 'data dash-table' },
