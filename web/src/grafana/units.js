@@ -58,8 +58,8 @@ function scaledTime(value, d, suffix) {
   return { text: toFixed(value, d), suffix: Math.abs(value) > 1 ? `${suffix}s` : suffix };
 }
 
-// Durations: each unit hands small values down to the next smaller one and
-// large ones up, the way Grafana's toSeconds / toMilliSeconds do.
+// Durations: larger values go up to the next unit, and for s smaller ones
+// down to ms, µs, ns, the way Grafana's toSeconds / toMilliSeconds do.
 const YEAR_S = 31536000;
 function toNanoSeconds(size, d) {
   const a = Math.abs(size);
@@ -71,7 +71,7 @@ function toNanoSeconds(size, d) {
 
 function toMilliSeconds(size, d) {
   const a = Math.abs(size);
-  if (a < 1) return toNanoSeconds(size * 1e6, d);
+  // Grafana's ms does not scale below a millisecond (s does).
   if (a < 1000) return { text: toFixed(size, d), suffix: ' ms' };
   if (a < 60000) return { text: toFixed(size / 1000, d), suffix: ' s' };
   if (a < 3600000) return scaledTime(size / 60000, d, ' min');

@@ -32,11 +32,13 @@ test('seconds become ms, µs below one and min, hours above', () => {
   assert.equal(formatText(2 * 86400, 's'), '2 days');
 });
 
-test('milliseconds become s, min above a thousand', () => {
+test('milliseconds become s, min above a thousand, and stay ms below one', () => {
   assert.equal(formatText(250, 'ms'), '250 ms');
   assert.equal(formatText(1500, 'ms'), '1.50 s');
   assert.equal(formatText(120000, 'ms'), '2 mins');
-  assert.equal(formatText(0.5, 'ms'), '500 µs');
+  assert.equal(formatText(0.5, 'ms'), '0.500 ms');
+  assert.equal(formatText(0, 'ms'), '0 ms');
+  assert.equal(formatText(0, 's'), '0 s');
 });
 
 test('percent, percentunit, short, reqps', () => {
