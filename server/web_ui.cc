@@ -9,8 +9,8 @@
 namespace cairn::server {
 namespace {
 
-constexpr std::string_view kPages[] = {"/graph", "/alerts", "/rules", "/targets",
-                                       "/tsdb-status", "/config", "/flags", "/status"};
+constexpr std::string_view kPages[] = {"/graph",       "/dashboards", "/alerts", "/rules", "/targets",
+                                       "/tsdb-status", "/config",     "/flags",  "/status"};
 
 constexpr std::string_view kNotBuilt =
     "<!doctype html><html><head><meta charset=\"utf-8\"><title>Cairn</title></head><body>"

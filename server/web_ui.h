@@ -1,6 +1,7 @@
 // The web UI's routes: "/" redirects to the query page, the pages
-// (/graph, /alerts, /rules, /targets, /tsdb-status, /config, /flags, /status)
-// answer the embedded index.html, /assets/... the embedded bundle (gzip'd when
+// (/graph, /dashboards, /alerts, /rules, /targets, /tsdb-status, /config, /flags, /status)
+// answer the embedded index.html, /assets/... the embedded bundle and the
+// Grafana dashboards of deploy/grafana/dashboards/ (gzip'd when
 // the client accepts it, ETag and If-None-Match). A binary built without the
 // UI answers the pages with a note on how to build it.
 // Thread-safety: the handlers only read immutable data.

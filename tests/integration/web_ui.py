@@ -8,7 +8,9 @@ assets are served gzip'd with an ETag that answers 304; a second cairn under
 redirects `/` there and answers 404 outside it. Then web/test/ui_test.mjs drives
 Debian's chromium through puppeteer-core over both: every page loads without
 console errors, a query typed with autocompletion draws SERIES series, the URL
-round-trips the view. Screenshots go to <build dir>/test-artifacts/ui/ (or
+round-trips the view; then web/test/dashboards_test.mjs draws the seed's three Grafana
+dashboards (deploy/grafana/dashboards/) from the seed's series remote-written here, every
+panel with data. Screenshots go to <build dir>/test-artifacts/ui/ (or
 --artifacts). Exit 77 when node, chromium, puppeteer-core or the UI (a build
 without node) is missing.
 """
@@ -65,6 +67,84 @@ def feed(url):
     body = prom_pb.encode_write_v1_grid(series, ts)
     r = harness.http_request("POST", url + "/api/v1/write", snappy_block.compress(body), harness.WRITE_HEADERS_V1)
     check(200 <= r.status < 300, "remote write: %r" % r)
+
+
+def seed_series():
+    """The series the seed's dashboards (deploy/grafana/dashboards/) query, with the
+    exporters' and the services' metric names: [(labels, value_at(k))], k the step index."""
+    out = []
+
+    def add(name, labels, f):
+        out.append((dict(labels, __name__=name), f))
+
+    for j, job in enumerate(["api-gateway", "user-service"]):
+        for i in range(2):
+            inst = {"job": job, "instance": "%s-%d:3000" % (job, i)}
+            for status, share in (("200", 20.0), ("404", 1.0), ("500", 0.2)):
+                add("http_requests_total", dict(inst, status=status), lambda k, r=share * (j + 1): r * 15 * k)
+            for route, scale in (("/api/users", 1.0), ("/api/orders", 2.0)):
+                # Cumulative buckets: most requests under 250 ms, a tail to 2.5 s.
+                for le, frac in (("0.05", 0.2), ("0.1", 0.45), ("0.25", 0.8), ("0.5", 0.93), ("1", 0.97), ("2.5", 0.995), ("+Inf", 1.0)):
+                    add("http_request_duration_seconds_bucket", dict(inst, method="GET", route=route, le=le),
+                        lambda k, r=10.0 * scale * frac: r * 15 * k)
+            add("up", inst, lambda k: 1.0)
+    add("nginx_http_requests_total", {"job": "nginx", "instance": "nginx:9113"}, lambda k: 30.0 * 15 * k)
+    add("up", {"job": "nginx", "instance": "nginx:9113"}, lambda k: 1.0)
+
+    pg = {"job": "postgres", "instance": "postgres:9187"}
+    add("pg_up", pg, lambda k: 1.0)
+    add("up", pg, lambda k: 1.0)
+    add("pg_settings_max_connections", pg, lambda k: 100.0)
+    for d, (dat, scale) in enumerate((("app", 3.0), ("postgres", 1.0))):
+        db = dict(pg, datname=dat)
+        add("pg_stat_database_numbackends", db, lambda k, s=scale: 10 * s + k % 7)
+        add("pg_stat_database_blks_hit", db, lambda k, s=scale: 990.0 * s * 15 * k)
+        add("pg_stat_database_blks_read", db, lambda k, s=scale: 10.0 * s * 15 * k)
+        add("pg_stat_database_deadlocks", db, lambda k, d=d: float(k // (40 + d * 20)))
+        add("pg_stat_database_xact_commit", db, lambda k, s=scale: 50.0 * s * 15 * k)
+        add("pg_stat_database_xact_rollback", db, lambda k, s=scale: 0.5 * s * 15 * k)
+        add("pg_database_size_bytes", db, lambda k, s=scale: 2.5e8 * s + 1e5 * k)
+        for state, n in (("active", 3.0), ("idle", 12.0)):
+            add("pg_stat_activity_count", dict(db, state=state), lambda k, n=n, s=scale: n * s)
+        add("pg_stat_statements_calls", dict(db, user="app"), lambda k, s=scale: 40.0 * s * 15 * k)
+        add("pg_stat_statements_total_time_seconds", dict(db, user="app"), lambda k, s=scale: 0.6 * s * 15 * k)
+
+    for n in range(2):
+        node = {"job": "node", "instance": "node-%d:9100" % n}
+        add("up", node, lambda k: 1.0)
+        add("node_uname_info", dict(node, nodename="node-%d" % n, sysname="Linux"), lambda k: 1.0)
+        for cpu in ("0", "1"):
+            for mode, frac in (("idle", 0.6 - 0.2 * n), ("user", 0.3 + 0.15 * n), ("system", 0.1 + 0.05 * n)):
+                add("node_cpu_seconds_total", dict(node, cpu=cpu, mode=mode), lambda k, f=frac: f * 15 * k)
+        add("node_memory_MemTotal_bytes", node, lambda k: 16.0 * 2 ** 30)
+        add("node_memory_MemAvailable_bytes", node, lambda k, n=n: (6.0 - 2 * n) * 2 ** 30 + (k % 10) * 2 ** 20)
+        for mp, size, free in (("/", 100.0, 0.4 - 0.3 * n), ("/data", 500.0, 0.7)):
+            fs = dict(node, mountpoint=mp, fstype="ext4", device="/dev/sd%s" % ("a" if mp == "/" else "b"))
+            add("node_filesystem_size_bytes", fs, lambda k, s=size: s * 2 ** 30)
+            add("node_filesystem_avail_bytes", fs, lambda k, s=size, f=free: s * f * 2 ** 30)
+    return out
+
+
+def feed_seed(url):
+    """An hour of the seed's series at a 15 s step, ending now."""
+    now = int(time.time() * 1000) // 15000 * 15000
+    ts = [now - 3600 * 1000 + i * 15000 for i in range(241)]
+    series = [(tuple(sorted(labels.items())), [float(f(k)) for k in range(len(ts))]) for labels, f in seed_series()]
+    body = prom_pb.encode_write_v1_grid(series, ts)
+    r = harness.http_request("POST", url + "/api/v1/write", snappy_block.compress(body), harness.WRITE_HEADERS_V1)
+    check(200 <= r.status < 300, "remote write of the seed series: %r" % r)
+    return len(series)
+
+
+def run_browser_test(node, script, args, name):
+    t0 = time.time()
+    proc = subprocess.run([node, os.path.join(WEB, "test", script)] + args,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    print(proc.stdout, end="")
+    if proc.returncode == 77:
+        raise harness.Skip("%s skipped" % name)
+    check(proc.returncode == 0, "%s failed (exit %d) after %.1fs" % (name, proc.returncode, time.time() - t0))
+    log("%s: %.1fs" % (name, time.time() - t0))
 
 
 def http_checks(base, prefix=""):
@@ -137,16 +217,14 @@ def main(env):
     check(r.status == 404, "prefixed: /api/v1/query outside the prefix answers %d, want 404" % r.status)
     log("http checks passed; browser test (screenshots in %s)" % artifacts)
 
-    t0 = time.time()
-    proc = subprocess.run([node, os.path.join(WEB, "test", "ui_test.mjs"), "--url", cairn.url,
-                           "--prefix-url", prefixed.url, "--artifacts", artifacts,
-                           "--metric", METRIC, "--series", str(SERIES), "--chromium", CHROMIUM],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
-    print(proc.stdout, end="")
-    if proc.returncode == 77:
-        raise harness.Skip("browser test skipped")
-    check(proc.returncode == 0, "browser test failed (exit %d) after %.1fs" % (proc.returncode, time.time() - t0))
-    log("browser test: %.1fs" % (time.time() - t0))
+    run_browser_test(node, "ui_test.mjs", ["--url", cairn.url, "--prefix-url", prefixed.url, "--artifacts", artifacts,
+                                           "--metric", METRIC, "--series", str(SERIES), "--chromium", CHROMIUM], "browser test")
+    # The Dashboards page: the seed's Grafana dashboards drawn from the seed's series (fed
+    # only now, so the checks above see just their own series).
+    log("seed series for the dashboards: %d on each cairn" % feed_seed(cairn.url))
+    feed_seed(prefixed.url)
+    run_browser_test(node, "dashboards_test.mjs", ["--url", cairn.url, "--prefix-url", prefixed.url,
+                                                   "--artifacts", artifacts, "--chromium", CHROMIUM], "dashboards browser test")
 
 
 if __name__ == "__main__":

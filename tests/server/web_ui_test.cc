@@ -54,7 +54,8 @@ TEST(WebUi, PagesServeIndexWithThePrefixFilledIn) {
   Fixture f;
   http::Router router;
   RegisterWebUi(router, "/cairn", f.assets);
-  for (const char* page : {"/graph", "/alerts", "/rules", "/targets", "/tsdb-status", "/config", "/flags", "/status"}) {
+  for (const char* page :
+       {"/graph", "/dashboards", "/alerts", "/rules", "/targets", "/tsdb-status", "/config", "/flags", "/status"}) {
     HttpResponse r = Get(router, page);
     EXPECT_EQ(r.status, 200) << page;
     EXPECT_EQ(r.content_type, "text/html; charset=utf-8");

@@ -15,7 +15,9 @@ export class ApiError extends Error {
 
 // GET (or POST for long parameter lists) an /api/v1 endpoint; resolves to the
 // whole envelope ({status, data, warnings, infos}) or throws ApiError.
-export async function api(path, params = {}, { signal, method } = {}) {
+// `decoder` (a factory of an object with push(bytes) and finish() -> envelope,
+// e.g. RangeDecoder) replaces JSON.parse and decodes the body as it arrives.
+export async function api(path, params = {}, { signal, method, decoder } = {}) {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === null || v === '') continue;
@@ -33,8 +35,20 @@ export async function api(path, params = {}, { signal, method } = {}) {
     : await fetch(qs ? `${url}?${qs}` : url, { signal });
   let json;
   try {
-    json = await resp.json();
+    if (decoder && resp.body) {
+      const d = decoder();
+      const reader = resp.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        d.push(value);
+      }
+      json = d.finish();
+    } else {
+      json = await resp.json();
+    }
   } catch (e) {
+    if (e.name === 'AbortError') throw e;
     throw new ApiError(`${resp.status} ${resp.statusText}: the response is not JSON`, 'bad_response');
   }
   if (json.status !== 'success') {

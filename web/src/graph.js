@@ -4,36 +4,11 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatSeries } from './api.js';
+import { alignMatrix } from './align.js';
 
 export function seriesColor(i) {
   // Golden-angle hues keep neighbouring series apart for any count.
   return `hsl(${(i * 137.508) % 360}, 65%, 45%)`;
-}
-
-// A sample value as the API writes it ("1.5"); NaN and ±Inf cannot be drawn
-// (they would break the scale's range) and become gaps.
-function sampleValue(v) {
-  const x = +v;
-  return Number.isFinite(x) ? x : null;
-}
-
-// Aligns the series on the step grid; a missing sample stays null (a gap).
-export function alignMatrix(result, startSec, endSec, stepSec) {
-  const n = Math.floor((endSec - startSec) / stepSec + 1e-9) + 1;
-  const xs = new Float64Array(n);
-  for (let i = 0; i < n; i++) xs[i] = startSec + i * stepSec;
-  // Indexed loops and unary plus: this runs over every point (1M for 100 x 10,000).
-  const ys = result.map((s) => {
-    const y = new Array(n).fill(null);
-    const values = s.values || [];
-    for (let k = 0; k < values.length; k++) {
-      const p = values[k];
-      const i = Math.round((p[0] - startSec) / stepSec);
-      if (i >= 0 && i < n) y[i] = sampleValue(p[1]);
-    }
-    return y;
-  });
-  return { xs, ys };
 }
 
 function stack(ys) {

@@ -6,6 +6,8 @@ import { statusPages } from './status.js';
 
 const pages = [
   ['/graph', 'Query', queryPage],
+  // Loaded on first use: the dashboards' code is not part of the first visit.
+  ['/dashboards', 'Dashboards', (page) => import('./dashboards.js').then((m) => m.dashboardsPage(page))],
   ['/alerts', 'Alerts', statusPages.alerts],
   ['/rules', 'Rules', statusPages.rules],
   ['/targets', 'Targets', statusPages.targets],

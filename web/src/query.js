@@ -12,6 +12,7 @@ import { lintKeymap } from '@codemirror/lint';
 import { PromQLExtension } from '@prometheus-io/codemirror-promql';
 import { api, el, formatSeries, prefix, table, ApiError } from './api.js';
 import { drawGraph } from './graph.js';
+import { RangeDecoder } from './matrix_decode.js';
 import {
   decodePanels, defaultPanel, encodePanels, formatDuration, formatEnd, parseDuration, parseEnd,
 } from './url_state.js';
@@ -184,7 +185,8 @@ class Panel {
     this.root.dataset.state = 'loading';
     try {
       const resp = s.tab === 0
-        ? await api('/query_range', { query: s.expr, start: startSec, end: endSec, step, stats }, { signal: this.abort.signal })
+        ? await api('/query_range', { query: s.expr, start: startSec, end: endSec, step, stats },
+          { signal: this.abort.signal, decoder: () => new RangeDecoder() })
         : await api('/query', { query: s.expr, time: s.end ? endSec : undefined, stats }, { signal: this.abort.signal });
       if (run !== this.runs) return;
       const fetched = performance.now();
