@@ -1,5 +1,7 @@
 #include "server/http/gzip_chunk_writer.h"
 
+#include "server/http/gzip.h"
+
 namespace cairn::server::http {
 namespace {
 
@@ -10,7 +12,7 @@ constexpr size_t kOutBufferBytes = 64 << 10;
 
 GzipChunkWriter::GzipChunkWriter(ChunkWriter& out) : out_(out), buf_(kOutBufferBytes, '\0') {
   // windowBits 15 + 16 selects the gzip wrapper.
-  ok_ = deflateInit2(&zs_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+  ok_ = deflateInit2(&zs_, kGzipLevel, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
 }
 
 GzipChunkWriter::~GzipChunkWriter() {
