@@ -16,25 +16,54 @@ uint64_t SeriesRefCache::Hash(const std::vector<LabelView>& labels) {
   return h;
 }
 
+SeriesRefCache::Slot& SeriesRefCache::Probe(std::vector<Slot>& slots, uint64_t key) {
+  const size_t mask = slots.size() - 1;
+  for (size_t i = key & mask;; i = (i + 1) & mask) {
+    if (slots[i].hash == key || slots[i].hash == 0) return slots[i];
+  }
+}
+
 storage::SeriesRef SeriesRefCache::Get(uint64_t hash) const {
-  const Shard& shard = ShardOf(hash);
+  const uint64_t key = Key(hash);
+  Shard& shard = ShardOf(hash);
   std::lock_guard<std::mutex> lock(shard.mu);
-  auto it = shard.refs.find(hash);
-  return it == shard.refs.end() ? 0 : it->second;
+  if (shard.slots.empty()) return 0;
+  return Probe(shard.slots, key).ref;
+}
+
+void SeriesRefCache::Grow(Shard& shard) {
+  std::vector<Slot> old;
+  old.swap(shard.slots);
+  shard.slots.resize(old.empty() ? 64 : old.size() * 2);
+  for (const Slot& s : old)
+    if (s.hash != 0) Probe(shard.slots, s.hash) = s;
 }
 
 void SeriesRefCache::Put(uint64_t hash, storage::SeriesRef ref) {
+  const uint64_t key = Key(hash);
   Shard& shard = ShardOf(hash);
   std::lock_guard<std::mutex> lock(shard.mu);
-  if (shard.refs.size() >= max_per_shard_ && shard.refs.find(hash) == shard.refs.end()) shard.refs.clear();
-  shard.refs[hash] = ref;
+  if (!shard.slots.empty()) {
+    Slot& s = Probe(shard.slots, key);
+    if (s.hash == key) {
+      s.ref = ref;
+      return;
+    }
+  }
+  if (shard.used >= max_per_shard_) {
+    shard.slots.assign(shard.slots.size(), Slot{});
+    shard.used = 0;
+  }
+  if ((shard.used + 1) * 2 > shard.slots.size()) Grow(shard);
+  Probe(shard.slots, key) = Slot{key, ref};
+  ++shard.used;
 }
 
 size_t SeriesRefCache::size() const {
   size_t n = 0;
   for (const Shard& shard : shards_) {
     std::lock_guard<std::mutex> lock(shard.mu);
-    n += shard.refs.size();
+    n += shard.used;
   }
   return n;
 }

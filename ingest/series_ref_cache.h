@@ -10,6 +10,7 @@
 // (Appender::SeriesLabels) before using it, so a hash collision or a series
 // storage has since removed falls back to the full path, which Puts the right
 // ref. Bounded: a shard that reaches its share of `max_entries` is emptied.
+// About 32 bytes per series.
 // Thread-safety: all methods are safe from any thread (sharded mutexes).
 #pragma once
 
@@ -17,7 +18,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
 #include "ingest/write_request_decoder.h"
@@ -41,11 +41,23 @@ class SeriesRefCache {
 
  private:
   static constexpr size_t kShards = 32;
-  struct Shard {
+  // Open addressing (linear probing) over one array: a lookup touches one
+  // cache line, where a node-based map touches a bucket and a node.
+  struct Slot {
+    uint64_t hash = 0;  // 0 = empty; a hash of 0 is stored as 1
+    storage::SeriesRef ref = 0;
+  };
+  // Own cache lines, so shards locked by different threads do not share one.
+  struct alignas(64) Shard {
     mutable std::mutex mu;
-    std::unordered_map<uint64_t, storage::SeriesRef> refs;
+    std::vector<Slot> slots;  // size a power of two, at most half full
+    size_t used = 0;
   };
   Shard& ShardOf(uint64_t hash) const { return shards_[(hash >> 58) % kShards]; }
+  static uint64_t Key(uint64_t hash) { return hash == 0 ? 1 : hash; }
+  // The slot holding `key`, or the empty slot where it would go.
+  static Slot& Probe(std::vector<Slot>& slots, uint64_t key);
+  void Grow(Shard& shard);
 
   const size_t max_per_shard_;
   mutable std::array<Shard, kShards> shards_;
