@@ -107,7 +107,7 @@ TEST(SeriesRefCacheTest, RefThatNamesOtherLabelsIsNotUsed) {
   ASSERT_EQ(Write(b, second, &refs).http_status, 204);  // "other" gets ref 1 there
   ASSERT_EQ(Write(a, second, &refs).http_status, 204);
   EXPECT_EQ(second.samples[R"(m{x="1"})"], 1);
-  EXPECT_EQ(second.samples[R"(other)"], 1);
+  EXPECT_EQ(second.samples["other{}"], 1);
 }
 
 TEST(SeriesRefCacheTest, ForcedCollisionStillValidatesWireLabels) {

@@ -116,7 +116,12 @@ TEST_F(DBTest, SeriesLabelsNamesTheSeriesOfARefAndAppendByRefNeedsNoLabels) {
   ASSERT_EQ(*later->Append(*ref, *later->SeriesLabels(*ref), kT0 + 15000, 2), *ref);
   ASSERT_TRUE(later->Append(*ref, Labels{}, kT0 + 30000, 3).ok());
   ASSERT_TRUE(later->Commit().ok());
-  EXPECT_EQ(Read(Series("up")), (std::vector<Sample>{{kT0, 1}, {kT0 + 15000, 2}, {kT0 + 30000, 3}}));
+  const std::vector<Sample> samples = Read(Series("up"));
+  ASSERT_EQ(samples.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(samples[i].t_ms, kT0 + 15000 * i);
+    EXPECT_EQ(samples[i].v, i + 1);
+  }
 }
 
 TEST_F(DBTest, AppendThenSelectSortedWithSeek) {
