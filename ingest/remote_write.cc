@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "ingest/content_negotiation.h"
@@ -136,8 +137,15 @@ class AppendingVisitor final : public WriteRequestVisitor {
         // Cached only when the wire form is the stored one (no empty values
         // dropped), so that the next lookup can be confirmed.
         if (refs_ != nullptr && ref != cached && labels->size() == s.labels.size()) {
-          refs_->Put(hash, ref);
-          cached = ref;
+          // A storage that cannot confirm refs (SeriesLabels) could never use
+          // the entry: stop caching for this request.
+          if (!confirms_refs_.has_value()) confirms_refs_ = app_.SeriesLabels(ref) != nullptr;
+          if (*confirms_refs_) {
+            refs_->Put(hash, ref);
+            cached = ref;
+          } else {
+            refs_ = nullptr;
+          }
         }
         continue;
       }
@@ -212,6 +220,7 @@ class AppendingVisitor final : public WriteRequestVisitor {
   storage::Appender& app_;
   MetadataSink* sink_;
   SeriesRefCache* refs_;
+  std::optional<bool> confirms_refs_;  // known after the first Put candidate
   WriteOutcome* out_;
   std::vector<storage::Label> scratch_;
   std::map<std::string, std::string> examples_;

@@ -143,6 +143,18 @@ TEST(SeriesRefCacheTest, ForcedCollisionStillValidatesWireLabels) {
   EXPECT_EQ(db.samples[R"(m{a="1", b="2"})"], 2);
 }
 
+TEST(SeriesRefCacheTest, StorageThatCannotConfirmRefsFillsNothing) {
+  testing::RecordingAppendable db;  // no SeriesLabels
+  SeriesRefCache refs;
+  prometheus::WriteRequest req;
+  AddSeries(&req, {{"__name__", "up"}, {"job", "a"}}, {{1, 1}});
+  AddSeries(&req, {{"__name__", "up"}, {"job", "b"}}, {{1, 1}});
+  ASSERT_EQ(Write(req, db, &refs).http_status, 204);
+  ASSERT_EQ(Write(req, db, &refs).http_status, 204);
+  EXPECT_EQ(db.committed.size(), 4u);
+  EXPECT_EQ(refs.size(), 0u);
+}
+
 TEST(SeriesRefCacheTest, HashKeepsLabelBoundaries) {
   EXPECT_NE(SeriesRefCache::Hash(Views({{"a", "bc"}})), SeriesRefCache::Hash(Views({{"ab", "c"}})));
   EXPECT_NE(SeriesRefCache::Hash(Views({{"a", "b"}, {"c", "d"}})), SeriesRefCache::Hash(Views({{"a", "bcd"}})));
