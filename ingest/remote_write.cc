@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "ingest/content_negotiation.h"
@@ -61,6 +62,20 @@ std::string_view CheckLabels(const std::vector<LabelView>& in, std::vector<stora
   return {};
 }
 
+// True when the wire labels are exactly `stored` (same order, no empty
+// values, a metric name): then they pass CheckLabels, as `stored` was
+// validated when its series was created.
+bool SameLabels(const std::vector<LabelView>& wire, const storage::Labels& stored) {
+  if (wire.size() != stored.size()) return false;
+  bool has_name = false;
+  for (size_t i = 0; i < wire.size(); ++i) {
+    const storage::Label& l = stored[i];
+    if (wire[i].value.empty() || wire[i].name != l.name || wire[i].value != l.value) return false;
+    if (!has_name && l.name == storage::kMetricName) has_name = true;
+  }
+  return has_name;
+}
+
 // {a="b", ...} of raw wire labels for error messages, cut at ~200 bytes.
 std::string DescribeLabels(const std::vector<LabelView>& labels) {
   std::string s = "{";
@@ -79,28 +94,59 @@ std::string DescribeLabels(const std::vector<LabelView>& labels) {
 
 class AppendingVisitor final : public WriteRequestVisitor {
  public:
-  AppendingVisitor(storage::Appender& app, MetadataSink* sink, WriteOutcome* out)
-      : app_(app), sink_(sink), out_(out) {}
+  AppendingVisitor(storage::Appender& app, MetadataSink* sink, SeriesRefCache* refs, WriteOutcome* out)
+      : app_(app), sink_(sink), refs_(refs), out_(out) {}
 
   Status OnSeries(const SeriesView& s) override {
     if (s.samples.empty() && s.histograms == 0) return Status::OK();
     if (s.histograms > 0) Reject(kReasonHistograms, s.histograms, s.labels);
     if (s.samples.empty()) return Status::OK();
-    std::string_view reason = CheckLabels(s.labels, &scratch_);
-    if (!reason.empty()) {
-      Reject(reason, static_cast<int64_t>(s.samples.size()), s.labels);
-      return Status::OK();
+    // A series seen before (same wire labels) appends by its ref: no label
+    // checks, copies or index lookup by labels.
+    uint64_t hash = 0;
+    storage::SeriesRef cached = 0;
+    const storage::Labels* labels = nullptr;
+    if (refs_ != nullptr) {
+      hash = SeriesRefCache::Hash(s.labels);
+      cached = refs_->Get(hash);
+      if (cached != 0) {
+        labels = app_.SeriesLabels(cached);
+        if (labels == nullptr || !SameLabels(s.labels, *labels)) labels = nullptr;
+      }
     }
-    const storage::Labels labels = storage::Labels::FromSorted(std::move(scratch_));
-    scratch_ = {};
-    storage::SeriesRef ref = 0;
+    storage::Labels built;
+    if (labels == nullptr) {
+      cached = 0;
+      std::string_view reason = CheckLabels(s.labels, &scratch_);
+      if (!reason.empty()) {
+        Reject(reason, static_cast<int64_t>(s.samples.size()), s.labels);
+        return Status::OK();
+      }
+      built = storage::Labels::FromSorted(std::move(scratch_));
+      scratch_ = {};
+      labels = &built;
+    }
+    storage::SeriesRef ref = cached;
     storage::AppendOptions opts;
     for (const DecodedSample& sample : s.samples) {
       opts.start_t_ms = sample.start_t_ms;
-      Result<storage::SeriesRef> r = app_.Append(ref, labels, sample.t_ms, sample.v, opts);
+      Result<storage::SeriesRef> r = app_.Append(ref, *labels, sample.t_ms, sample.v, opts);
       if (r.ok()) {
         ref = *r;
         ++appended_;
+        // Cached only when the wire form is the stored one (no empty values
+        // dropped), so that the next lookup can be confirmed.
+        if (refs_ != nullptr && ref != cached && labels->size() == s.labels.size()) {
+          // A storage that cannot confirm refs (SeriesLabels) could never use
+          // the entry: stop caching for this request.
+          if (!confirms_refs_.has_value()) confirms_refs_ = app_.SeriesLabels(ref) != nullptr;
+          if (*confirms_refs_) {
+            refs_->Put(hash, ref);
+            cached = ref;
+          } else {
+            refs_ = nullptr;
+          }
+        }
         continue;
       }
       switch (r.status().code()) {
@@ -173,6 +219,8 @@ class AppendingVisitor final : public WriteRequestVisitor {
  private:
   storage::Appender& app_;
   MetadataSink* sink_;
+  SeriesRefCache* refs_;
+  std::optional<bool> confirms_refs_;  // known after the first Put candidate
   WriteOutcome* out_;
   std::vector<storage::Label> scratch_;
   std::map<std::string, std::string> examples_;
@@ -194,7 +242,7 @@ int StorageErrorStatus(const Status& st) { return st.code() == StatusCode::kUnav
 
 WriteOutcome HandleRemoteWrite(std::string_view body, std::string_view content_type,
                                std::string_view content_encoding, storage::Appendable& db,
-                               MetadataSink* metadata, const RemoteWriteLimits& limits) {
+                               MetadataSink* metadata, const RemoteWriteLimits& limits, SeriesRefCache* refs) {
   WriteOutcome out;
   Result<RemoteWriteVersion> version = ParseRemoteWriteContentType(content_type);
   if (!version.ok()) return Fail(std::move(out), 415, version.status().message());
@@ -218,15 +266,15 @@ WriteOutcome HandleRemoteWrite(std::string_view body, std::string_view content_t
   if (!snappy::RawUncompress(body.data(), body.size(), decoded.get()))
     return Fail(std::move(out), 400, "snappy decode error: corrupt snappy block");
 
-  return ApplyWriteRequest(std::string_view(decoded.get(), decoded_size), *version, db, metadata);
+  return ApplyWriteRequest(std::string_view(decoded.get(), decoded_size), *version, db, metadata, refs);
 }
 
 WriteOutcome ApplyWriteRequest(std::string_view message, RemoteWriteVersion version, storage::Appendable& db,
-                               MetadataSink* metadata) {
+                               MetadataSink* metadata, SeriesRefCache* refs) {
   WriteOutcome out;
   out.v2 = version == RemoteWriteVersion::kV2;
   std::unique_ptr<storage::Appender> app = db.NewAppender();
-  AppendingVisitor visitor(*app, metadata, &out);
+  AppendingVisitor visitor(*app, metadata, refs, &out);
   Status st = DecodeWriteRequest(message, version, visitor);
   if (!st.ok()) {
     app->Rollback();

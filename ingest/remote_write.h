@@ -27,6 +27,7 @@
 #include <string_view>
 
 #include "ingest/metadata_sink.h"
+#include "ingest/series_ref_cache.h"
 #include "ingest/write_request_decoder.h"
 #include "storage/appender.h"
 
@@ -53,16 +54,19 @@ struct WriteOutcome {
 // Content-Type with `proto=io.prometheus.write.v2.Request` selects 2.0; no
 // `proto=` or `proto=prometheus.WriteRequest` selects 1.0. Content-Encoding
 // must be `snappy` or empty (taken as snappy). `metadata` may be null: then
-// metadata goes to the Appender's UpdateMetadata instead.
+// metadata goes to the Appender's UpdateMetadata instead. `refs` (optional,
+// shared by every request into `db`, which it must not outlive) remembers
+// series refs across requests so known series skip the label work.
 WriteOutcome HandleRemoteWrite(std::string_view body, std::string_view content_type,
                                std::string_view content_encoding, storage::Appendable& db,
-                               MetadataSink* metadata, const RemoteWriteLimits& limits);
+                               MetadataSink* metadata, const RemoteWriteLimits& limits,
+                               SeriesRefCache* refs = nullptr);
 
 // The part of HandleRemoteWrite after the HTTP framing: `message` is the
 // uncompressed protobuf of `version`. For gRPC RemoteStorage.Write, whose
 // request arrives parsed, pass its serialization. Answers as above (204, 400
 // with reasons, 5xx on storage failure); the caller maps them to its status.
 WriteOutcome ApplyWriteRequest(std::string_view message, RemoteWriteVersion version, storage::Appendable& db,
-                               MetadataSink* metadata);
+                               MetadataSink* metadata, SeriesRefCache* refs = nullptr);
 
 }  // namespace cairn::ingest

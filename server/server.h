@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 
+#include "ingest/series_ref_cache.h"
 #include "notifier/manager.h"
 #include "promql/engine.h"
 #include "remote/merge_queryable.h"
@@ -135,6 +136,9 @@ class Server {
   std::unique_ptr<ServerState> state_;
   std::unique_ptr<SelfMetrics> metrics_;
   MetadataStore metadata_;
+  // Remote write's series refs by wire labels, shared by all connections
+  // (entries are checked against storage before use, so they never go stale).
+  ingest::SeriesRefCache remote_write_refs_;
   promql::Engine engine_;
   std::unique_ptr<QueryRunner> query_runner_;
   std::unique_ptr<api::ApiV1> api_;

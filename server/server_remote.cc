@@ -20,7 +20,7 @@ http::HttpResponse Server::RemoteWrite(const http::HttpRequest& req) {
   ingest::RemoteWriteLimits limits;
   ingest::WriteOutcome out = ingest::HandleRemoteWrite(req.body, req.Header("content-type"),
                                                        req.Header("content-encoding"), *appendable_, &metadata_,
-                                                       limits);
+                                                       limits, &remote_write_refs_);
   for (const auto& [reason, n] : out.rejected_by_reason) metrics_->RemoteWriteRejected(reason, n);
   http::HttpResponse r;
   r.status = out.http_status;

@@ -66,6 +66,11 @@ class Appender {
   // InvalidArgument for bad labels. The sample is then not added.
   virtual Result<SeriesRef> Append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v,
                                    const AppendOptions& opts = {}) = 0;
+  // The labels of the series `ref` names, or nullptr when the ref is unknown
+  // (or the storage cannot tell). Lets a caller that cached a ref check it
+  // still names the labels it has before appending by it. The pointer stays
+  // valid at least until Commit/Rollback.
+  virtual const Labels* SeriesLabels(SeriesRef /*ref*/) const { return nullptr; }
   // Records metadata for a metric family name (latest wins). Not WAL-critical.
   virtual Status UpdateMetadata(const std::string& metric_family, const Metadata& md) = 0;
   // Makes every appended sample durable and visible. After Commit the

@@ -38,6 +38,8 @@ Result<SeriesRef> DBAppender::Append(SeriesRef ref, const Labels& labels, int64_
   return ref;
 }
 
+const Labels* DBAppender::SeriesLabels(SeriesRef ref) const { return db_->index_.GetLabels(ref); }
+
 Status DBAppender::UpdateMetadata(const std::string& metric_family, const Metadata& md) {
   std::lock_guard<std::mutex> lock(db_->meta_mu_);
   db_->metadata_[metric_family] = md;

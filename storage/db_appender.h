@@ -19,6 +19,9 @@ class DBAppender final : public Appender {
 
   Result<SeriesRef> Append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v,
                            const AppendOptions& opts) override;
+  // The index keeps a removed series' labels allocated, so the pointer
+  // outlives this Appender.
+  const Labels* SeriesLabels(SeriesRef ref) const override;
   Status UpdateMetadata(const std::string& metric_family, const Metadata& md) override;
   Status Commit() override;
   void Rollback() override;

@@ -23,9 +23,25 @@ void BitWriter::WriteByte(uint8_t b) {
 void BitWriter::WriteBits(uint64_t u, int nbits) {
   if (nbits <= 0) return;
   u <<= 64 - nbits;
-  for (; nbits >= 8; nbits -= 8) {
-    WriteByte(static_cast<uint8_t>(u >> 56));
-    u <<= 8;
+  if (nbits >= 8) {
+    // The whole bytes as WriteByte would write them one by one, with one
+    // resize instead of a push_back per byte.
+    if (free_bits_ == 0) {
+      out_->push_back('\0');
+      free_bits_ = 8;
+    }
+    const int whole = nbits >> 3;
+    const size_t n = out_->size();
+    out_->resize(n + static_cast<size_t>(whole));
+    auto* p = reinterpret_cast<uint8_t*>(out_->data()) + n - 1;
+    const int f = free_bits_;
+    for (int i = 0; i < whole; ++i) {
+      const auto b = static_cast<uint8_t>(u >> 56);
+      u <<= 8;
+      p[i] = static_cast<uint8_t>(p[i] | (b >> (8 - f)));
+      p[i + 1] = f == 8 ? 0 : static_cast<uint8_t>(b << f);
+    }
+    nbits &= 7;
   }
   // The remaining < 8 bits, grouped per byte; same result as bit by bit.
   while (nbits > 0) {

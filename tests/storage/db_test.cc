@@ -101,6 +101,29 @@ class DBTest : public ::testing::Test {
   std::unique_ptr<DB> db_;
 };
 
+TEST_F(DBTest, SeriesLabelsNamesTheSeriesOfARefAndAppendByRefNeedsNoLabels) {
+  Open();
+  auto app = db_->NewAppender();
+  auto ref = app->Append(0, Series("up"), kT0, 1);
+  ASSERT_TRUE(ref.ok());
+  const Labels* got = app->SeriesLabels(*ref);
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(*got, Series("up"));
+  EXPECT_EQ(app->SeriesLabels(*ref + 1000), nullptr);
+  ASSERT_TRUE(app->Commit().ok());
+  // A later appender appends by the ref alone (the labels are not looked at).
+  auto later = db_->NewAppender();
+  ASSERT_EQ(*later->Append(*ref, *later->SeriesLabels(*ref), kT0 + 15000, 2), *ref);
+  ASSERT_TRUE(later->Append(*ref, Labels{}, kT0 + 30000, 3).ok());
+  ASSERT_TRUE(later->Commit().ok());
+  const std::vector<Sample> samples = Read(Series("up"));
+  ASSERT_EQ(samples.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(samples[i].t_ms, kT0 + 15000 * i);
+    EXPECT_EQ(samples[i].v, i + 1);
+  }
+}
+
 TEST_F(DBTest, AppendThenSelectSortedWithSeek) {
   Open();
   Add(Series("up", "b"), Range(kT0, 15000, 300));
