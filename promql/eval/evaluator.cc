@@ -39,6 +39,7 @@ void Evaluator::AddSamples(int64_t n) {
 }
 
 void Evaluator::AddSeries(const storage::Labels& metric) {
+  if (opts_.max_memory_bytes <= 0) return;  // no bound: skip the walk over the labels
   int64_t bytes = sizeof(Series);
   for (const storage::Label& l : metric) {
     bytes += static_cast<int64_t>(sizeof(storage::Label) + l.name.size() + l.value.size());

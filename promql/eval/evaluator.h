@@ -73,7 +73,8 @@ class Evaluator {
   // the Series around its points); throws when over max_memory_bytes. Series
   // bytes are not given back: a query's series sets mostly live to its end.
   void AddSeries(const storage::Labels& metric);
-  // Bytes held by the samples and series counted so far.
+  // Bytes held by the samples and series counted so far (series only while
+  // max_memory_bytes is set).
   int64_t HeldBytes() const { return samples_ * kPointBytes + series_bytes_; }
   static constexpr int64_t kPointBytes = sizeof(FPoint);
   // Counts samples read from storage (totalSamples), held or not.
