@@ -38,6 +38,27 @@ bool ValidUtf8(std::string_view s) {
   return true;
 }
 
+// The label limits, over the label set as stored (empty values dropped).
+// Returns the reason and sets `detail` ("... (actual: 31, limit: 30)"), or an
+// empty view when within them.
+std::string_view CheckLabelLimits(const std::vector<storage::Label>& ls, const LabelLimits& lim, std::string* detail) {
+  auto over = [&](std::string_view reason, std::string what, size_t actual, size_t limit) {
+    *detail = what + " (actual: " + std::to_string(actual) + ", limit: " + std::to_string(limit) + ")";
+    return reason;
+  };
+  if (lim.max_label_names_per_series > 0 && ls.size() > lim.max_label_names_per_series)
+    return over(kReasonMaxLabelNames, "series has too many labels", ls.size(), lim.max_label_names_per_series);
+  for (const storage::Label& l : ls) {
+    if (lim.max_label_name_length > 0 && l.name.size() > lim.max_label_name_length)
+      return over(kReasonMaxLabelNameLength, "label name too long: " + l.name.substr(0, 64), l.name.size(),
+                  lim.max_label_name_length);
+    if (lim.max_label_value_length > 0 && l.value.size() > lim.max_label_value_length)
+      return over(kReasonMaxLabelValueLength, "label value of " + l.name + " too long", l.value.size(),
+                  lim.max_label_value_length);
+  }
+  return {};
+}
+
 // Checks one series' wire labels and builds the sorted label set, dropping
 // labels with empty values (an empty value means "absent" in Prometheus).
 // Returns the rejection reason, or an empty view when the labels are good.
@@ -94,8 +115,9 @@ std::string DescribeLabels(const std::vector<LabelView>& labels) {
 
 class AppendingVisitor final : public WriteRequestVisitor {
  public:
-  AppendingVisitor(storage::Appender& app, MetadataSink* sink, SeriesRefCache* refs, WriteOutcome* out)
-      : app_(app), sink_(sink), refs_(refs), out_(out) {}
+  AppendingVisitor(storage::Appender& app, MetadataSink* sink, const LabelLimits& limits, SeriesRefCache* refs,
+                   WriteOutcome* out)
+      : app_(app), sink_(sink), limits_(limits), refs_(refs), out_(out) {}
 
   Status OnSeries(const SeriesView& s) override {
     if (s.samples.empty() && s.histograms == 0) return Status::OK();
@@ -122,13 +144,22 @@ class AppendingVisitor final : public WriteRequestVisitor {
         Reject(reason, static_cast<int64_t>(s.samples.size()), s.labels);
         return Status::OK();
       }
+      // A cached series passed these when it was first written.
+      std::string detail;
+      reason = CheckLabelLimits(scratch_, limits_, &detail);
+      if (!reason.empty()) {
+        Reject(reason, static_cast<int64_t>(s.samples.size()),
+               FirstOf(reason) ? detail + " " + DescribeLabels(s.labels) : std::string());
+        return Status::OK();
+      }
       built = storage::Labels::FromSorted(std::move(scratch_));
       scratch_ = {};
       labels = &built;
     }
     storage::SeriesRef ref = cached;
     storage::AppendOptions opts;
-    for (const DecodedSample& sample : s.samples) {
+    for (size_t i = 0; i < s.samples.size(); ++i) {
+      const DecodedSample& sample = s.samples[i];
       opts.start_t_ms = sample.start_t_ms;
       Result<storage::SeriesRef> r = app_.Append(ref, *labels, sample.t_ms, sample.v, opts);
       if (r.ok()) {
@@ -156,6 +187,12 @@ class AppendingVisitor final : public WriteRequestVisitor {
         case StatusCode::kInvalidArgument:
           Reject(kReasonInvalidSample, 1, r.status().message());
           break;
+        case StatusCode::kResourceExhausted:
+          // A new series past --storage.max-series: none of its samples can
+          // be stored, so the rest of them are refused without asking again.
+          Reject(kReasonMaxSeries, static_cast<int64_t>(s.samples.size() - i),
+                 FirstOf(kReasonMaxSeries) ? r.status().message() + " " + DescribeLabels(s.labels) : std::string());
+          return Status::OK();
         default:
           storage_error_ = r.status();
           return r.status();
@@ -197,8 +234,11 @@ class AppendingVisitor final : public WriteRequestVisitor {
   // As above with the series' labels as the example, described only for the
   // first series rejected for `reason`.
   void Reject(std::string_view reason, int64_t n, const std::vector<LabelView>& labels) {
-    const bool first = out_->rejected_by_reason.find(std::string(reason)) == out_->rejected_by_reason.end();
-    Reject(reason, n, first ? DescribeLabels(labels) : std::string());
+    Reject(reason, n, FirstOf(reason) ? DescribeLabels(labels) : std::string());
+  }
+  // No sample was rejected for `reason` yet (its example is still to be made).
+  bool FirstOf(std::string_view reason) const {
+    return out_->rejected_by_reason.find(std::string(reason)) == out_->rejected_by_reason.end();
   }
 
   int64_t appended() const { return appended_; }
@@ -219,6 +259,7 @@ class AppendingVisitor final : public WriteRequestVisitor {
  private:
   storage::Appender& app_;
   MetadataSink* sink_;
+  const LabelLimits& limits_;
   SeriesRefCache* refs_;
   std::optional<bool> confirms_refs_;  // known after the first Put candidate
   WriteOutcome* out_;
@@ -266,15 +307,16 @@ WriteOutcome HandleRemoteWrite(std::string_view body, std::string_view content_t
   if (!snappy::RawUncompress(body.data(), body.size(), decoded.get()))
     return Fail(std::move(out), 400, "snappy decode error: corrupt snappy block");
 
-  return ApplyWriteRequest(std::string_view(decoded.get(), decoded_size), *version, db, metadata, refs);
+  return ApplyWriteRequest(std::string_view(decoded.get(), decoded_size), *version, db, metadata, limits.labels,
+                           refs);
 }
 
 WriteOutcome ApplyWriteRequest(std::string_view message, RemoteWriteVersion version, storage::Appendable& db,
-                               MetadataSink* metadata, SeriesRefCache* refs) {
+                               MetadataSink* metadata, const LabelLimits& label_limits, SeriesRefCache* refs) {
   WriteOutcome out;
   out.v2 = version == RemoteWriteVersion::kV2;
   std::unique_ptr<storage::Appender> app = db.NewAppender();
-  AppendingVisitor visitor(*app, metadata, refs, &out);
+  AppendingVisitor visitor(*app, metadata, label_limits, refs, &out);
   Status st = DecodeWriteRequest(message, version, visitor);
   if (!st.ok()) {
     app->Rollback();

@@ -10,7 +10,9 @@
 //
 // Answers: 204 when everything was stored; 400 with a text body listing the
 // reasons when part of the request was rejected (every valid sample is still
-// stored) or the body is not valid snappy/protobuf (nothing stored); 413 when
+// stored; this includes series refused by --storage.max-series or a label
+// limit: 400, not 429, because Prometheus senders drop a 400 batch instead of
+// retrying it, and a limit does not go away by retrying) or the body is not valid snappy/protobuf (nothing stored); 413 when
 // the body is over the limits; 415 for an unknown Content-Encoding or
 // `proto=`; 5xx only when storage fails (nothing acknowledged, sender
 // retries). Native histograms and exemplars are not stored yet: histograms
@@ -33,11 +35,30 @@
 
 namespace cairn::ingest {
 
+// Per-series label bounds (--storage.max-label-names-per-series,
+// --storage.max-label-name-length, --storage.max-label-value-length, as
+// Mimir names them); 0 = none. A series over one has its samples refused
+// with the reason named after the flag; the rest of the request is stored.
+struct LabelLimits {
+  size_t max_label_names_per_series = 0;
+  size_t max_label_name_length = 0;
+  size_t max_label_value_length = 0;
+};
+
+// Rejection reasons (WriteOutcome::rejected_by_reason keys) of the ingest
+// limits: a new series past --storage.max-series (the storage refused it
+// with ResourceExhausted), and the label limits above.
+inline constexpr std::string_view kReasonMaxSeries = "max_series";
+inline constexpr std::string_view kReasonMaxLabelNames = "max_label_names_per_series";
+inline constexpr std::string_view kReasonMaxLabelNameLength = "max_label_name_length";
+inline constexpr std::string_view kReasonMaxLabelValueLength = "max_label_value_length";
+
 struct RemoteWriteLimits {
   // Largest accepted request body as sent (snappy). Upstream: 32 MiB.
   size_t max_compressed_bytes = 32 << 20;
   // Largest accepted body after snappy decoding. Upstream: 32 MiB.
   size_t max_decoded_bytes = 32 << 20;
+  LabelLimits labels;
 };
 
 struct WriteOutcome {
@@ -67,6 +88,7 @@ WriteOutcome HandleRemoteWrite(std::string_view body, std::string_view content_t
 // request arrives parsed, pass its serialization. Answers as above (204, 400
 // with reasons, 5xx on storage failure); the caller maps them to its status.
 WriteOutcome ApplyWriteRequest(std::string_view message, RemoteWriteVersion version, storage::Appendable& db,
-                               MetadataSink* metadata, SeriesRefCache* refs = nullptr);
+                               MetadataSink* metadata, const LabelLimits& label_limits = {},
+                               SeriesRefCache* refs = nullptr);
 
 }  // namespace cairn::ingest

@@ -44,6 +44,11 @@ struct QueryOptions {
   int64_t lookback_delta_ms = 5 * 60 * 1000;
   // Most samples a query may hold in memory at once (--query.max-samples).
   int64_t max_samples = 50'000'000;
+  // Most bytes a query may hold at once (--query.max-memory); 0 = no bound.
+  // Counted with the samples: each held point as sizeof(FPoint), each
+  // loaded or produced series as its labels' bytes plus its own struct
+  // (Evaluator::AddSamples / AddSeries), checked as they grow.
+  int64_t max_memory_bytes = 0;
   // Wall-clock limit for one query (--query.timeout); zero means none.
   std::chrono::milliseconds timeout{std::chrono::minutes(2)};
   // Step of subqueries written without one (`[10m:]`)

@@ -24,6 +24,7 @@ Status Manager::ApplyConfig(const std::vector<std::shared_ptr<const ScrapeConfig
   deps.metadata = metadata_;
   deps.clock = &clock_;
   deps.extra_metrics = options_.extra_metrics;
+  deps.series_limit = options_.series_limit;
   deps.offset_seed = options_.offset_seed;
   deps.metrics = &metrics_;
 

@@ -32,6 +32,10 @@ namespace cairn::scrape {
 struct ManagerOptions {
   int threads = 2;             // scrape I/O, parsing and appends
   bool extra_metrics = false;  // --enable-feature=extra-scrape-metrics
+  // --storage.max-series is set: each scrape also reports
+  // scrape_samples_refused_by_series_limit (samples of new series the
+  // storage refused).
+  bool series_limit = false;
   uint64_t offset_seed = 0;    // Prometheus seeds target offsets with external labels and hostname
   discovery::ManagerOptions discovery;
 };

@@ -219,6 +219,7 @@ AppendResult AppendScrape(storage::Appender& app, ScrapeCache& cache, const stor
       // A duplicate timestamp with another value loses that sample only, as
       // in Prometheus.
       if (appended.status().code() == StatusCode::kDuplicateSample) ++res.duplicate_timestamps;
+      if (appended.status().code() == StatusCode::kResourceExhausted) ++res.series_limit_refused;
       continue;
     }
     ++res.added;

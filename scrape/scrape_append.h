@@ -52,6 +52,9 @@ struct AppendResult {
   bool sample_limit_exceeded = false;
   bool label_limits_exceeded = false;
   int64_t duplicate_timestamps = 0;  // samples the storage refused as same time, other value
+  // Samples of new series the storage refused (--storage.max-series); the
+  // scrape still succeeds with the rest, and they are asked for again next time.
+  int64_t series_limit_refused = 0;
 };
 
 // Appends the samples of `body` (in `format`) for a target whose public

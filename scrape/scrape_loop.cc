@@ -178,6 +178,9 @@ void ScrapeLoop::AppendReport(storage::Appender& app, int64_t t_ms, double durat
   put("scrape_samples_scraped", static_cast<double>(res.total));
   put("scrape_samples_post_metric_relabeling", static_cast<double>(res.added));
   put("scrape_series_added", static_cast<double>(res.series_added));
+  if (deps_.series_limit) {
+    put("scrape_samples_refused_by_series_limit", static_cast<double>(res.series_limit_refused));
+  }
   if (deps_.extra_metrics) {
     put("scrape_timeout_seconds", static_cast<double>(target_->timeout_ms()) / 1000.0);
     put("scrape_sample_limit", static_cast<double>(config_->samples.sample_limit));

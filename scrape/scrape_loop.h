@@ -43,6 +43,7 @@ struct LoopDeps {
   ingest::MetadataSink* metadata = nullptr;  // may be null
   const Clock* clock = nullptr;
   bool extra_metrics = false;  // --enable-feature=extra-scrape-metrics
+  bool series_limit = false;   // ManagerOptions::series_limit
   uint64_t offset_seed = 0;    // spreads targets of the same hash differently per server
   ScrapeMetrics* metrics = nullptr;  // may be null; outlives the loops
 };

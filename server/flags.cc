@@ -22,7 +22,7 @@ struct FlagDef {
 // Prometheus 2.42's server-only flags that Cairn has, and Cairn's own flags
 // that only mean something with the full storage and query engine.
 bool ServerOnly(std::string_view name) {
-  for (std::string_view p : {"storage.tsdb.", "storage.remote.read-", "rules.", "query.",
+  for (std::string_view p : {"storage.tsdb.", "storage.remote.read-", "storage.max-", "rules.", "query.",
                              "alertmanager.notification-queue-capacity", "storage.block-cache-size"}) {
     if (name.substr(0, p.size()) == p) return true;
   }
@@ -131,6 +131,16 @@ const std::vector<FlagDef>& Defs() {
        [](ServerFlags& f, const std::string& v) { return SetDuration(&f.query_timeout_ms, v); }},
       {"query.max-samples", "50000000", "Maximum number of samples a single query can load into memory.", false,
        [](ServerFlags& f, const std::string& v) { return SetInt(&f.query_max_samples, v); }},
+      {"query.max-memory", "0B",
+       "Cairn only: most bytes one query may hold (loaded samples and series, intermediate results), counted "
+       "while loading; past it the query fails. 0 = no bound (B KB MB GB ...).",
+       false,
+       [](ServerFlags& f, const std::string& v) {
+         auto n = api::ParseByteSize(v);
+         if (!n.ok()) return n.status();
+         f.query_max_memory_bytes = *n;
+         return Status::OK();
+       }},
       {"query.lookback-delta", "5m", "How far back to look for a sample of an instant selector.", false,
        [](ServerFlags& f, const std::string& v) { return SetDuration(&f.lookback_delta_ms, v); }},
       {"query.max-concurrency", "20", "Maximum number of queries executed concurrently.", false,
@@ -147,6 +157,19 @@ const std::vector<FlagDef>& Defs() {
       {"storage.remote.read-max-bytes-in-frame", "1048576",
        "Maximum bytes of chunk data in one streamed remote read frame.", false,
        [](ServerFlags& f, const std::string& v) { return SetInt(&f.remote_read_max_bytes_in_frame, v); }},
+      {"storage.max-series", "0",
+       "Cairn only: most series the head may hold; past it new series are refused (remote write answers 400 "
+       "naming the limit, scrapes drop them) while existing series keep flowing. 0 = no bound.",
+       false, [](ServerFlags& f, const std::string& v) { return SetInt(&f.max_series, v); }},
+      {"storage.max-label-names-per-series", "0",
+       "Cairn only: most labels (with __name__) a remote-written series may have; 0 = no bound.", false,
+       [](ServerFlags& f, const std::string& v) { return SetInt(&f.max_label_names_per_series, v); }},
+      {"storage.max-label-name-length", "0",
+       "Cairn only: longest label name (bytes) a remote-written series may have; 0 = no bound.", false,
+       [](ServerFlags& f, const std::string& v) { return SetInt(&f.max_label_name_length, v); }},
+      {"storage.max-label-value-length", "0",
+       "Cairn only: longest label value (bytes) a remote-written series may have; 0 = no bound.", false,
+       [](ServerFlags& f, const std::string& v) { return SetInt(&f.max_label_value_length, v); }},
       {"storage.block-cache-size", "512MB",
        "Cairn only: memory for decompressed chunk blocks read by queries (B KB MB GB ...).", false,
        [](ServerFlags& f, const std::string& v) {

@@ -32,11 +32,17 @@ struct ServerFlags {
   std::string grpc_listen_address;                    // --grpc.listen-address; empty = no gRPC
   int64_t query_timeout_ms = 2 * 60000;               // --query.timeout
   int64_t query_max_samples = 50000000;               // --query.max-samples
+  int64_t query_max_memory_bytes = 0;                 // --query.max-memory; 0 = none
   int64_t lookback_delta_ms = 5 * 60000;              // --query.lookback-delta
   int64_t query_max_concurrency = 20;                 // --query.max-concurrency; more wait
   int64_t remote_read_sample_limit = 50000000;        // --storage.remote.read-sample-limit; 0 = none
   int64_t remote_read_max_bytes_in_frame = 1 << 20;   // --storage.remote.read-max-bytes-in-frame
   int64_t block_cache_bytes = 512LL << 20;            // --storage.block-cache-size (Cairn's own)
+  // Ingest limits (docs/operating.md "Limits"); 0 = none.
+  int64_t max_series = 0;                             // --storage.max-series: head series
+  int64_t max_label_names_per_series = 0;             // --storage.max-label-names-per-series
+  int64_t max_label_name_length = 0;                  // --storage.max-label-name-length
+  int64_t max_label_value_length = 0;                 // --storage.max-label-value-length
   int64_t rules_for_outage_tolerance_ms = 3600000;    // --rules.alert.for-outage-tolerance
   int64_t rules_for_grace_period_ms = 600000;         // --rules.alert.for-grace-period
   int64_t rules_resend_delay_ms = 60000;              // --rules.alert.resend-delay

@@ -8,6 +8,7 @@
 // Thread-safety: Submit() and the figures may be called from any thread.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -15,6 +16,8 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "util/windowed_summary.h"
 
 namespace cairn::server {
 
@@ -32,6 +35,11 @@ class QueryExecutor {
   int max_concurrency() const { return max_concurrency_; }
   // Tasks running or waiting now (prometheus_engine_queries).
   int64_t active() const;
+  // Tasks waiting for a slot now (cairn_engine_queries_waiting).
+  int64_t waiting() const;
+  // How long tasks waited for a slot, in seconds, over the last 10 minutes
+  // (prometheus_engine_query_duration_seconds{slice="queue_time"}).
+  WindowedSummary::Figures QueueWait(const std::vector<double>& ranks) const;
 
  private:
   void Work();
@@ -39,7 +47,12 @@ class QueryExecutor {
   const int max_concurrency_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;
+  struct Queued {
+    std::function<void()> task;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::deque<Queued> queue_;
+  WindowedSummary queue_wait_;  // observed at steady-clock milliseconds
   int running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;

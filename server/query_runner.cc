@@ -106,6 +106,7 @@ Result<api::QueryAnswer> QueryRunner::Run(const api::QueryRequest& req) const {
   promql::QueryOptions opts;
   opts.lookback_delta_ms = req.lookback_delta_ms;
   opts.max_samples = max_samples_;
+  opts.max_memory_bytes = max_memory_bytes_;
   opts.delayed_name_removal = delayed_name_removal_;
   opts.timeout = std::chrono::milliseconds(req.timeout_ms);
   opts.query_text = req.query;

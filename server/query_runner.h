@@ -26,6 +26,9 @@ class QueryRunner {
         max_samples_(max_samples),
         delayed_name_removal_(delayed_name_removal) {}
 
+  // --query.max-memory for every query it runs; 0 = no bound.
+  void set_max_memory_bytes(int64_t bytes) { max_memory_bytes_ = bytes; }
+
   // Evaluates the request; the answer holds the result until its write_data
   // is dropped. Parse errors are InvalidArgument reading as Prometheus'
   // `invalid parameter "query": 1:5: parse error: ...` (bad_data);
@@ -52,6 +55,7 @@ class QueryRunner {
   storage::Queryable& queryable_;
   int64_t max_samples_;
   bool delayed_name_removal_;
+  int64_t max_memory_bytes_ = 0;
   mutable std::atomic<int64_t> canceled_total_{0};
 };
 

@@ -1,10 +1,15 @@
 #include "server/self_metrics.h"
 
+#include "ingest/remote_write.h"
 #include "server/build_info.h"
 #include "server/metrics/process_collector.h"
 
 namespace cairn::server {
 namespace {
+
+// The label limits' reasons, in SelfMetrics::label_limit_refused_ order.
+constexpr std::array<std::string_view, 3> kLabelLimitReasons = {
+    ingest::kReasonMaxLabelNames, ingest::kReasonMaxLabelNameLength, ingest::kReasonMaxLabelValueLength};
 
 using metrics::MetricSample;
 
@@ -89,6 +94,18 @@ SelfMetrics::SelfMetrics(const ServerState& state, std::function<StorageStats()>
   rw_rejected_ = registry_.Add(std::make_unique<metrics::CounterVec>(
       "cairn_remote_write_samples_rejected_total", "Samples of remote write requests that were not stored, by reason.",
       std::vector<std::string>{"reason"}));
+  registry_.AddCallback(
+      "cairn_ingest_refused_samples_total",
+      "Samples refused by an ingest limit, by reason: max_series (a new series past --storage.max-series, any "
+      "path), max_label_names_per_series, max_label_name_length, max_label_value_length (remote write).",
+      "counter", [this, s](std::vector<MetricSample>* out) {
+        out->push_back({"", {{"reason", std::string(ingest::kReasonMaxSeries)}},
+                        static_cast<double>(s().series_limit_refused_total)});
+        for (size_t i = 0; i < kLabelLimitReasons.size(); ++i) {
+          out->push_back({"", {{"reason", std::string(kLabelLimitReasons[i])}},
+                          static_cast<double>(label_limit_refused_[i].load(std::memory_order_relaxed))});
+        }
+      });
   metrics::RegisterProcessMetrics(registry_);
 }
 
@@ -99,6 +116,9 @@ void SelfMetrics::ObserveRequest(std::string_view handler, int code, double seco
 
 void SelfMetrics::RemoteWriteRejected(const std::string& reason, int64_t n) {
   rw_rejected_->Add({reason}, static_cast<double>(n));
+  for (size_t i = 0; i < kLabelLimitReasons.size(); ++i) {
+    if (reason == kLabelLimitReasons[i]) label_limit_refused_[i].fetch_add(n, std::memory_order_relaxed);
+  }
 }
 
 void SelfMetrics::AddQueryFigures(std::function<QueryFigures()> figures) {
@@ -113,6 +133,22 @@ void SelfMetrics::AddQueryFigures(std::function<QueryFigures()> figures) {
       &QueryFigures::max_concurrency);
   add("cairn_engine_queries_canceled_total", "Queries canceled because their HTTP client went away.", "counter",
       &QueryFigures::canceled_total);
+  add("cairn_engine_queries_waiting", "Queries waiting for a slot under --query.max-concurrency.", "gauge",
+      &QueryFigures::waiting);
+  registry_.AddCallback(
+      "prometheus_engine_query_duration_seconds", "Query timings", "summary",
+      [figures](std::vector<MetricSample>* out) {
+        const QueryFigures f = figures();
+        if (!f.queue_wait) return;
+        static const std::vector<double> kRanks = {0.5, 0.9, 0.99};
+        const WindowedSummary::Figures w = f.queue_wait(kRanks);
+        for (size_t i = 0; i < kRanks.size(); ++i) {
+          out->push_back({"", {{"quantile", metrics::FormatMetricValue(kRanks[i])}, {"slice", "queue_time"}},
+                          w.quantiles[i]});
+        }
+        out->push_back({"_sum", {{"slice", "queue_time"}}, w.sum});
+        out->push_back({"_count", {{"slice", "queue_time"}}, static_cast<double>(w.count)});
+      });
 }
 
 void SelfMetrics::AddScrapeFigures(std::function<std::vector<PoolTargets>()> figures) {

@@ -5,6 +5,8 @@
 // Thread-safety: the instruments are safe from any thread; Render() too.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -20,6 +22,7 @@
 #include "server/metrics/histogram_vec.h"
 #include "server/metrics/registry.h"
 #include "server/server_state.h"
+#include "util/windowed_summary.h"
 
 namespace cairn {
 class Clock;
@@ -44,6 +47,7 @@ struct StorageStats {
   int64_t min_time_ms = 0;
   int64_t max_time_ms = 0;
   int64_t disk_bytes = 0;
+  int64_t series_limit_refused_total = 0;  // appends refused by --storage.max-series
 };
 
 // Query figures sampled at each scrape (the QueryExecutor and QueryRunner).
@@ -51,6 +55,8 @@ struct QueryFigures {
   int64_t active = 0;           // running or waiting for a slot
   int64_t max_concurrency = 0;  // --query.max-concurrency
   int64_t canceled_total = 0;   // ended because the client went away
+  int64_t waiting = 0;          // waiting for a slot
+  std::function<WindowedSummary::Figures(const std::vector<double>&)> queue_wait;  // seconds; may be empty
 };
 
 class SelfMetrics {
@@ -61,11 +67,13 @@ class SelfMetrics {
   // prometheus_http_requests_total{handler,code} and
   // prometheus_http_request_duration_seconds{handler}.
   void ObserveRequest(std::string_view handler, int code, double seconds);
-  // cairn_remote_write_samples_rejected_total{reason}.
+  // cairn_remote_write_samples_rejected_total{reason}, and for the label
+  // limits' reasons cairn_ingest_refused_samples_total{reason} too.
   void RemoteWriteRejected(const std::string& reason, int64_t n);
-  // Registers prometheus_engine_queries, prometheus_engine_queries_concurrent_max
-  // and cairn_engine_queries_canceled_total, read from `figures` at each
-  // scrape. Call once, before serving.
+  // Registers prometheus_engine_queries, prometheus_engine_queries_concurrent_max,
+  // prometheus_engine_query_duration_seconds{slice="queue_time"},
+  // cairn_engine_queries_waiting and cairn_engine_queries_canceled_total,
+  // read from `figures` at each scrape. Call once, before serving.
   void AddQueryFigures(std::function<QueryFigures()> figures);
 
   // Registers prometheus_target_scrape_pool_targets{scrape_job} and
@@ -115,6 +123,9 @@ class SelfMetrics {
   metrics::CounterVec* http_requests_;
   metrics::HistogramVec* http_duration_;
   metrics::CounterVec* rw_rejected_;
+  // Samples refused by the label limits, by kLabelLimitReasons' index;
+  // max_series refusals come from StorageStats.
+  std::array<std::atomic<int64_t>, 3> label_limit_refused_{};
 };
 
 }  // namespace cairn::server

@@ -55,6 +55,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     db_opts.retention_ms = cfg.retention_time_ms.value_or(s->options_.flags.retention_time_ms);
     db_opts.retention_bytes = cfg.retention_size_bytes.value_or(s->options_.flags.retention_size_bytes);
     db_opts.block_cache_bytes = static_cast<uint64_t>(s->options_.flags.block_cache_bytes);
+    db_opts.max_series = static_cast<uint64_t>(s->options_.flags.max_series);
     db_opts.fs = s->options_.storage_fs;
     // The queues exist before the DB opens: its first checkpoint must keep
     // the WAL their saved positions point into.
@@ -81,6 +82,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   s->query_runner_ =
       std::make_unique<QueryRunner>(s->engine_, *s->queryable_, s->options_.flags.query_max_samples,
                                     s->options_.flags.promql_delayed_name_removal);
+  s->query_runner_->set_max_memory_bytes(s->options_.flags.query_max_memory_bytes);
 
   Server* raw = s.get();
   s->metrics_ = std::make_unique<SelfMetrics>(*s->state_, [raw] { return raw->CollectStorageStats(); });
@@ -88,6 +90,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
   // the moment HTTP serves.
   scrape::ManagerOptions so;
   so.extra_metrics = s->options_.flags.extra_scrape_metrics;
+  so.series_limit = s->options_.flags.max_series > 0;
   so.offset_seed = s->state_->config().external_labels.Hash();
   if (s->appendable_ != nullptr) {
     s->scrapes_ = std::make_unique<scrape::Manager>(*s->appendable_, &s->metadata_, *s->options_.clock, so);
@@ -130,6 +133,10 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     f.active = raw->query_executor_ ? raw->query_executor_->active() : 0;
     f.max_concurrency = raw->options_.flags.query_max_concurrency;
     f.canceled_total = raw->query_runner_->canceled_total();
+    f.waiting = raw->query_executor_ ? raw->query_executor_->waiting() : 0;
+    if (raw->query_executor_) {
+      f.queue_wait = [raw](const std::vector<double>& ranks) { return raw->query_executor_->QueueWait(ranks); };
+    }
     return f;
   });
   s->metrics_->AddScrapeFigures([raw] {
@@ -192,6 +199,7 @@ StorageStats Server::CollectStorageStats() const {
     st.min_time_ms = d.min_time_ms;
     st.max_time_ms = d.max_time_ms;
     st.disk_bytes = static_cast<int64_t>(d.disk_bytes);
+    st.series_limit_refused_total = static_cast<int64_t>(d.series_limit_refused_total);
     return st;
   }
   // Injected storage: count what a full scan sees.
@@ -286,6 +294,7 @@ Status Server::Start() {
     gd.external_labels = [this] { return state_->config().external_labels; };
     gd.data_dir = options_.flags.tsdb_path;
     gd.max_bytes_in_frame = static_cast<size_t>(options_.flags.remote_read_max_bytes_in_frame);
+    gd.label_limits = LabelLimitsOf(options_.flags);
     auto credentials = grpc::GrpcCredentials(web_config_.get());
     if (!credentials.ok()) {
       Stop();

@@ -64,6 +64,9 @@ struct ServerOptions {
   std::shared_ptr<storage::fs::FileSystem> storage_fs;
 };
 
+// The remote-write label limits the flags set (HTTP and gRPC).
+ingest::LabelLimits LabelLimitsOf(const ServerFlags& f);
+
 class Server {
  public:
   ~Server();  // Stop()

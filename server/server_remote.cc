@@ -8,6 +8,14 @@
 
 namespace cairn::server {
 
+ingest::LabelLimits LabelLimitsOf(const ServerFlags& f) {
+  ingest::LabelLimits l;
+  l.max_label_names_per_series = static_cast<size_t>(f.max_label_names_per_series);
+  l.max_label_name_length = static_cast<size_t>(f.max_label_name_length);
+  l.max_label_value_length = static_cast<size_t>(f.max_label_value_length);
+  return l;
+}
+
 void Server::RegisterRemoteRoutes() {
   router_.Add("/api/v1/write", {"POST"}, [this](const http::HttpRequest& req) { return RemoteWrite(req); });
   router_.Add("/api/v1/push", {"POST"}, [this](const http::HttpRequest& req) { return RemoteWrite(req); });
@@ -18,6 +26,7 @@ http::HttpResponse Server::RemoteWrite(const http::HttpRequest& req) {
   if (!state_->ready()) return http::HttpResponse::Text(503, "Service Unavailable");
   if (appendable_ == nullptr) return http::HttpResponse::Text(503, "storage is not writable");
   ingest::RemoteWriteLimits limits;
+  limits.labels = LabelLimitsOf(options_.flags);
   ingest::WriteOutcome out = ingest::HandleRemoteWrite(req.body, req.Header("content-type"),
                                                        req.Header("content-encoding"), *appendable_, &metadata_,
                                                        limits, &remote_write_refs_);

@@ -151,6 +151,7 @@ void Server::BuildRules() {
   ro.queryable = queryable_;
   ro.query_options.lookback_delta_ms = flags.lookback_delta_ms;
   ro.query_options.max_samples = flags.query_max_samples;
+  ro.query_options.max_memory_bytes = flags.query_max_memory_bytes;
   ro.query_options.timeout = std::chrono::milliseconds(flags.query_timeout_ms);
   ro.query_options.delayed_name_removal = flags.promql_delayed_name_removal;
   ro.appendable = appendable_;

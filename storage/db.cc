@@ -131,6 +131,15 @@ Result<std::pair<SeriesRef, head::MemSeries*>> DB::GetOrCreateSeries(const Label
   auto lock = LockForCommit();
   if (closed_) return Status::Unavailable("storage is closed");
   CAIRN_RETURN_IF_ERROR(Labels::Validate(labels.vec()));
+  // The head bound: only a series the index does not know yet is refused,
+  // so series that exist keep flowing. The commit lock is shared: writers
+  // creating series at the same moment may overshoot by one each.
+  if (opts_.max_series > 0 && head_series_.load(std::memory_order_relaxed) >= opts_.max_series &&
+      index_.Lookup(labels) == 0) {
+    series_limit_refused_total_.fetch_add(1, std::memory_order_relaxed);
+    return Status::ResourceExhausted("per-server series limit of " + std::to_string(opts_.max_series) +
+                                     " reached (--storage.max-series); new series are refused");
+  }
   // The series record is queued before anyone else can find the new ref, so
   // it reaches the WAL ahead of every sample record that uses the ref.
   const auto e = index_.GetOrCreate(labels, [&](SeriesRef ref) {
@@ -343,6 +352,7 @@ DBStats DB::Stats() const {
   s.checkpoints_total = checkpoints_total_.load();
   s.wal_replayed_records = wal_replayed_records_.load();
   s.wal_segments_dropped_unread_total = wal_segments_dropped_unread_total_.load();
+  s.series_limit_refused_total = series_limit_refused_total_.load();
   std::shared_lock<std::shared_mutex> lock(commit_mu_);
   if (!wal_ || !store_) {  // closed
     s.wal_fsyncs_total = final_fsyncs_;

@@ -238,6 +238,7 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   std::atomic<uint64_t> checkpoints_total_{0};
   std::atomic<uint64_t> wal_replayed_records_{0};
   std::atomic<uint64_t> wal_segments_dropped_unread_total_{0};
+  std::atomic<uint64_t> series_limit_refused_total_{0};
   std::atomic<int64_t> min_time_ms_{INT64_MAX};
   std::atomic<int64_t> max_time_ms_{INT64_MIN};
   std::atomic<uint64_t> wal_bytes_since_checkpoint_{0};

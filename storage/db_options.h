@@ -61,6 +61,12 @@ struct DBOptions {
   // (--storage.remote.max-wal-retention-size): past it the oldest go anyway,
   // counted in DBStats::wal_segments_dropped_unread_total. 0: no bound.
   uint64_t wal_keep_max_bytes = 0;
+
+  // Most series the head may hold (--storage.max-series); 0: no bound.
+  // Past it, creating a new series fails with ResourceExhausted (counted in
+  // DBStats::series_limit_refused_total); samples of series the head already
+  // holds, or that the index knows from before a restart, are still taken.
+  uint64_t max_series = 0;
 };
 
 // What DB::CleanTombstones did.
@@ -93,6 +99,9 @@ struct DBStats {
   // Segments a WAL reader still needed, deleted because the kept segments
   // passed DBOptions::wal_keep_max_bytes.
   uint64_t wal_segments_dropped_unread_total = 0;
+  // Appends refused because they would have created a series past
+  // DBOptions::max_series (one per refused Append call).
+  uint64_t series_limit_refused_total = 0;
 };
 
 }  // namespace cairn::storage

@@ -158,6 +158,7 @@ StepValue Evaluator::EvalAggregateStreamed(const AggregateExpr& ae) {
     storage::Labels gl = GroupLabels(s.metric, ae);
     auto [it, inserted] = index.emplace(std::move(gl), group_labels.size());
     if (inserted) {
+      AddSeries(it->first);
       group_labels.push_back(it->first);
       group_drop.push_back(false);
       acc.resize(acc.size() + num_steps_);

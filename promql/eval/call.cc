@@ -133,6 +133,7 @@ StepValue Evaluator::EvalCall(const Call& call, const Expr& e) {
     out.type = ValueType::kVector;
     StreamRangeCall(call, e, [&](Series&& s) {
       AddSamples(static_cast<int64_t>(s.floats.size()));
+      AddSeries(s.metric);
       out.series.push_back(std::move(s));
     });
     return out;

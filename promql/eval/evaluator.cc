@@ -34,7 +34,26 @@ void Evaluator::AddSamples(int64_t n) {
   if (samples_ > opts_.max_samples) {
     Fail(Status::ResourceExhausted("query processing would load too many samples into memory in query execution"));
   }
+  CheckMemory();
   if ((++interrupt_counter_ & 63) == 0) CheckInterrupt();
+}
+
+void Evaluator::AddSeries(const storage::Labels& metric) {
+  if (opts_.max_memory_bytes <= 0) return;  // no bound: skip the walk over the labels
+  int64_t bytes = sizeof(Series);
+  for (const storage::Label& l : metric) {
+    bytes += static_cast<int64_t>(sizeof(storage::Label) + l.name.size() + l.value.size());
+  }
+  series_bytes_ += bytes;
+  CheckMemory();
+}
+
+void Evaluator::CheckMemory() const {
+  if (opts_.max_memory_bytes > 0 && HeldBytes() > opts_.max_memory_bytes) {
+    // A sibling of max_samples' message, with the same errorType (execution).
+    Fail(Status::ResourceExhausted("query processing would use more than " + std::to_string(opts_.max_memory_bytes) +
+                                   " bytes of memory (--query.max-memory) in query execution"));
+  }
 }
 
 std::string Evaluator::PosString(const Expr& e) const {

@@ -62,10 +62,21 @@ class Evaluator {
   [[noreturn]] void FailExec(std::string msg) const { Fail(Status::Execution(std::move(msg))); }
   // Throws on timeout or cancellation.
   void CheckInterrupt();
-  // Counts samples now held; throws when over the max_samples limit.
+  // Throws when HeldBytes() is over max_memory_bytes.
+  void CheckMemory() const;
+  // Counts samples now held; throws when over the max_samples limit or,
+  // with their bytes, over max_memory_bytes.
   void AddSamples(int64_t n);
   // Gives back samples counted by AddSamples once they are no longer held.
   void ReleaseSamples(int64_t n) { samples_ -= n; }
+  // Counts a series now held in a loaded or computed value (its labels and
+  // the Series around its points); throws when over max_memory_bytes. Series
+  // bytes are not given back: a query's series sets mostly live to its end.
+  void AddSeries(const storage::Labels& metric);
+  // Bytes held by the samples and series counted so far (series only while
+  // max_memory_bytes is set).
+  int64_t HeldBytes() const { return samples_ * kPointBytes + series_bytes_; }
+  static constexpr int64_t kPointBytes = sizeof(FPoint);
   // Counts samples read from storage (totalSamples), held or not.
   void CountRead(int64_t n) { total_samples_ += n; }
   QueryStats stats() const { return QueryStats{total_samples_, peak_samples_}; }
@@ -168,6 +179,7 @@ class Evaluator {
   size_t num_steps_;
   std::chrono::steady_clock::time_point deadline_;
   int64_t samples_ = 0;
+  int64_t series_bytes_ = 0;  // AddSeries
   int64_t peak_samples_ = 0;
   int64_t total_samples_ = 0;
   uint32_t interrupt_counter_ = 0;

@@ -37,7 +37,10 @@ Matrix Evaluator::Fetch(const storage::Matchers& matchers, int64_t mint, int64_t
     if (!it->status().ok()) Fail(it->status());
     AddSamples(static_cast<int64_t>(series.floats.size()));
     total_samples_ += static_cast<int64_t>(series.floats.size());
-    if (!series.floats.empty()) out.push_back(std::move(series));
+    if (!series.floats.empty()) {
+      AddSeries(series.metric);
+      out.push_back(std::move(series));
+    }
   }
   if (!set->status().ok()) Fail(set->status());
   for (const auto& w : set->Warnings()) annotations_.AddWarning(w);
@@ -50,6 +53,7 @@ StepValue Evaluator::EvalVectorSelector(const VectorSelector& vs, const Expr& e,
   out.type = ValueType::kVector;
   StreamVectorSelector(vs, value, [&](Series&& s) {
     AddSamples(static_cast<int64_t>(s.floats.size()));
+    AddSeries(s.metric);
     out.series.push_back(std::move(s));
   });
   return out;
@@ -116,6 +120,7 @@ StepValue Evaluator::WindowedMatrix(RangeArg arg) {
     s.drop_name = arg.series->drop_name();
     s.floats.assign(pts.begin(), pts.end());
     AddSamples(static_cast<int64_t>(s.floats.size()));
+    AddSeries(s.metric);
     out.series.push_back(std::move(s));
   }
   return out;

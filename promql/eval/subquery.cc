@@ -38,6 +38,7 @@ RangeArg Evaluator::LoadSubqueryRange(const SubqueryExpr& sq, const Expr& e) {
   inner.SetQueryBounds(query_start_ms_, query_end_ms_, query_step_ms_);
   StepValue v = inner.Eval(*sq.expr);
   annotations_.Merge(inner.annotations());
+  series_bytes_ += inner.series_bytes_;
   AddSamples(inner.samples_);
   total_samples_ += inner.total_samples_;
   peak_samples_ = std::max(peak_samples_, samples_ - inner.samples_ + inner.peak_samples_);

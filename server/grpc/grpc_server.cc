@@ -41,7 +41,7 @@ class RemoteStorageService final : public rpc::RemoteStorage::Service {
   ::grpc::Status Write(::grpc::ServerContext*, const prometheus::WriteRequest* req,
                        rpc::WriteResponse* resp) override {
     ingest::WriteOutcome out = ingest::ApplyWriteRequest(req->SerializeAsString(), ingest::RemoteWriteVersion::kV1,
-                                                         *deps_.appendable, deps_.metadata);
+                                                         *deps_.appendable, deps_.metadata, deps_.label_limits);
     resp->set_samples_written(out.samples_written);
     resp->set_histograms_written(out.histograms_written);
     resp->set_exemplars_written(out.exemplars_written);

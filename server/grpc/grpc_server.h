@@ -14,6 +14,7 @@
 #include <string>
 
 #include "ingest/metadata_sink.h"
+#include "ingest/remote_write.h"
 #include "server/api/api_v1.h"
 #include "storage/appender.h"
 #include "storage/db.h"
@@ -38,6 +39,7 @@ struct GrpcDeps {
   std::function<storage::Labels()> external_labels;    // added to series Read sends
   std::string data_dir;                                // snapshots go under it
   size_t max_bytes_in_frame = 1 << 20;
+  ingest::LabelLimits label_limits;                    // of Write, as over HTTP
   // TLS and auth of the listener (grpc_credentials.h); null = insecure.
   std::shared_ptr<::grpc::ServerCredentials> credentials;
 };

@@ -213,6 +213,58 @@ TEST(RemoteWriteTest, StorageFailuresAre5xx) {
   EXPECT_TRUE(unavailable.committed.empty());
 }
 
+TEST(RemoteWriteTest, SeriesLimitRefusesNewSeriesAndKeepsTheRest) {
+  // The storage refuses new series as DB does past --storage.max-series.
+  RecordingAppendable db;
+  db.append_hook = [](const storage::Labels& ls, int64_t, double) {
+    return ls.Get("__name__") == "new" ? Status::ResourceExhausted("per-server series limit of 1 reached "
+                                                                    "(--storage.max-series)")
+                                       : Status::OK();
+  };
+  prometheus::WriteRequest req;
+  AddSeries(&req, {{"__name__", "new"}, {"i", "1"}}, {{10, 1}, {20, 2}, {30, 3}});
+  AddSeries(&req, {{"__name__", "known"}}, {{10, 1}, {20, 2}});
+  AddSeries(&req, {{"__name__", "new"}, {"i", "2"}}, {{10, 1}});
+  WriteOutcome out = WriteV1(req, db);
+  EXPECT_EQ(out.http_status, 400);
+  EXPECT_EQ(out.samples_written, 2);
+  EXPECT_EQ(out.samples_rejected, 4);
+  EXPECT_EQ(out.rejected_by_reason[std::string(kReasonMaxSeries)], 4);
+  EXPECT_NE(out.message.find("max_series: 4"), std::string::npos) << out.message;
+  EXPECT_NE(out.message.find("--storage.max-series"), std::string::npos) << out.message;
+  ASSERT_EQ(db.committed.size(), 2u);
+  EXPECT_EQ(db.committed[0].labels.Get("__name__"), "known");
+}
+
+TEST(RemoteWriteTest, LabelLimitsRefuseTheSeriesOverThem) {
+  prometheus::WriteRequest req;
+  AddSeries(&req, {{"__name__", "ok"}, {"a", "1"}}, {{10, 1}});
+  AddSeries(&req, {{"__name__", "many"}, {"a", "1"}, {"b", "1"}, {"c", "1"}}, {{10, 1}, {20, 1}});
+  AddSeries(&req, {{"__name__", "longname"}, {std::string(20, 'n'), "1"}}, {{10, 1}});
+  AddSeries(&req, {{"__name__", "longvalue"}, {"a", std::string(40, 'v')}}, {{10, 1}});
+  // An empty value is no label: it counts toward no limit.
+  AddSeries(&req, {{"__name__", "ok"}, {"a", "2"}, {"b", ""}, {"c", ""}}, {{10, 1}});
+  RemoteWriteLimits limits;
+  limits.labels.max_label_names_per_series = 3;
+  limits.labels.max_label_name_length = 16;
+  limits.labels.max_label_value_length = 32;
+  storage::MemoryStorage db;
+  WriteOutcome out = HandleRemoteWrite(Snappy(req.SerializeAsString()), kV1Type, "snappy", db, nullptr, limits);
+  EXPECT_EQ(out.http_status, 400);
+  EXPECT_EQ(out.samples_written, 2);
+  EXPECT_EQ(out.rejected_by_reason[std::string(kReasonMaxLabelNames)], 2);
+  EXPECT_EQ(out.rejected_by_reason[std::string(kReasonMaxLabelNameLength)], 1);
+  EXPECT_EQ(out.rejected_by_reason[std::string(kReasonMaxLabelValueLength)], 1);
+  EXPECT_NE(out.message.find("(actual: 4, limit: 3)"), std::string::npos) << out.message;
+  EXPECT_NE(out.message.find("(actual: 40, limit: 32)"), std::string::npos) << out.message;
+  EXPECT_EQ(ReadAll(db, "ok").size(), 2u);
+  EXPECT_EQ(ReadAll(db, "many").size(), 0u);
+
+  // Unset limits (0) refuse nothing.
+  storage::MemoryStorage db2;
+  EXPECT_EQ(WriteV1(req, db2).http_status, 204);
+}
+
 TEST(RemoteWriteTest, NativeHistogramsAreRejectedButFloatsKept) {
   prometheus::WriteRequest req;
   auto* h = AddSeries(&req, {{"__name__", "hist"}}, {});

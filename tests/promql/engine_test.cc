@@ -10,6 +10,7 @@
 #include <bit>
 #include <string>
 
+#include "promql/eval/evaluator.h"
 #include "promql/parser/parser.h"
 #include "storage/memory_storage.h"
 
@@ -112,6 +113,46 @@ TEST_F(EngineTest, MaxSamplesLimit) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
   EXPECT_EQ(r.status().message(), "query processing would load too many samples into memory in query execution");
+}
+
+TEST_F(EngineTest, MaxMemoryCountsHeldPointsAndSeries) {
+  // `up` over 11 steps holds 22 points and 2 series: 22 * 16 bytes of points
+  // plus each series' struct and labels, a few hundred bytes in all.
+  QueryOptions opts;
+  opts.max_memory_bytes = 22 * eval::Evaluator::kPointBytes;  // the points alone fill it
+  auto r = engine_.RangeQuery(db_, *Parse("up"), 0, 600000, 60000, opts);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(r.status().message(),
+            "query processing would use more than 352 bytes of memory (--query.max-memory) in query execution");
+  opts.max_memory_bytes = 64 << 10;
+  EXPECT_TRUE(engine_.RangeQuery(db_, *Parse("up"), 0, 600000, 60000, opts).ok());
+  opts.max_memory_bytes = 0;  // no bound
+  EXPECT_TRUE(engine_.RangeQuery(db_, *Parse("up"), 0, 600000, 60000, opts).ok());
+}
+
+TEST_F(EngineTest, MaxMemoryCountsLabelBytesOfManySmallSeries) {
+  // 1,000 series of one sample each: few samples, but ~100 KB of labels.
+  storage::MemoryStorage db;
+  auto app = db.NewAppender();
+  const std::string pad(100, 'x');
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(app->Append(0, {{"__name__", "wide"}, {"id", std::to_string(i) + pad}}, 60000, i).ok());
+  }
+  ASSERT_TRUE(app->Commit().ok());
+  QueryOptions opts;
+  opts.max_memory_bytes = 50 << 10;
+  auto r = engine_.InstantQuery(db, *Parse("wide"), 60000, opts);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(r.status().message().find("--query.max-memory"), std::string::npos);
+  // The aggregation's output is one series, but its input is loaded one at
+  // a time, so count() fits where the selector alone does not.
+  EXPECT_TRUE(engine_.InstantQuery(db, *Parse("count(wide)"), 60000, opts).ok());
+  opts.max_memory_bytes = 1 << 20;
+  auto ok = engine_.InstantQuery(db, *Parse("wide"), 60000, opts);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(std::get<Vector>(ok->value).size(), 1000u);
 }
 
 TEST_F(EngineTest, TooManyStepsFailBeforeAllocating) {

@@ -36,6 +36,10 @@ class RecordingAppender final : public storage::Appender {
         return Status::DuplicateSample("duplicate sample for timestamp");
       }
     }
+    // Like DB with --storage.max-series: a new series past the bound is refused.
+    if (max_series > 0 && refs_->size() >= max_series && refs_->count(key) == 0) {
+      return Status::ResourceExhausted("per-server series limit reached");
+    }
     auto [it, inserted] = refs_->try_emplace(key, refs_->size() + 1);
     if (ref != 0) EXPECT_EQ(ref, it->second) << key;
     rows.push_back({key, t_ms, v, ref != 0});
@@ -47,6 +51,7 @@ class RecordingAppender final : public storage::Appender {
 
   explicit RecordingAppender(std::map<std::string, storage::SeriesRef>* refs) : refs_(refs) {}
   std::vector<Row> rows;
+  size_t max_series = 0;
   const Row* Find(const std::string& labels) const {
     for (const auto& r : rows) {
       if (r.labels == labels) return &r;
@@ -62,10 +67,12 @@ class ScrapeAppendTest : public ::testing::Test {
  protected:
   AppendResult Scrape(std::string_view body, int64_t t, expo::Format f = expo::Format::kPrometheusText) {
     app_ = std::make_unique<RecordingAppender>(&refs_);
+    app_->max_series = max_series_;
     return AppendScrape(*app_, cache_, target_, rules_, f, body, t);
   }
   storage::Labels target_{{"job", "node"}, {"instance", "h:9100"}};
   SampleRules rules_;
+  size_t max_series_ = 0;
   ScrapeCache cache_;
   std::map<std::string, storage::SeriesRef> refs_;
   std::unique_ptr<RecordingAppender> app_;
@@ -89,6 +96,25 @@ TEST_F(ScrapeAppendTest, AddsTargetLabelsAndReusesRefs) {
   EXPECT_EQ(r.series_added, 0);
   ASSERT_EQ(app_->rows.size(), 2u);
   for (const auto& row : app_->rows) EXPECT_TRUE(row.by_ref) << row.labels;
+}
+
+TEST_F(ScrapeAppendTest, SeriesLimitDropsNewSeriesAndKeepsTheScrape) {
+  max_series_ = 2;
+  const std::string body = "a 1\nb 2\nc 3\nd 4\n";
+  AppendResult r = Scrape(body, 1000);
+  ASSERT_TRUE(r.error.ok()) << r.error.ToString();
+  EXPECT_EQ(r.total, 4);
+  EXPECT_EQ(r.added, 2);
+  EXPECT_EQ(r.series_added, 2);
+  EXPECT_EQ(r.series_limit_refused, 2);
+  EXPECT_NE(app_->Find("a{instance=\"h:9100\", job=\"node\"}"), nullptr);
+  EXPECT_EQ(app_->Find("c{instance=\"h:9100\", job=\"node\"}"), nullptr);
+  // The refused series are not cached: they are tried again, and the known
+  // ones keep flowing.
+  r = Scrape(body, 2000);
+  ASSERT_TRUE(r.error.ok());
+  EXPECT_EQ(r.added, 2);
+  EXPECT_EQ(r.series_limit_refused, 2);
 }
 
 TEST_F(ScrapeAppendTest, VanishedSeriesGetStaleMarkers) {

@@ -80,6 +80,8 @@ TEST(FlagsTest, ErrorsNameTheFlag) {
   EXPECT_FALSE(ParseFlags({"--log.level=loud"}).ok());
   EXPECT_FALSE(ParseFlags({"positional"}).ok());
   EXPECT_FALSE(ParseFlags({"--query.max-samples=-5"}).ok());
+  EXPECT_FALSE(ParseFlags({"--storage.max-series=-1"}).ok());
+  EXPECT_FALSE(ParseFlags({"--query.max-memory=lots"}).ok());
   EXPECT_FALSE(ParseFlags({"--query.max-concurrency=0"}).ok());
   auto two = ParseFlags({"--query.max-concurrency", "2"});
   ASSERT_TRUE(two.ok());
@@ -108,6 +110,25 @@ TEST(FlagsTest, AgentModeAndItsFlags) {
   EXPECT_EQ(r->flags.server_only_flags_set, (std::vector<std::string>{"--storage.tsdb.path", "--query.timeout"}));
   EXPECT_EQ(r->flags.agent_only_flags_set,
             (std::vector<std::string>{"--storage.agent.path", "--storage.agent.retention.max-time"}));
+}
+
+TEST(FlagsTest, IngestAndQueryLimits) {
+  auto r = ParseFlags({"--storage.max-series=100000", "--storage.max-label-names-per-series=30",
+                       "--storage.max-label-name-length=1024", "--storage.max-label-value-length=2048",
+                       "--query.max-memory=512MB"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const ServerFlags& f = r->flags;
+  EXPECT_EQ(f.max_series, 100000);
+  EXPECT_EQ(f.max_label_names_per_series, 30);
+  EXPECT_EQ(f.max_label_name_length, 1024);
+  EXPECT_EQ(f.max_label_value_length, 2048);
+  EXPECT_EQ(f.query_max_memory_bytes, 512LL << 20);
+  EXPECT_EQ(f.values.at("query.max-memory"), "512MB");
+  // Off by default, and server-only (an agent refuses them as it refuses --query.*).
+  auto d = ParseFlags({});
+  EXPECT_EQ(d->flags.max_series, 0);
+  EXPECT_EQ(d->flags.query_max_memory_bytes, 0);
+  EXPECT_EQ(r->flags.server_only_flags_set.size(), 5u);
 }
 
 }  // namespace

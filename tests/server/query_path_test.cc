@@ -161,6 +161,9 @@ TEST_F(QueryPathTest, HealthyAnswersWhileSlowQueriesRunAndHangingUpCancelsThem) 
     clients.push_back(std::make_unique<PendingRequest>(port_, "/api/v1/query?query=count(slow)&time=2"));
   }
   EXPECT_EQ(AwaitMetric("prometheus_engine_queries", 5, std::chrono::seconds(5)), 5);
+  EXPECT_EQ(Metric("cairn_engine_queries_waiting"), 3);
+  // The two that started have their queue wait observed.
+  EXPECT_EQ(Metric("prometheus_engine_query_duration_seconds_count{slice=\"queue_time\"}"), 2);
 
   auto t0 = Clock::now();
   auto healthy = Get("/-/healthy");

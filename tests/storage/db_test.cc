@@ -679,5 +679,43 @@ TEST_F(DBTest, WalSegmentsAReaderNeedsSurviveCheckpointsWithinTheBound) {
   db_.reset();  // its last checkpoint calls wal_keep_from, which reads keep_from
 }
 
+TEST_F(DBTest, MaxSeriesRefusesNewSeriesOnlyAndSurvivesReopen) {
+  opts_.max_series = 2;
+  Open();
+  Add(Series("a"), {{kT0, 1}});
+  Add(Series("b"), {{kT0, 1}});
+  auto app = db_->NewAppender();
+  // A third series is refused; the two known ones still take samples in the
+  // same batch.
+  auto refused = app->Append(0, Series("c"), kT0, 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(refused.status().message().find("--storage.max-series"), std::string::npos);
+  ASSERT_TRUE(app->Append(0, Series("a"), kT0 + 1000, 2).ok());
+  ASSERT_TRUE(app->Append(0, Series("b"), kT0 + 1000, 2).ok());
+  ASSERT_TRUE(app->Commit().ok());
+  EXPECT_EQ(Read(Series("a")).size(), 2u);
+  EXPECT_TRUE(Read(Series("c")).empty());
+  DBStats st = db_->Stats();
+  EXPECT_EQ(st.head_series, 2u);
+  EXPECT_EQ(st.series_limit_refused_total, 1u);
+  EXPECT_EQ(st.series_created_total, 2u);
+
+  // After a restart the known series keep flowing and the bound still holds.
+  Open();
+  Add(Series("a"), {{kT0 + 2000, 3}});
+  Add(Series("b"), {{kT0 + 2000, 3}});
+  auto app2 = db_->NewAppender();
+  EXPECT_EQ(app2->Append(0, Series("d"), kT0, 1).status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(Read(Series("b")).size(), 3u);
+}
+
+TEST_F(DBTest, MaxSeriesZeroMeansUnbounded) {
+  Open();
+  for (int i = 0; i < 50; ++i) Add(Series("m", std::to_string(i)), {{kT0, 1}});
+  EXPECT_EQ(db_->Stats().head_series, 50u);
+  EXPECT_EQ(db_->Stats().series_limit_refused_total, 0u);
+}
+
 }  // namespace
 }  // namespace cairn::storage
