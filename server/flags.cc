@@ -63,6 +63,12 @@ Status SetDuration(int64_t* field, const std::string& v) {
   return Status::OK();
 }
 
+Status SetPositiveDuration(int64_t* field, const std::string& v) {
+  CAIRN_RETURN_IF_ERROR(SetDuration(field, v));
+  if (*field <= 0) return Status::InvalidArgument("must be a positive duration, got \"" + v + "\"");
+  return Status::OK();
+}
+
 // --enable-feature names. Features Cairn always has (experimental functions)
 // are accepted and change nothing.
 Status SetFeatures(ServerFlags& f, const std::string& v) {
@@ -118,6 +124,19 @@ const std::vector<FlagDef>& Defs() {
       {"web.config.file", "",
        "[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.", false,
        [](ServerFlags& f, const std::string& v) { f.web_config_file = v; return Status::OK(); }},
+      {"web.max-connections", "512",
+       "Maximum number of simultaneous connections. Beyond it a new connection replaces the one that has waited "
+       "longest for a request header; when every connection is serving a request, new ones wait in the kernel's "
+       "backlog.",
+       false,
+       [](ServerFlags& f, const std::string& v) { return SetPositive(&f.web_max_connections, v); }},
+      {"web.read-header-timeout", "10s",
+       "Maximum duration for reading a request's header once its first byte arrived.", false,
+       [](ServerFlags& f, const std::string& v) { return SetPositiveDuration(&f.web_read_header_timeout_ms, v); }},
+      {"web.read-timeout", "5m", "Maximum duration before timing out read of the request body.", false,
+       [](ServerFlags& f, const std::string& v) { return SetPositiveDuration(&f.web_read_timeout_ms, v); }},
+      {"web.idle-timeout", "5m", "How long an idle keep-alive connection waits for its next request.", false,
+       [](ServerFlags& f, const std::string& v) { return SetPositiveDuration(&f.web_idle_timeout_ms, v); }},
       {"web.enable-lifecycle", "false", "Enable shutdown and reload via HTTP request.", true,
        [](ServerFlags& f, const std::string& v) { return SetBool(&f.enable_lifecycle, v); }},
       {"web.enable-admin-api", "false", "Enable API endpoints for admin control actions.", true,

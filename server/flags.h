@@ -26,6 +26,11 @@ struct ServerFlags {
   int64_t remote_max_wal_retention_bytes = 4LL << 30;
   std::string listen_address = "0.0.0.0:9090";        // --web.listen-address
   std::string web_config_file;                        // --web.config.file: TLS, basic auth (webconfig/)
+  // Connection limits (docs/security.md, "Connections").
+  int64_t web_max_connections = 512;                  // --web.max-connections
+  int64_t web_read_header_timeout_ms = 10000;         // --web.read-header-timeout
+  int64_t web_read_timeout_ms = 5 * 60000;            // --web.read-timeout: the body
+  int64_t web_idle_timeout_ms = 5 * 60000;            // --web.idle-timeout: keep-alive
   bool enable_lifecycle = false;                      // --web.enable-lifecycle: /-/reload, /-/quit
   bool enable_admin_api = false;                      // --web.enable-admin-api
   bool enable_remote_write_receiver = false;          // accepted; Cairn always receives

@@ -271,6 +271,10 @@ Status Server::Start() {
   ho.listen_address = options_.flags.listen_address;
   ho.threads = options_.http_threads;
   ho.web_config = web_config_.get();
+  ho.max_connections = static_cast<size_t>(options_.flags.web_max_connections);
+  ho.read_header_timeout = std::chrono::milliseconds(options_.flags.web_read_header_timeout_ms);
+  ho.read_timeout = std::chrono::milliseconds(options_.flags.web_read_timeout_ms);
+  ho.idle_timeout = std::chrono::milliseconds(options_.flags.web_idle_timeout_ms);
   http_ = std::make_unique<http::HttpServer>(ho, router_);
   CAIRN_RETURN_IF_ERROR(http_->Start());
   started_ = true;
