@@ -109,6 +109,16 @@ const std::vector<FlagDef>& Defs() {
          f.retention_size_bytes = *n;
          return Status::OK();
        }},
+      {"storage.min-free-disk-space", "64MB",
+       "Writes are refused with 503 while the data directory's file system has less free space than this "
+       "(so the database never meets a full disk mid-write); they resume once space is freed. 0 disables it.",
+       false,
+       [](ServerFlags& f, const std::string& v) {
+         auto n = api::ParseByteSize(v);
+         if (!n.ok()) return n.status();
+         f.min_free_disk_bytes = *n;
+         return Status::OK();
+       }},
       {"storage.remote.max-wal-retention-size", "4GB",
        "Most WAL bytes kept for remote_write queues that have not sent them yet (a dead receiver cannot fill the "
        "disk); past it the oldest segments are deleted and their samples lost to the queue. 0 means no bound.",

@@ -21,6 +21,7 @@ struct ServerFlags {
   // 0 (no time limit) when only a size is given.
   int64_t retention_time_ms = 15LL * 86400000;
   int64_t retention_size_bytes = 0;                   // --storage.tsdb.retention.size; 0 = none
+  int64_t min_free_disk_bytes = 64ll << 20;           // --storage.min-free-disk-space; 0 = no check
   // --storage.remote.max-wal-retention-size: WAL kept for remote_write
   // queues that have not sent it yet, at most this many bytes; 0 = no bound.
   int64_t remote_max_wal_retention_bytes = 4LL << 30;

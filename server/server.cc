@@ -54,6 +54,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     // storage.tsdb.retention in the file takes precedence over the flags.
     db_opts.retention_ms = cfg.retention_time_ms.value_or(s->options_.flags.retention_time_ms);
     db_opts.retention_bytes = cfg.retention_size_bytes.value_or(s->options_.flags.retention_size_bytes);
+    db_opts.min_free_disk_bytes = static_cast<uint64_t>(s->options_.flags.min_free_disk_bytes);
     db_opts.block_cache_bytes = static_cast<uint64_t>(s->options_.flags.block_cache_bytes);
     db_opts.fs = s->options_.storage_fs;
     // The queues exist before the DB opens: its first checkpoint must keep
