@@ -114,6 +114,10 @@ const std::vector<FlagDef>& Defs() {
        "(so the database never meets a full disk mid-write); they resume once space is freed. 0 disables it.",
        false,
        [](ServerFlags& f, const std::string& v) {
+         if (v == "0") {  // off; a size otherwise needs its unit
+           f.min_free_disk_bytes = 0;
+           return Status::OK();
+         }
          auto n = api::ParseByteSize(v);
          if (!n.ok()) return n.status();
          f.min_free_disk_bytes = *n;
