@@ -63,6 +63,12 @@ Status SetDuration(int64_t* field, const std::string& v) {
   return Status::OK();
 }
 
+Status SetPositiveDuration(int64_t* field, const std::string& v) {
+  CAIRN_RETURN_IF_ERROR(SetDuration(field, v));
+  if (*field <= 0) return Status::InvalidArgument("must be a positive duration, got \"" + v + "\"");
+  return Status::OK();
+}
+
 // --enable-feature names. Features Cairn always has (experimental functions)
 // are accepted and change nothing.
 Status SetFeatures(ServerFlags& f, const std::string& v) {
@@ -103,6 +109,20 @@ const std::vector<FlagDef>& Defs() {
          f.retention_size_bytes = *n;
          return Status::OK();
        }},
+      {"storage.min-free-disk-space", "64MB",
+       "Writes are refused with 503 while the data directory's file system has less free space than this "
+       "(so the database never meets a full disk mid-write); they resume once space is freed. 0 disables it.",
+       false,
+       [](ServerFlags& f, const std::string& v) {
+         if (v == "0") {  // off; a size otherwise needs its unit
+           f.min_free_disk_bytes = 0;
+           return Status::OK();
+         }
+         auto n = api::ParseByteSize(v);
+         if (!n.ok()) return n.status();
+         f.min_free_disk_bytes = *n;
+         return Status::OK();
+       }},
       {"storage.remote.max-wal-retention-size", "4GB",
        "Most WAL bytes kept for remote_write queues that have not sent them yet (a dead receiver cannot fill the "
        "disk); past it the oldest segments are deleted and their samples lost to the queue. 0 means no bound.",
@@ -118,6 +138,19 @@ const std::vector<FlagDef>& Defs() {
       {"web.config.file", "",
        "[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.", false,
        [](ServerFlags& f, const std::string& v) { f.web_config_file = v; return Status::OK(); }},
+      {"web.max-connections", "512",
+       "Maximum number of simultaneous connections. Beyond it a new connection replaces the one that has waited "
+       "longest for a request header; when every connection is serving a request, new ones wait in the kernel's "
+       "backlog.",
+       false,
+       [](ServerFlags& f, const std::string& v) { return SetPositive(&f.web_max_connections, v); }},
+      {"web.read-header-timeout", "10s",
+       "Maximum duration for reading a request's header once its first byte arrived.", false,
+       [](ServerFlags& f, const std::string& v) { return SetPositiveDuration(&f.web_read_header_timeout_ms, v); }},
+      {"web.read-timeout", "5m", "Maximum duration before timing out read of the request body.", false,
+       [](ServerFlags& f, const std::string& v) { return SetPositiveDuration(&f.web_read_timeout_ms, v); }},
+      {"web.idle-timeout", "5m", "How long an idle keep-alive connection waits for its next request.", false,
+       [](ServerFlags& f, const std::string& v) { return SetPositiveDuration(&f.web_idle_timeout_ms, v); }},
       {"web.enable-lifecycle", "false", "Enable shutdown and reload via HTTP request.", true,
        [](ServerFlags& f, const std::string& v) { return SetBool(&f.enable_lifecycle, v); }},
       {"web.enable-admin-api", "false", "Enable API endpoints for admin control actions.", true,

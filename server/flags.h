@@ -21,11 +21,17 @@ struct ServerFlags {
   // 0 (no time limit) when only a size is given.
   int64_t retention_time_ms = 15LL * 86400000;
   int64_t retention_size_bytes = 0;                   // --storage.tsdb.retention.size; 0 = none
+  int64_t min_free_disk_bytes = 64ll << 20;           // --storage.min-free-disk-space; 0 = no check
   // --storage.remote.max-wal-retention-size: WAL kept for remote_write
   // queues that have not sent it yet, at most this many bytes; 0 = no bound.
   int64_t remote_max_wal_retention_bytes = 4LL << 30;
   std::string listen_address = "0.0.0.0:9090";        // --web.listen-address
   std::string web_config_file;                        // --web.config.file: TLS, basic auth (webconfig/)
+  // Connection limits (docs/security.md, "Connections").
+  int64_t web_max_connections = 512;                  // --web.max-connections
+  int64_t web_read_header_timeout_ms = 10000;         // --web.read-header-timeout
+  int64_t web_read_timeout_ms = 5 * 60000;            // --web.read-timeout: the body
+  int64_t web_idle_timeout_ms = 5 * 60000;            // --web.idle-timeout: keep-alive
   bool enable_lifecycle = false;                      // --web.enable-lifecycle: /-/reload, /-/quit
   bool enable_admin_api = false;                      // --web.enable-admin-api
   bool enable_remote_write_receiver = false;          // accepted; Cairn always receives

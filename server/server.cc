@@ -54,6 +54,7 @@ Result<std::unique_ptr<Server>> BuildServer(ServerOptions options) {
     // storage.tsdb.retention in the file takes precedence over the flags.
     db_opts.retention_ms = cfg.retention_time_ms.value_or(s->options_.flags.retention_time_ms);
     db_opts.retention_bytes = cfg.retention_size_bytes.value_or(s->options_.flags.retention_size_bytes);
+    db_opts.min_free_disk_bytes = static_cast<uint64_t>(s->options_.flags.min_free_disk_bytes);
     db_opts.block_cache_bytes = static_cast<uint64_t>(s->options_.flags.block_cache_bytes);
     db_opts.max_series = static_cast<uint64_t>(s->options_.flags.max_series);
     db_opts.fs = s->options_.storage_fs;
@@ -279,6 +280,10 @@ Status Server::Start() {
   ho.listen_address = options_.flags.listen_address;
   ho.threads = options_.http_threads;
   ho.web_config = web_config_.get();
+  ho.max_connections = static_cast<size_t>(options_.flags.web_max_connections);
+  ho.read_header_timeout = std::chrono::milliseconds(options_.flags.web_read_header_timeout_ms);
+  ho.read_timeout = std::chrono::milliseconds(options_.flags.web_read_timeout_ms);
+  ho.idle_timeout = std::chrono::milliseconds(options_.flags.web_idle_timeout_ms);
   http_ = std::make_unique<http::HttpServer>(ho, router_);
   CAIRN_RETURN_IF_ERROR(http_->Start());
   started_ = true;

@@ -26,6 +26,8 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::OK();
   if (s.IsNotFound()) return Status::NotFound(std::string(what) + ": " + s.ToString());
   if (s.IsCorruption()) return Status::Corruption(std::string(what) + ": " + s.ToString());
+  // A full disk passes: Unavailable, as the file system seam says.
+  if (s.IsNoSpace()) return Status::Unavailable(std::string(what) + ": " + s.ToString());
   return Status::IOError(std::string(what) + ": " + s.ToString());
 }
 
@@ -273,11 +275,25 @@ Status ChunkStore::Write(const WriteSet& ws, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   wo.ignore_missing_column_families = true;
-  Status st = FromRocks(db_->Write(wo, &batch), "rocksdb write");
+  rocksdb::Status rs = db_->Write(wo, &batch);
+  if (rs.IsNoSpace() && TryResume()) rs = db_->Write(wo, &batch);
+  Status st = FromRocks(rs, "rocksdb write");
   // After the write and before the caller drops the chunks from the head, so
   // a Reader that missed them in the head sees the bump and refreshes.
   if (st.ok() && (!ws.chunks.empty() || !ws.deleted_chunks.empty())) chunk_writes_.fetch_add(1);
   return st;
+}
+
+// A write that failed for want of space leaves RocksDB stopped (its
+// background error) until Resume(); writes resume by themselves once space
+// is back. At most one attempt a second: Resume() retries a flush.
+bool ChunkStore::TryResume() {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t last = last_resume_ms_.load();
+  if (now - last < 1000 || !last_resume_ms_.compare_exchange_strong(last, now)) return false;
+  return db_->Resume().ok();
 }
 
 Result<std::string> ChunkStore::GetMeta(const std::string& key) const {

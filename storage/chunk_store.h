@@ -173,6 +173,7 @@ class ChunkStore {
  private:
   ChunkStore() = default;
   Result<rocksdb::ColumnFamilyHandle*> DayHandleLocked(int64_t day);  // requires exclusive cf_mu_
+  bool TryResume();  // after a write failed for want of space; true when RocksDB is writable again
 
   std::string dir_;
   ChunkStoreOptions opts_;
@@ -186,6 +187,8 @@ class ChunkStore {
   std::map<int64_t, rocksdb::ColumnFamilyHandle*> days_;  // guarded by cf_mu_
   std::atomic<uint64_t> generation_{1};  // bumped when partitions come or go
   std::atomic<uint64_t> chunk_writes_{0};  // bumped after each Write that stored chunks
+  // Steady-clock ms of the last DB::Resume() attempt after a full disk.
+  std::atomic<int64_t> last_resume_ms_{0};
 };
 
 }  // namespace cairn::storage

@@ -1,6 +1,9 @@
 #include "storage/db.h"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "storage/db_appender.h"
@@ -122,12 +125,30 @@ std::vector<head::MemSeries*> DB::AllMemSeries() const {
   return out;
 }
 
+Status DB::CheckFreeSpace() {
+  if (opts_.min_free_disk_bytes == 0) return Status::OK();
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t last = free_space_checked_ms_.load();
+  if (now - last >= 1000 && free_space_checked_ms_.compare_exchange_strong(last, now)) {
+    struct statvfs st;
+    if (::statvfs(opts_.path.c_str(), &st) == 0) {
+      free_space_low_ = static_cast<uint64_t>(st.f_bavail) * st.f_frsize < opts_.min_free_disk_bytes;
+    }
+  }
+  if (!free_space_low_) return Status::OK();
+  return Status::Unavailable("disk almost full: less than " + std::to_string(opts_.min_free_disk_bytes) +
+                             " bytes free under " + opts_.path + "; writes resume when space is freed");
+}
+
 Result<std::pair<SeriesRef, head::MemSeries*>> DB::GetOrCreateSeries(const Labels& labels) {
   // Known series: one hash lookup, no global lock. (Removed meanwhile: it is
   // created anew below, under a new ref.)
   if (const SeriesRef ref = index_.Lookup(labels); ref != 0) {
     if (head::MemSeries* s = GetOrCreateIndexedMemSeries(ref)) return std::make_pair(ref, s);
   }
+  CAIRN_RETURN_IF_ERROR(CheckFreeSpace());
   auto lock = LockForCommit();
   if (closed_) return Status::Unavailable("storage is closed");
   CAIRN_RETURN_IF_ERROR(Labels::Validate(labels.vec()));
@@ -151,7 +172,14 @@ Result<std::pair<SeriesRef, head::MemSeries*>> DB::GetOrCreateSeries(const Label
     series_created_total_.fetch_add(1, std::memory_order_relaxed);
     WriteSet ws;
     ws.series.emplace_back(e.ref, labels);
-    CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
+    Status st = store_->Write(ws, false);
+    if (!st.ok()) {
+      // The series exists now (its WAL record is queued); a checkpoint must
+      // not drop that record before the series is in RocksDB.
+      std::lock_guard<std::mutex> unwritten(unwritten_series_mu_);
+      unwritten_series_.emplace_back(e.ref, labels);
+      return st;
+    }
   }
   return std::make_pair(e.ref, s);
 }
@@ -221,6 +249,11 @@ Status DB::CheckpointLocked() {
     wal_bytes_since_checkpoint_ = 0;
   }
   WriteSet ws;
+  {
+    std::lock_guard<std::mutex> unwritten(unwritten_series_mu_);
+    ws.series = unwritten_series_;
+  }
+  const size_t unwritten_count = ws.series.size();
   size_t bytes = 0;
   for (head::MemSeries* s : AllMemSeries()) {
     if (s->removed()) continue;  // its `head` entry is gone with the series
@@ -239,6 +272,10 @@ Status DB::CheckpointLocked() {
   ws.meta.emplace_back("meta/next_ooo_chunk_id", std::to_string(next_ooo_id_.load() + 1));
   // The synced write also makes every earlier unsynced RocksDB write durable.
   CAIRN_RETURN_IF_ERROR(store_->Write(ws, true));
+  if (unwritten_count > 0) {
+    std::lock_guard<std::mutex> unwritten(unwritten_series_mu_);
+    unwritten_series_.erase(unwritten_series_.begin(), unwritten_series_.begin() + unwritten_count);
+  }
   CAIRN_RETURN_IF_ERROR(wal_->DeleteSegmentsBefore(WalDeleteBefore(segment)));
   checkpoints_total_.fetch_add(1, std::memory_order_relaxed);
   last_checkpoint_ms_ = clock_.NowMs();
@@ -388,6 +425,16 @@ Status DB::DeleteSeries(const Matchers& matchers, int64_t min_t_ms, int64_t max_
 Result<std::string> DB::Snapshot(const std::string& dir) {
   std::error_code ec;
   if (std::filesystem::exists(dir, ec)) return Status::InvalidArgument("snapshot dir exists: " + dir);
+  Result<std::string> made = SnapshotInto(dir);
+  if (!made.ok()) {
+    // A partial snapshot (a full disk, say) is removed: nothing later may
+    // take it for a whole one, and its space comes back.
+    std::filesystem::remove_all(dir, ec);
+  }
+  return made;
+}
+
+Result<std::string> DB::SnapshotInto(const std::string& dir) {
   fs::FileSystem& files = *opts_.fs;
   CAIRN_RETURN_IF_ERROR(files.CreateDirs(dir + "/wal"));
   CAIRN_RETURN_IF_ERROR(Checkpoint());

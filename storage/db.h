@@ -138,6 +138,9 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   Status ReplayWal(uint64_t from_segment);
   void BackgroundLoop();
   Status CheckpointLocked();  // requires checkpoint_mu_
+  // Unavailable while free space is under opts_.min_free_disk_bytes.
+  Status CheckFreeSpace();
+  Result<std::string> SnapshotInto(const std::string& dir);  // Snapshot's work; leaves a partial dir on failure
   // The segment below which a checkpoint whose WAL replay starts at
   // `replay_from` deletes: lower while a WAL reader needs older segments
   // (DBOptions::wal_keep_from), within wal_keep_max_bytes.
@@ -213,6 +216,12 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   mutable std::mutex commit_gate_;
   std::shared_lock<std::shared_mutex> LockForCommit() const;
   std::mutex checkpoint_mu_;  // one checkpoint at a time
+  std::atomic<int64_t> free_space_checked_ms_{INT64_MIN / 2};  // steady clock
+  std::atomic<bool> free_space_low_{false};
+  // New series whose RocksDB record failed (a full disk): the next
+  // checkpoint writes them before it lets the WAL holding them go.
+  std::mutex unwritten_series_mu_;
+  std::vector<std::pair<SeriesRef, Labels>> unwritten_series_;  // guarded by unwritten_series_mu_
   std::atomic<uint64_t> next_ooo_id_{1};
 
   mutable std::shared_mutex tomb_mu_;

@@ -51,6 +51,10 @@ Status DBAppender::Commit() {
     Rollback();
     return Status::OK();
   }
+  if (Status space = db_->CheckFreeSpace(); !space.ok()) {
+    Rollback();
+    return space;
+  }
   std::string payload = wal::EncodeSamples(records_);
   const size_t bytes = payload.size();
   Status st;

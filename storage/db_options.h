@@ -36,6 +36,11 @@ struct DBOptions {
   int64_t checkpoint_interval_ms = 5LL * 60 * 1000;
   // ...or once this many WAL bytes were written since the last checkpoint.
   uint64_t checkpoint_wal_bytes = 256ull << 20;
+  // Commits are refused (Unavailable: 503 to remote write) while the file
+  // system of `path` has less free space than this, checked at most once a
+  // second, so that RocksDB's own files never meet a full disk (a failed
+  // append to its log leaves the log writer unusable). 0 = no check.
+  uint64_t min_free_disk_bytes = 0;
   // WAL segment size (Prometheus: 128 MiB segments).
   uint64_t wal_segment_bytes = 128ull << 20;
   // How often (clock time) retention is checked.

@@ -177,6 +177,13 @@ Status GrpcServer::Start(const std::string& address) {
   builder.AddListeningPort(address, deps_.credentials ? deps_.credentials : ::grpc::InsecureServerCredentials(),
                            &port_);
   builder.SetMaxReceiveMessageSize(64 << 20);
+  // Connection hygiene (docs/security.md, "Connections"): a client's streams
+  // are bounded, idle connections are closed, and dead peers are found by
+  // keepalive pings instead of holding their connection forever.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 5 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 2 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
   builder.RegisterService(&services_->remote);
   builder.RegisterService(&services_->admin);
   server_ = builder.BuildAndStart();

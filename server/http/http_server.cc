@@ -36,6 +36,9 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   virtual ~SessionBase() = default;
   // Called on shutdown: closes the connection unless a request is being served.
   virtual void CloseIfIdle() = 0;
+  // Called to make room at the connection cap: closes the connection if it
+  // is still waiting for a request, and reports to EvictionDone either way.
+  virtual void Evict() = 0;
 };
 
 class HttpServer::Impl {
@@ -48,8 +51,15 @@ class HttpServer::Impl {
   void Stop();
 
   void Register(SessionBase* s, std::weak_ptr<SessionBase> w);
-  void Unregister(SessionBase* s);
+  // `evicted`: an Evict() call ends with this connection.
+  void Unregister(SessionBase* s, uint64_t waiting_since, bool evicted);
   void BusyChanged(int delta);
+  // A connection starts waiting for a request (evictable at the cap, oldest
+  // first): returns its place in line, for StopWaiting.
+  uint64_t StartWaiting(std::weak_ptr<SessionBase> w);
+  void StopWaiting(uint64_t place);
+  // An Evict() call found its connection no longer waiting.
+  void EvictionDone();
 
   const HttpServerOptions& options() const { return options_; }
   const Router& router() const { return router_; }
@@ -58,8 +68,17 @@ class HttpServer::Impl {
 
  private:
   void DoAccept();
+  // After an accept: beyond the cap, evicts the connections that have waited
+  // longest for a request. Returns whether to accept the next connection:
+  // not when the cap is reached and none is waiting (accepting resumes in
+  // ResumeAcceptingLocked when a connection closes or starts waiting).
+  // `fresh`, the connection just accepted, is never evicted: when all the
+  // others are busy it stays, one over the cap, and accepting pauses.
+  bool MakeRoom(const SessionBase* fresh);
+  void ResumeAcceptingLocked();
   // Plain or TLS, as the web config says; TLS with the config of this moment.
-  void StartSession(tcp::socket socket);
+  // Returns the new connection (for identity only).
+  const SessionBase* StartSession(tcp::socket socket);
 
   HttpServerOptions options_;
   const Router& router_;
@@ -69,6 +88,11 @@ class HttpServer::Impl {
   std::condition_variable cv_;
   std::map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
   int busy_ = 0;
+  // Connections waiting for a request, by place in line (oldest first).
+  std::map<uint64_t, std::weak_ptr<SessionBase>> waiting_;
+  uint64_t next_place_ = 0;
+  size_t evicting_ = 0;  // Evict() calls not yet done
+  bool accept_paused_ = false;
 
   net::io_context ioc_;
   tcp::acceptor acceptor_;
@@ -123,14 +147,14 @@ class Session final : public SessionBase {
   template <class... StreamArgs>
   Session(HttpServer::Impl* server, std::shared_ptr<net::ssl::context> tls, StreamArgs&&... stream_args)
       : tls_(std::move(tls)), stream_(std::forward<StreamArgs>(stream_args)...), server_(server) {}
-  ~Session() override { server_->Unregister(this); }
+  ~Session() override { server_->Unregister(this, waiting_since_, evicted_); }
 
   void Start() {
     server_->Register(this, weak_from_this());
     if constexpr (kTls) {
       net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::DoHandshake, Self()));
     } else {
-      net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::DoRead, Self()));
+      net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::ReadHeader, Self()));
     }
   }
 
@@ -140,12 +164,22 @@ class Session final : public SessionBase {
     });
   }
 
+  void Evict() override {
+    net::post(stream_.get_executor(), [self = Self()] {
+      if (self->waiting_since_ == 0 || self->evicted_) return self->server_->EvictionDone();
+      // Done when the connection is gone (Unregister).
+      self->evicted_ = true;
+      self->Close();
+    });
+  }
+
  private:
   std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
   beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
 
   void DoHandshake() {
-    Tcp().expires_after(std::chrono::seconds(30));
+    SetWaiting(true);
+    Tcp().expires_after(server_->options().read_header_timeout);
     stream_.async_handshake(net::ssl::stream_base::server,
                             beast::bind_front_handler(&Session::OnHandshake, Self()));
   }
@@ -154,7 +188,7 @@ class Session final : public SessionBase {
   // protocol) closes the connection, as Go's server does.
   void OnHandshake(beast::error_code ec) {
     if (ec) return Close();
-    DoRead();
+    ReadHeader();
   }
 
   // --web.config.file's part of a request: its headers on every answer, and
@@ -198,24 +232,43 @@ class Session final : public SessionBase {
     for (const auto& [name, value] : web_->config.headers) res.set(name, value);
   }
 
+  // Between requests: waits up to the idle timeout for the next request's
+  // first byte, then gives its header the header timeout (as Go's
+  // IdleTimeout and ReadHeaderTimeout).
   void DoRead() {
     if (server_->stopping()) return Close();
+    SetWaiting(true);
+    if (buffer_.size() > 0) return ReadHeader();  // pipelined
+    Tcp().expires_after(server_->options().idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096), [self = Self()](beast::error_code ec, size_t n) {
+      if (ec) return self->Close();
+      self->buffer_.commit(n);
+      self->ReadHeader();
+    });
+  }
+
+  // A new connection comes here directly: its header timeout counts from
+  // the accept.
+  void ReadHeader() {
+    if (server_->stopping()) return Close();
+    SetWaiting(true);
     parser_.emplace();
     // The limit is enforced in OnHeader: Beast would reject an oversized
     // Content-Length while parsing the header, before a 413 can be sent.
     parser_->body_limit((std::numeric_limits<std::uint64_t>::max)());
     parser_->header_limit(1 << 20);
-    Tcp().expires_after(server_->options().idle_timeout);
+    Tcp().expires_after(server_->options().read_header_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::OnHeader, Self()));
   }
 
   void OnHeader(beast::error_code ec, size_t) {
     if (ec) return Close();
+    SetWaiting(false);
     auto length = parser_->content_length();
     if (length && *length > server_->options().body_limit_bytes) return RejectTooLarge();
     parser_->body_limit(server_->options().body_limit_bytes);  // chunked bodies
-    Tcp().expires_after(std::chrono::seconds(120));
+    Tcp().expires_after(server_->options().read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, Self()));
   }
 
@@ -485,6 +538,17 @@ class Session final : public SessionBase {
     DoRead();
   }
 
+  // On the strand.
+  void SetWaiting(bool waiting) {
+    if (waiting == (waiting_since_ != 0)) return;
+    if (waiting) {
+      waiting_since_ = server_->StartWaiting(weak_from_this());
+    } else {
+      server_->StopWaiting(waiting_since_);
+      waiting_since_ = 0;
+    }
+  }
+
   void SetBusy(bool busy) {
     if (busy == busy_) return;
     busy_ = busy;
@@ -505,6 +569,8 @@ class Session final : public SessionBase {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   unsigned version_ = 11;
   bool busy_ = false;
+  bool evicted_ = false;
+  uint64_t waiting_since_ = 0;  // place in the server's line of waiting connections; 0 = not waiting
   // While an asynchronous response is computed (strand-only except the
   // atomics, which the handler's thread reads).
   std::shared_ptr<HttpRequest> pending_request_;
@@ -560,16 +626,88 @@ void HttpServer::Impl::Run() {
 void HttpServer::Impl::DoAccept() {
   acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
     if (stopping_) return;
-    if (!ec) StartSession(std::move(socket));
-    DoAccept();
+    const SessionBase* fresh = nullptr;
+    if (!ec) fresh = StartSession(std::move(socket));
+    if (ec == net::error::no_descriptors) {
+      // Out of file descriptors: retrying at once would spin; the backlog
+      // keeps the connection until a descriptor is free.
+      auto timer = std::make_shared<net::steady_timer>(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      timer->async_wait([this, timer](beast::error_code) {
+        if (!stopping_) DoAccept();
+      });
+      return;
+    }
+    if (MakeRoom(fresh)) DoAccept();
   });
 }
 
-void HttpServer::Impl::StartSession(tcp::socket socket) {
+bool HttpServer::Impl::MakeRoom(const SessionBase* fresh) {
+  std::vector<std::shared_ptr<SessionBase>> evict;
+  bool room = true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const size_t max = std::max<size_t>(1, options_.max_connections);
+    auto it = waiting_.begin();
+    bool others_waiting = false;
+    while (it != waiting_.end()) {
+      std::shared_ptr<SessionBase> s = it->second.lock();
+      if (s && s.get() == fresh) {
+        ++it;
+        continue;
+      }
+      if (sessions_.size() <= max + evict.size() + evicting_) {
+        others_waiting = true;
+        break;
+      }
+      it = waiting_.erase(it);
+      if (s) evict.push_back(std::move(s));
+    }
+    evicting_ += evict.size();
+    if (sessions_.size() >= max + evicting_ && !others_waiting) {
+      // Every connection is busy with a request: new ones wait in the backlog.
+      accept_paused_ = true;
+      room = false;
+    }
+  }
+  // Outside the lock: dropping the last reference runs ~Session, which locks.
+  for (auto& s : evict) s->Evict();
+  return room;
+}
+
+// Requires mu_.
+void HttpServer::Impl::ResumeAcceptingLocked() {
+  if (!accept_paused_ || stopping_) return;
+  accept_paused_ = false;
+  net::post(acceptor_.get_executor(), [this] {
+    if (!stopping_) DoAccept();
+  });
+}
+
+uint64_t HttpServer::Impl::StartWaiting(std::weak_ptr<SessionBase> w) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const uint64_t place = ++next_place_;
+  waiting_.emplace(place, std::move(w));
+  ResumeAcceptingLocked();  // there is someone to evict now
+  return place;
+}
+
+void HttpServer::Impl::StopWaiting(uint64_t place) {
+  std::lock_guard<std::mutex> lock(mu_);
+  waiting_.erase(place);
+}
+
+void HttpServer::Impl::EvictionDone() {
+  std::lock_guard<std::mutex> lock(mu_);
+  --evicting_;
+  ResumeAcceptingLocked();
+}
+
+const SessionBase* HttpServer::Impl::StartSession(tcp::socket socket) {
   webconfig::WebConfigSource* source = options_.web_config;
   if (source == nullptr || !source->tls_enabled()) {
-    std::make_shared<Session<beast::tcp_stream>>(this, nullptr, std::move(socket))->Start();
-    return;
+    auto s = std::make_shared<Session<beast::tcp_stream>>(this, nullptr, std::move(socket));
+    s->Start();
+    return s.get();
   }
   // Upstream reads the config on every handshake; a broken file fails them.
   auto current = source->Current();
@@ -577,12 +715,14 @@ void HttpServer::Impl::StartSession(tcp::socket socket) {
     std::fprintf(stderr, "cairn: web config: %s\n", current.status().message().c_str());
     beast::error_code ec;
     socket.close(ec);
-    return;
+    return nullptr;
   }
   std::shared_ptr<net::ssl::context> ctx = (*current)->tls;
   net::ssl::context& ctx_ref = *ctx;
-  std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(ctx), std::move(socket), ctx_ref)
-      ->Start();
+  auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(ctx), std::move(socket),
+                                                                            ctx_ref);
+  s->Start();
+  return s.get();
 }
 
 void HttpServer::Impl::Register(SessionBase* s, std::weak_ptr<SessionBase> w) {
@@ -590,9 +730,12 @@ void HttpServer::Impl::Register(SessionBase* s, std::weak_ptr<SessionBase> w) {
   sessions_[s] = std::move(w);
 }
 
-void HttpServer::Impl::Unregister(SessionBase* s) {
+void HttpServer::Impl::Unregister(SessionBase* s, uint64_t waiting_since, bool evicted) {
   std::lock_guard<std::mutex> lock(mu_);
   sessions_.erase(s);
+  if (evicted) --evicting_;
+  if (waiting_since != 0) waiting_.erase(waiting_since);
+  ResumeAcceptingLocked();
   cv_.notify_all();
 }
 

@@ -16,6 +16,9 @@
 // With a web config (--web.config.file) the server speaks TLS and asks for
 // basic auth as Prometheus' exporter-toolkit does (webconfig/).
 //
+// Connections are capped and every phase of reading a request has its own
+// deadline (HttpServerOptions; docs/security.md, "Connections").
+//
 // Lifecycle: Start() binds and serves until Stop(). Stop() is graceful: it
 // stops accepting, lets requests in flight finish (up to drain_timeout),
 // closes idle keep-alive connections and joins the threads.
@@ -44,8 +47,20 @@ struct HttpServerOptions {
   int threads = 4;
   // Largest request body read; remote write's limit is 32 MiB.
   size_t body_limit_bytes = 32u << 20;
+  // Connections (--web.max-connections). At the cap a new connection takes
+  // the place of the connection that has waited longest for a request (idle
+  // keep-alive, TLS handshake or header still arriving): a flood of slow
+  // connections cannot hold the port. When every connection is serving a
+  // request, accepting pauses and new connections wait in the kernel's
+  // backlog (as Prometheus' netutil.LimitListener).
+  size_t max_connections = 512;
+  // A request's header (and a TLS handshake) must arrive within this, counted
+  // from its first byte (from the accept for a new connection).
+  std::chrono::milliseconds read_header_timeout{10000};
+  // The body must arrive within this once the header is read.
+  std::chrono::milliseconds read_timeout{300000};
   // An idle keep-alive connection is closed after this long.
-  std::chrono::seconds idle_timeout{300};
+  std::chrono::milliseconds idle_timeout{300000};
   // How long Stop() waits for requests in flight.
   std::chrono::seconds drain_timeout{30};
   // --web.config.file: TLS (decided at Start), basic auth and response

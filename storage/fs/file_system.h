@@ -10,6 +10,9 @@
 // created, renamed or removed survives (or stays gone) only once SyncDir of
 // its directory returned OK.
 //
+// Errors: a full disk (ENOSPC, EDQUOT) is Unavailable, which callers treat
+// as passing (the write is refused, retried later); other failures are IOError.
+//
 // Production uses DefaultFileSystem() (POSIX calls; RocksDB's own default).
 // Thread-safety: every method is safe from any thread; a WritableFile belongs
 // to one thread at a time.

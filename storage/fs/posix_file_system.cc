@@ -14,7 +14,14 @@
 namespace cairn::storage::fs {
 namespace {
 
-Status Errno(const std::string& what) { return Status::IOError(what + ": " + std::strerror(errno)); }
+// A full disk (or quota) is Unavailable: it passes once space is freed, and
+// the write path answers 503 so that senders retry (FileSystem's contract).
+Status Errno(const std::string& what) {
+  const int e = errno;
+  std::string msg = what + ": " + std::strerror(e);
+  if (e == ENOSPC || e == EDQUOT) return Status::Unavailable(msg);
+  return Status::IOError(msg);
+}
 
 class PosixWritableFile final : public WritableFile {
  public:

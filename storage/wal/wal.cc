@@ -124,6 +124,40 @@ Status Wal::WriteAndSync(const std::string& buf) {
   return Status::OK();
 }
 
+Status Wal::WriteBuffered(std::unique_lock<std::mutex>& lock) {
+  std::string buf, enqueued;
+  buf.swap(pending_);
+  enqueued.swap(pending_enqueued_);
+  const uint64_t first = done_ticket_ + 1;
+  const uint64_t upto = next_ticket_;
+  const uint64_t size_before = segment_size_;
+  const uint64_t segment_before = segment_;
+  lock.unlock();
+  Status st = buf.empty() ? Status::OK() : WriteAndSync(buf);
+  Status undo;
+  if (st.code() == StatusCode::kUnavailable && file_ && segment_ == segment_before) {
+    // Out of space: cut what part of the batch reached the segment, so the
+    // next write follows clean records.
+    undo = fs_->Truncate(SegmentPath(segment_), size_before);
+    segment_size_ = size_before;
+  }
+  lock.lock();
+  done_ticket_ = std::max(done_ticket_, upto);
+  if (st.ok()) return st;
+  if (st.code() != StatusCode::kUnavailable || !undo.ok()) {
+    if (error_.ok()) error_ = undo.ok() ? st : undo;
+    return error_;
+  }
+  // The callers of Log() in this batch fail and retry; records queued by
+  // Enqueue (new series) have no caller to retry them and go out first
+  // with the next batch.
+  pending_ = enqueued + pending_;
+  pending_enqueued_ = enqueued + pending_enqueued_;
+  if (first <= upto) failed_batches_.push_back({{first, upto}, st});
+  if (failed_batches_.size() > 64) failed_batches_.erase(failed_batches_.begin());
+  return st;
+}
+
 Status Wal::Log(const std::vector<WalRecord>& records) {
   std::unique_lock<std::mutex> lock(mu_);
   if (!error_.ok()) return error_;
@@ -136,23 +170,23 @@ Status Wal::Log(const std::vector<WalRecord>& records) {
     }
     // Become the leader for everything buffered so far.
     busy_ = true;
-    std::string buf;
-    buf.swap(pending_);
-    const uint64_t upto = next_ticket_;
-    lock.unlock();
-    Status st = WriteAndSync(buf);
-    lock.lock();
+    WriteBuffered(lock).ok();  // each caller looks up its batch's outcome below
     busy_ = false;
-    if (!st.ok() && error_.ok()) error_ = st;
-    done_ticket_ = upto;
     cv_.notify_all();
   }
-  return error_;
+  if (!error_.ok()) return error_;
+  for (const auto& [tickets, st] : failed_batches_) {
+    if (tickets.first <= ticket && ticket <= tickets.second) return st;
+  }
+  return Status::OK();
 }
 
 void Wal::Enqueue(const std::vector<WalRecord>& records) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (const WalRecord& r : records) EncodeRecord(r.type, r.payload, &pending_);
+  for (const WalRecord& r : records) {
+    EncodeRecord(r.type, r.payload, &pending_);
+    EncodeRecord(r.type, r.payload, &pending_enqueued_);
+  }
 }
 
 Result<uint64_t> Wal::Rotate() {
@@ -160,19 +194,18 @@ Result<uint64_t> Wal::Rotate() {
   cv_.wait(lock, [&] { return !busy_; });
   if (!error_.ok()) return error_;
   busy_ = true;
-  std::string buf;
-  buf.swap(pending_);
-  const uint64_t upto = next_ticket_;
-  lock.unlock();
-  Status st = buf.empty() ? Status::OK() : WriteAndSync(buf);
-  if (st.ok()) st = OpenSegment(segment_ + 1);
+  Status st = WriteBuffered(lock);
+  if (st.ok()) {
+    lock.unlock();
+    st = OpenSegment(segment_ + 1);
+    lock.lock();
+    // A full disk leaves the WAL usable: the caller retries the rotation.
+    if (!st.ok() && st.code() != StatusCode::kUnavailable && error_.ok()) error_ = st;
+  }
   const uint64_t seg = segment_;
-  lock.lock();
   busy_ = false;
-  if (!st.ok() && error_.ok()) error_ = st;
-  done_ticket_ = std::max(done_ticket_, upto);
   cv_.notify_all();
-  if (!error_.ok()) return error_;
+  if (!st.ok()) return st;
   return seg;
 }
 

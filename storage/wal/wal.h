@@ -69,7 +69,11 @@ class Wal {
                 const std::function<Status(uint8_t type, std::string_view payload)>& fn);
 
   // Appends the records as one batch and waits until they are durable (see
-  // the group commit note above). After an I/O error every later call fails.
+  // the group commit note above). A full disk (Unavailable from the file
+  // system) fails only the batches written at that moment: the torn bytes are
+  // cut off the segment, records from Enqueue are kept for the next write,
+  // and later calls try again. After any other I/O error every later call
+  // fails.
   Status Log(const std::vector<WalRecord>& records);
 
   // Buffers records for the next group commit without waiting for it; they
@@ -100,6 +104,9 @@ class Wal {
   std::string SegmentPath(uint64_t n) const;
   Status OpenSegment(uint64_t n);            // requires file ownership
   Status WriteAndSync(const std::string& buf);  // requires file ownership
+  // A leader's write of everything buffered, with the rules of Log() for its
+  // failure. Requires mu_ held in `lock` and busy_ set by the caller.
+  Status WriteBuffered(std::unique_lock<std::mutex>& lock);
   Result<std::vector<uint64_t>> ListSegments() const;
 
   const std::string dir_;
@@ -109,6 +116,10 @@ class Wal {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::string pending_;           // guarded by mu_: encoded, not yet written
+  std::string pending_enqueued_;  // guarded by mu_: the Enqueue records in pending_
+  // guarded by mu_: batches a full disk failed, as (first ticket, last
+  // ticket) -> the error; a few recent ones, for their waiting callers.
+  std::vector<std::pair<std::pair<uint64_t, uint64_t>, Status>> failed_batches_;
   uint64_t next_ticket_ = 0;      // guarded by mu_: last batch buffered
   uint64_t done_ticket_ = 0;      // guarded by mu_: last batch durable (or failed)
   bool busy_ = false;             // guarded by mu_: a leader owns the file

@@ -23,6 +23,26 @@ TEST(FlagsTest, DefaultsMatchPrometheus) {
   EXPECT_EQ(f.values.at("web.listen-address"), "0.0.0.0:9090");
 }
 
+TEST(FlagsTest, ConnectionAndDiskLimits) {
+  auto r = ParseFlags({});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->flags.web_max_connections, 512);  // Prometheus' default
+  EXPECT_EQ(r->flags.web_read_timeout_ms, 300000);  // Prometheus' --web.read-timeout default
+  EXPECT_EQ(r->flags.web_read_header_timeout_ms, 10000);
+  EXPECT_EQ(r->flags.web_idle_timeout_ms, 300000);
+  EXPECT_EQ(r->flags.min_free_disk_bytes, 64ll << 20);
+  r = ParseFlags({"--web.max-connections=3", "--web.read-header-timeout=2s", "--web.read-timeout=1m",
+                  "--web.idle-timeout=30s", "--storage.min-free-disk-space=0"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->flags.web_max_connections, 3);
+  EXPECT_EQ(r->flags.web_read_header_timeout_ms, 2000);
+  EXPECT_EQ(r->flags.web_read_timeout_ms, 60000);
+  EXPECT_EQ(r->flags.web_idle_timeout_ms, 30000);
+  EXPECT_EQ(r->flags.min_free_disk_bytes, 0);
+  EXPECT_FALSE(ParseFlags({"--web.max-connections=0"}).ok());
+  EXPECT_FALSE(ParseFlags({"--web.read-header-timeout=0s"}).ok());
+}
+
 TEST(FlagsTest, EnableFeatureIsRepeatableAndCommaSeparated) {
   auto none = ParseFlags({});
   ASSERT_TRUE(none.ok());

@@ -305,8 +305,12 @@ Status FaultFileSystem::Admit(const std::string& path) {
   if (frozen_) return Status::IOError("power cut (fault injection)");
   if (IsInfoLog(path)) return Status::OK();
   ++ops_;
-  if (ops_ == fail_at_) {
+  const bool fail_here = ops_ == fail_at_ ||
+                         (fail_countdown_ > 0 && path.find(fail_path_) != std::string::npos && --fail_countdown_ == 0);
+  if (fail_here) {
     fail_at_ = 0;
+    // A full disk is Unavailable, as from the POSIX file system.
+    if (fail_error_ == "ENOSPC") return Status::Unavailable("No space left on device (fault injection)");
     return Status::IOError(fail_error_ + " (fault injection)");
   }
   if (ops_ > freeze_at_) {
@@ -451,6 +455,13 @@ void FaultFileSystem::FailNth(uint64_t n, std::string error) {
   fail_error_ = std::move(error);
 }
 
+void FaultFileSystem::FailNthOn(uint64_t n, std::string error, std::string path_substr) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_countdown_ = n;
+  fail_path_ = std::move(path_substr);
+  fail_error_ = std::move(error);
+}
+
 void FaultFileSystem::IgnoreFileSyncs(std::string substr) {
   std::lock_guard<std::mutex> lock(mu_);
   ignore_sync_substr_ = std::move(substr);
@@ -495,6 +506,7 @@ Status FaultFileSystem::PowerCut(bool thaw) {
   frozen_ = !thaw;
   freeze_at_ = UINT64_MAX;
   fail_at_ = 0;
+  fail_countdown_ = 0;
   return Status::OK();
 }
 

@@ -73,6 +73,10 @@ class FaultFileSystem final : public fs::FileSystem {
   // The `n`-th next mutating operation (1: the next one) fails with `error`
   // (e.g. "EIO", "ENOSPC") without doing anything; later ones succeed.
   void FailNth(uint64_t n, std::string error);
+  // The same, counting only operations on paths containing `path_substr`
+  // (Cairn's own files, say, not RocksDB's). "ENOSPC" fails as a full disk
+  // does: Unavailable (fs::FileSystem's contract).
+  void FailNthOn(uint64_t n, std::string error, std::string path_substr);
 
   // Switches that remove durability, for tests that prove a power-cut test
   // has teeth: file syncs of paths containing `substr` succeed without
@@ -120,6 +124,8 @@ class FaultFileSystem final : public fs::FileSystem {
   uint64_t freeze_at_ = UINT64_MAX;  // freeze once ops_ reaches it
   uint64_t fail_at_ = 0;             // 0: none
   std::string fail_error_;
+  uint64_t fail_countdown_ = 0;      // FailNthOn: matching operations left; 0: none
+  std::string fail_path_;
   std::string ignore_sync_substr_;
   bool ignore_dir_syncs_ = false;
   std::shared_ptr<rocksdb::FileSystem> rocks_;

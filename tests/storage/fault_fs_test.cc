@@ -93,10 +93,17 @@ TEST_F(FaultFsTest, FailNthFailsOnceWithTheGivenError) {
   fs_.FailNth(2, "ENOSPC");
   EXPECT_TRUE((*f)->Append("a").ok());
   const Status st = (*f)->Append("b");
-  EXPECT_EQ(st.code(), StatusCode::kIOError);
-  EXPECT_NE(st.message().find("ENOSPC"), std::string::npos) << st.ToString();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);  // a full disk passes (fs::FileSystem)
+  EXPECT_NE(st.message().find("No space left"), std::string::npos) << st.ToString();
   EXPECT_TRUE((*f)->Append("c").ok());
   EXPECT_EQ(Read("f"), "ac");
+}
+
+TEST_F(FaultFsTest, OtherInjectedErrorsAreIOErrors) {
+  auto f = fs_.OpenForAppend(dir_ + "/f", true);
+  ASSERT_TRUE(f.ok());
+  fs_.FailNth(1, "EIO");
+  EXPECT_EQ((*f)->Append("a").code(), StatusCode::kIOError);
 }
 
 TEST_F(FaultFsTest, IgnoredSyncsKeepNothing) {
