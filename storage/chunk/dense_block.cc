@@ -57,6 +57,21 @@ inline bool ReadVarint(std::string_view* in, int64_t* out) {
   return GetVarint(in, out);
 }
 
+void PutFixed64(std::string* out, uint64_t x) {
+  char le[8];
+  for (int b = 0; b < 8; ++b) le[b] = static_cast<char>(x >> (8 * b));
+  out->append(le, 8);
+}
+
+bool GetFixed64(std::string_view* in, uint64_t* out) {
+  if (in->size() < 8) return false;
+  uint64_t x = 0;
+  for (int b = 0; b < 8; ++b) x |= uint64_t{static_cast<uint8_t>((*in)[b])} << (8 * b);
+  in->remove_prefix(8);
+  *out = x;
+  return true;
+}
+
 size_t UvarintSize(uint64_t x) { return static_cast<size_t>(std::bit_width(x | 1) + 6) / 7; }
 
 double FromDecimal(int64_t m, int e) {
@@ -98,19 +113,6 @@ void PutDifferences(const std::vector<int64_t>& m, int order, std::string* out) 
     PutVarint(out, order == 1 ? delta : WrapSub(delta, prev_delta));
     prev_delta = delta;
   }
-}
-
-size_t DifferencesSize(const std::vector<int64_t>& m, int order) {
-  size_t size = UvarintSize(ZigZag(m[0]));
-  if (m.size() < 2) return size;
-  int64_t prev_delta = WrapSub(m[1], m[0]);
-  if (order == 2) size += UvarintSize(ZigZag(prev_delta));
-  for (size_t i = (order == 2 ? 2 : 1); i < m.size(); ++i) {
-    const int64_t delta = WrapSub(m[i], m[i - 1]);
-    size += UvarintSize(ZigZag(order == 1 ? delta : WrapSub(delta, prev_delta)));
-    prev_delta = delta;
-  }
-  return size;
 }
 
 bool GetDifferences(std::string_view* in, size_t n, int order, std::vector<int64_t>* m) {
@@ -172,38 +174,28 @@ void EncodeValues(std::span<const Sample> samples, std::string* body) {
     uint64_t prev = 0;
     for (const Sample& s : samples) {
       const uint64_t bits = std::bit_cast<uint64_t>(s.v);
-      const uint64_t x = bits ^ prev;
-      char le[8];
-      for (int b = 0; b < 8; ++b) le[b] = static_cast<char>(x >> (8 * b));
-      body->append(le, 8);
+      PutFixed64(body, bits ^ prev);
       prev = bits;
     }
     return;
   }
-  const int order = DifferencesSize(mantissa, 2) < DifferencesSize(mantissa, 1) ? 2 : 1;
+  std::string deltas, dods;
+  PutDifferences(mantissa, 1, &deltas);
+  PutDifferences(mantissa, 2, &dods);
+  const bool use_dods = dods.size() < deltas.size();
   body->push_back(static_cast<char>(kValuesDecimal));
   body->push_back(static_cast<char>(block_e));
-  body->push_back(static_cast<char>(order));
+  body->push_back(static_cast<char>(use_dods ? 2 : 1));
   PutUvarint(body, exceptions.size());
   uint32_t prev_index = 0;
   for (const Exception& x : exceptions) {
     PutUvarint(body, x.index - prev_index);
     prev_index = x.index;
-    char le[8];
-    for (int b = 0; b < 8; ++b) le[b] = static_cast<char>(x.bits >> (8 * b));
-    body->append(le, 8);
+    PutFixed64(body, x.bits);
   }
-  PutDifferences(mantissa, order, body);
+  *body += use_dods ? dods : deltas;
 }
 
-bool GetFixed64(std::string_view* in, uint64_t* out) {
-  if (in->size() < 8) return false;
-  uint64_t x = 0;
-  for (int b = 0; b < 8; ++b) x |= uint64_t{static_cast<uint8_t>((*in)[b])} << (8 * b);
-  in->remove_prefix(8);
-  *out = x;
-  return true;
-}
 
 bool GetByte(std::string_view* in, uint8_t* out) {
   if (in->empty()) return false;
