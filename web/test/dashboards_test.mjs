@@ -5,11 +5,12 @@
 // error and no panel error; the variables, time range and refresh in the URL;
 // auto-refresh. A screenshot per dashboard.
 //   node dashboards_test.mjs --url http://127.0.0.1:PORT --artifacts DIR [--prefix-url URL]
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { launchBrowser, openPage } from './browser.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -21,7 +22,6 @@ if (!existsSync(args.chromium)) {
   console.log(`SKIP: ${args.chromium} not found`);
   process.exit(77);
 }
-const puppeteer = (await import('puppeteer-core')).default;
 mkdirSync(args.artifacts, { recursive: true });
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'deploy', 'grafana', 'dashboards');
 const seed = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')));
@@ -32,28 +32,8 @@ function check(cond, what) {
   if (cond) { passes++; console.log(`ok   ${what}`); } else { failures++; console.log(`FAIL ${what}`); }
 }
 
-const profile = mkdtempSync(join(tmpdir(), 'cairn-dash-chromium-'));
-const browser = await puppeteer.launch({
-  executablePath: args.chromium,
-  headless: true,
-  userDataDir: profile,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  defaultViewport: { width: 1400, height: 1000 },
-});
-
-async function open(url) {
-  const page = await browser.newPage();
-  page.problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    if (r.failure()?.errorText !== 'net::ERR_ABORTED') page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => { if (r.status() >= 400) page.problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  await page.goto(url, { waitUntil: 'networkidle0', timeout: 20000 });
-  return page;
-}
+const { browser, close: closeBrowser } = await launchBrowser(args.chromium, { width: 1400, height: 1000 });
+const open = (url) => openPage(browser, url);
 
 // Waits until every panel of generation >= `gen` is done (or failed).
 async function settled(page, gen = 1) {
@@ -161,8 +141,7 @@ try {
   failures++;
   console.log(`FAIL ${e.stack || e}`);
 } finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await closeBrowser();
 }
 console.log(`dashboards: ${passes} passed, ${failures} failed`);
 process.exit(failures ? 1 : 0);

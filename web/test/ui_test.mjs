@@ -4,10 +4,10 @@
 //   node ui_test.mjs --url http://127.0.0.1:PORT [--prefix-url http://127.0.0.1:P2/cairn]
 //                    --artifacts DIR --metric NAME --series N
 import { existsSync, mkdirSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+
+import { launchBrowser, openPage } from './browser.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -19,7 +19,6 @@ if (!existsSync(args.chromium)) {
   console.log(`SKIP: ${args.chromium} not found`);
   process.exit(77);
 }
-const puppeteer = (await import('puppeteer-core')).default;
 const wantSeries = parseInt(args.series, 10);
 mkdirSync(args.artifacts, { recursive: true });
 
@@ -29,31 +28,8 @@ function check(cond, what) {
   if (cond) { passes++; console.log(`ok   ${what}`); } else { failures++; console.log(`FAIL ${what}`); }
 }
 
-const profile = mkdtempSync(join(tmpdir(), 'cairn-ui-chromium-'));
-const browser = await puppeteer.launch({
-  executablePath: args.chromium,
-  headless: true,
-  userDataDir: profile,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--disable-dev-shm-usage'],
-  defaultViewport: { width: 1280, height: 900 },
-});
-
-// A page whose console errors, uncaught exceptions and failed requests are recorded.
-async function open(url) {
-  const page = await browser.newPage();
-  page.problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
-  // ERR_ABORTED is the page superseding its own query (AbortController), not a failure.
-  page.on('requestfailed', (r) => {
-    if (r.failure()?.errorText !== 'net::ERR_ABORTED') page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => { if (r.status() >= 400) page.problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  await page.goto(url, { waitUntil: 'networkidle0', timeout: 20000 });
-  return page;
-}
+const { browser, close: closeBrowser } = await launchBrowser(args.chromium, { width: 1280, height: 900 });
+const open = (url) => openPage(browser, url);
 
 async function panels(page) {
   return page.evaluate(() => window.cairnPanels());
@@ -197,8 +173,7 @@ try {
   failures++;
   console.log(`FAIL ${e.stack || e}`);
 } finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await closeBrowser();
 }
 console.log(`ui: ${passes} passed, ${failures} failed`);
 process.exit(failures ? 1 : 0);
