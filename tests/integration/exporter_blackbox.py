@@ -368,6 +368,9 @@ def main(env):
     # Families whose values differ by design, with the reason.
     allow = {
         "probe_http_duration_seconds": "phase timings of two different clients",
+        # Two equal upstream readings in a row (microseconds, a literal IP) made
+        # it look stable once in a fresh-clone run; it is a timing all the same.
+        "probe_dns_lookup_time_seconds": "resolve timings of two different resolvers",
     }
     failures = []
     for module, target in probes:
