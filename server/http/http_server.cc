@@ -15,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -68,17 +69,20 @@ class HttpServer::Impl {
 
  private:
   void DoAccept();
-  // After an accept: beyond the cap, evicts the connections that have waited
-  // longest for a request. Returns whether to accept the next connection:
-  // not when the cap is reached and none is waiting (accepting resumes in
-  // ResumeAcceptingLocked when a connection closes or starts waiting).
-  // `fresh`, the connection just accepted, is never evicted: when all the
-  // others are busy it stays, one over the cap, and accepting pauses.
-  bool MakeRoom(const SessionBase* fresh);
-  void ResumeAcceptingLocked();
+  // After an accept: under the cap the connection starts at once. At the cap
+  // it is parked (not read from) and accepting pauses, while the connection
+  // that has waited longest for a request is evicted; the parked one starts
+  // when a connection is gone (Unregister). So the cap is never exceeded, and
+  // when every connection is busy a new one waits, as in netutil.LimitListener.
+  void OnAccepted(tcp::socket socket);
+  // Requires mu_. While a connection is parked and no eviction is under way:
+  // takes the connection waiting longest out of line for the caller to Evict.
+  std::shared_ptr<SessionBase> PickEvictionLocked();
+  // Requires mu_. When a parked connection fits: hands it to the acceptor's
+  // strand, which starts it and resumes accepting.
+  void StartParkedIfRoomLocked();
   // Plain or TLS, as the web config says; TLS with the config of this moment.
-  // Returns the new connection (for identity only).
-  const SessionBase* StartSession(tcp::socket socket);
+  void StartSession(tcp::socket socket);
 
   HttpServerOptions options_;
   const Router& router_;
@@ -92,7 +96,7 @@ class HttpServer::Impl {
   std::map<uint64_t, std::weak_ptr<SessionBase>> waiting_;
   uint64_t next_place_ = 0;
   size_t evicting_ = 0;  // Evict() calls not yet done
-  bool accept_paused_ = false;
+  std::optional<tcp::socket> parked_;  // accepted at the cap, not started yet
 
   net::io_context ioc_;
   tcp::acceptor acceptor_;
@@ -626,8 +630,6 @@ void HttpServer::Impl::Run() {
 void HttpServer::Impl::DoAccept() {
   acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
     if (stopping_) return;
-    const SessionBase* fresh = nullptr;
-    if (!ec) fresh = StartSession(std::move(socket));
     if (ec == net::error::no_descriptors) {
       // Out of file descriptors: retrying at once would spin; the backlog
       // keeps the connection until a descriptor is free.
@@ -637,57 +639,63 @@ void HttpServer::Impl::DoAccept() {
       });
       return;
     }
-    if (MakeRoom(fresh)) DoAccept();
+    if (ec) return DoAccept();  // e.g. the client reset before the accept
+    OnAccepted(std::move(socket));
   });
 }
 
-bool HttpServer::Impl::MakeRoom(const SessionBase* fresh) {
-  std::vector<std::shared_ptr<SessionBase>> evict;
-  bool room = true;
+void HttpServer::Impl::OnAccepted(tcp::socket socket) {
+  std::shared_ptr<SessionBase> evict;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    const size_t max = std::max<size_t>(1, options_.max_connections);
-    auto it = waiting_.begin();
-    bool others_waiting = false;
-    while (it != waiting_.end()) {
-      std::shared_ptr<SessionBase> s = it->second.lock();
-      if (s && s.get() == fresh) {
-        ++it;
-        continue;
-      }
-      if (sessions_.size() <= max + evict.size() + evicting_) {
-        others_waiting = true;
-        break;
-      }
-      it = waiting_.erase(it);
-      if (s) evict.push_back(std::move(s));
-    }
-    evicting_ += evict.size();
-    if (sessions_.size() >= max + evicting_ && !others_waiting) {
-      // Every connection is busy with a request: new ones wait in the backlog.
-      accept_paused_ = true;
-      room = false;
+    if (sessions_.size() >= std::max<size_t>(1, options_.max_connections)) {
+      parked_.emplace(std::move(socket));
+      evict = PickEvictionLocked();
     }
   }
-  // Outside the lock: dropping the last reference runs ~Session, which locks.
-  for (auto& s : evict) s->Evict();
-  return room;
+  // Outside the lock: Start registers, and dropping the last reference of an
+  // evicted connection runs ~Session; both lock.
+  if (evict) evict->Evict();
+  if (socket.is_open()) {
+    StartSession(std::move(socket));
+    DoAccept();
+  }
 }
 
-// Requires mu_.
-void HttpServer::Impl::ResumeAcceptingLocked() {
-  if (!accept_paused_ || stopping_) return;
-  accept_paused_ = false;
-  net::post(acceptor_.get_executor(), [this] {
-    if (!stopping_) DoAccept();
+std::shared_ptr<SessionBase> HttpServer::Impl::PickEvictionLocked() {
+  if (!parked_ || evicting_ > 0) return nullptr;
+  while (!waiting_.empty()) {
+    std::shared_ptr<SessionBase> s = waiting_.begin()->second.lock();
+    waiting_.erase(waiting_.begin());
+    if (s) {
+      ++evicting_;
+      return s;
+    }
+  }
+  return nullptr;  // every connection is busy: the parked one waits for one to end
+}
+
+void HttpServer::Impl::StartParkedIfRoomLocked() {
+  if (!parked_ || stopping_ || sessions_.size() >= std::max<size_t>(1, options_.max_connections)) return;
+  auto socket = std::make_shared<tcp::socket>(std::move(*parked_));
+  parked_.reset();
+  net::post(acceptor_.get_executor(), [this, socket] {
+    if (stopping_) return;
+    StartSession(std::move(*socket));
+    DoAccept();
   });
 }
 
 uint64_t HttpServer::Impl::StartWaiting(std::weak_ptr<SessionBase> w) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const uint64_t place = ++next_place_;
-  waiting_.emplace(place, std::move(w));
-  ResumeAcceptingLocked();  // there is someone to evict now
+  std::shared_ptr<SessionBase> evict;
+  uint64_t place;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    place = ++next_place_;
+    waiting_.emplace(place, std::move(w));
+    evict = PickEvictionLocked();  // someone to make room for a parked connection
+  }
+  if (evict) evict->Evict();
   return place;
 }
 
@@ -697,17 +705,20 @@ void HttpServer::Impl::StopWaiting(uint64_t place) {
 }
 
 void HttpServer::Impl::EvictionDone() {
-  std::lock_guard<std::mutex> lock(mu_);
-  --evicting_;
-  ResumeAcceptingLocked();
+  std::shared_ptr<SessionBase> evict;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    --evicting_;
+    evict = PickEvictionLocked();  // the last pick had become busy; try the next
+  }
+  if (evict) evict->Evict();
 }
 
-const SessionBase* HttpServer::Impl::StartSession(tcp::socket socket) {
+void HttpServer::Impl::StartSession(tcp::socket socket) {
   webconfig::WebConfigSource* source = options_.web_config;
   if (source == nullptr || !source->tls_enabled()) {
-    auto s = std::make_shared<Session<beast::tcp_stream>>(this, nullptr, std::move(socket));
-    s->Start();
-    return s.get();
+    std::make_shared<Session<beast::tcp_stream>>(this, nullptr, std::move(socket))->Start();
+    return;
   }
   // Upstream reads the config on every handshake; a broken file fails them.
   auto current = source->Current();
@@ -715,14 +726,12 @@ const SessionBase* HttpServer::Impl::StartSession(tcp::socket socket) {
     std::fprintf(stderr, "cairn: web config: %s\n", current.status().message().c_str());
     beast::error_code ec;
     socket.close(ec);
-    return nullptr;
+    return;
   }
   std::shared_ptr<net::ssl::context> ctx = (*current)->tls;
   net::ssl::context& ctx_ref = *ctx;
-  auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(ctx), std::move(socket),
-                                                                            ctx_ref);
-  s->Start();
-  return s.get();
+  std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(ctx), std::move(socket), ctx_ref)
+      ->Start();
 }
 
 void HttpServer::Impl::Register(SessionBase* s, std::weak_ptr<SessionBase> w) {
@@ -735,7 +744,7 @@ void HttpServer::Impl::Unregister(SessionBase* s, uint64_t waiting_since, bool e
   sessions_.erase(s);
   if (evicted) --evicting_;
   if (waiting_since != 0) waiting_.erase(waiting_since);
-  ResumeAcceptingLocked();
+  StartParkedIfRoomLocked();
   cv_.notify_all();
 }
 
@@ -758,6 +767,7 @@ void HttpServer::Impl::Stop() {
     std::unique_lock<std::mutex> lock(mu_);
     // Requests in flight finish; their connections then close themselves.
     cv_.wait_for(lock, options_.drain_timeout, [this] { return busy_ == 0; });
+    parked_.reset();  // never started; closes it while the io_context lives
     for (auto& [raw, weak] : sessions_) {
       if (auto s = weak.lock()) open.push_back(std::move(s));
     }

@@ -138,17 +138,52 @@ TEST_F(HttpConnectionsTest, WhenEveryConnectionIsBusyNewOnesWaitForOneToFinish) 
   }
   ASSERT_TRUE(WaitBlocked(2));
   std::string status;
-  std::thread waiter([&] { status = Get(server_->port(), milliseconds(5000)); });
+  std::atomic<bool> answered{false};
+  std::thread waiter([&] {
+    status = Get(server_->port(), milliseconds(5000));
+    answered = true;
+  });
   std::this_thread::sleep_for(milliseconds(300));
   {
     std::lock_guard<std::mutex> lock(mu_);
     EXPECT_EQ(blocked_, 2);  // the third connection was not served
   }
-  EXPECT_TRUE(status.empty());
+  EXPECT_FALSE(answered);
   Release();
   waiter.join();
   EXPECT_EQ(status, "HTTP/1.1 200 OK");
   for (int fd : busy) ::close(fd);
+}
+
+// An eviction makes room for exactly one: a connection accepted while others
+// still waited must not let a later one in over the cap once they are busy.
+TEST_F(HttpConnectionsTest, AfterAnEvictionTheCapStillHoldsWhenTheOthersTurnBusy) {
+  HttpServerOptions o;
+  o.max_connections = 2;
+  o.threads = 4;
+  Start(o);
+  int first = Connect(server_->port());
+  int second = Connect(server_->port());
+  std::this_thread::sleep_for(milliseconds(100));  // both wait for a request
+  int third = Connect(server_->port());            // evicts the first
+  bool closed;
+  ReadUntilClosed(first, milliseconds(1000), &closed);
+  EXPECT_TRUE(closed);
+  SendAll(second, "GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
+  SendAll(third, "GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(WaitBlocked(2));
+  std::string status;
+  std::atomic<bool> answered{false};
+  std::thread waiter([&] {
+    status = Get(server_->port(), milliseconds(5000));
+    answered = true;
+  });
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_FALSE(answered);  // a third request in flight would be over the cap
+  Release();
+  waiter.join();
+  EXPECT_EQ(status, "HTTP/1.1 200 OK");
+  for (int fd : {first, second, third}) ::close(fd);
 }
 
 TEST_F(HttpConnectionsTest, AHeaderThatTakesTooLongIsCutOff) {
