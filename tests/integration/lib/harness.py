@@ -187,6 +187,28 @@ class Process:
         return "\n".join(data[-lines:])
 
 
+def thread_states(pid):
+    """"name:state(wchan)" of each thread of `pid`, from /proc: R running,
+    S sleeping (futex_wait_queue = a lock or condition), D in the kernel (I/O)."""
+    out = []
+    try:
+        for tid in sorted(os.listdir("/proc/%d/task" % pid), key=int):
+            base = "/proc/%d/task/%s/" % (pid, tid)
+            try:
+                with open(base + "stat") as f:
+                    stat = f.read()
+                with open(base + "wchan") as f:
+                    wchan = f.read().strip() or "-"
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1:stat.rindex(")")]
+            state = stat[stat.rindex(")") + 2]
+            out.append("%s:%s(%s)" % (name, state, wchan))
+    except OSError as e:
+        return "unreadable: %s" % e
+    return " ".join(out)
+
+
 def wait_http_ok(url, proc=None, timeout=60, what="ready"):
     """Polls url until it answers 200; fails early if proc exits."""
     deadline = time.time() + timeout
@@ -304,11 +326,25 @@ class Cairn:
     def kill9(self):
         self.proc.kill9()
 
-    def healthy(self):
-        try:
-            return http_get(self.url + "/-/healthy", timeout=5).status == 200
-        except OSError:
-            return False
+    def healthy(self, deadline=30):
+        """/-/healthy answers 200 within `deadline` s while the process lives.
+        An answer slower than 5 s is logged with what each server thread was
+        doing: on a loaded 2-core CI machine a stall is more often starvation
+        than a hang, and the thread states tell the two apart."""
+        t0 = time.time()
+        while self.proc.alive():
+            try:
+                r = http_get(self.url + "/-/healthy", timeout=5)
+                if time.time() - t0 > 5:
+                    log("%s: /-/healthy took %.1fs" % (self.name, time.time() - t0))
+                return r.status == 200
+            except OSError as e:
+                log("%s: /-/healthy after %.1fs: %s; threads: %s" % (
+                    self.name, time.time() - t0, e, thread_states(self.proc.pid)))
+                if time.time() - t0 > deadline:
+                    return False
+                time.sleep(0.2)
+        return False
 
 
 class Prometheus:
