@@ -5,6 +5,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 #include <rocksdb/options.h>
+#include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 
@@ -151,6 +152,10 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, con
       dbo.env = s->env_.get();
     }
   }
+  // Counters only (no timers): they cost an atomic add per event.
+  s->stats_ = rocksdb::CreateDBStatistics();
+  s->stats_->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
+  dbo.statistics = s->stats_;
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
   dbo.keep_log_file_num = 3;
@@ -510,6 +515,14 @@ uint64_t ChunkStore::DiskBytes() const {
     if (e.is_regular_file(ec2)) total += e.file_size(ec2);
   }
   return total;
+}
+
+StoreWriteBytes ChunkStore::WriteBytes() const {
+  StoreWriteBytes b;
+  b.log = stats_->getTickerCount(rocksdb::WAL_FILE_BYTES);
+  b.flush = stats_->getTickerCount(rocksdb::FLUSH_WRITE_BYTES);
+  b.compaction = stats_->getTickerCount(rocksdb::COMPACT_WRITE_BYTES);
+  return b;
 }
 
 Status ChunkStore::Flush() {

@@ -37,6 +37,7 @@ class Iterator;
 class Snapshot;
 class Cache;
 class Env;
+class Statistics;
 }  // namespace rocksdb
 
 namespace cairn::storage {
@@ -87,6 +88,14 @@ struct StoredChunk {
   std::string_view data;  // the XOR chunk, without the value's span header
   size_t stored_bytes = 0;  // key + value, before RocksDB's compression
   std::string damage;
+};
+
+// Bytes RocksDB wrote to its files since Open, by cause (its statistics
+// tickers): what the store adds to the engine's write amplification.
+struct StoreWriteBytes {
+  uint64_t log = 0;         // RocksDB's own write-ahead log
+  uint64_t flush = 0;       // memtables written out as L0 SST files
+  uint64_t compaction = 0;  // SST files rewritten by compactions
 };
 
 struct ChunkStoreOpenOptions {
@@ -159,6 +168,7 @@ class ChunkStore {
   uint64_t DayBytes(int64_t day) const;
   // Bytes of all files under the RocksDB directory.
   uint64_t DiskBytes() const;
+  StoreWriteBytes WriteBytes() const;
   // Flushes memtables and syncs the RocksDB log.
   Status Flush();
   // Flushes, then rewrites every column family down to the bottommost level,
@@ -178,6 +188,7 @@ class ChunkStore {
   std::string dir_;
   ChunkStoreOptions opts_;
   std::shared_ptr<rocksdb::Cache> cache_;
+  std::shared_ptr<rocksdb::Statistics> stats_;
   std::unique_ptr<rocksdb::Env> env_;  // over opts_.fs; outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* default_cf_ = nullptr;

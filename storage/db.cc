@@ -260,6 +260,7 @@ Status DB::CheckpointLocked() {
     std::string state;
     if (!s->EncodeCheckpoint(&state, &ws.chunks)) continue;
     bytes += state.size();
+    checkpoint_bytes_total_.fetch_add(state.size(), std::memory_order_relaxed);
     ws.heads.emplace_back(s->ref(), std::move(state));
     if (bytes >= (8u << 20)) {
       CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
@@ -387,6 +388,7 @@ DBStats DB::Stats() const {
   s.time_retentions_total = time_retentions_total_.load();
   s.size_retentions_total = size_retentions_total_.load();
   s.checkpoints_total = checkpoints_total_.load();
+  s.checkpoint_bytes_total = checkpoint_bytes_total_.load();
   s.wal_replayed_records = wal_replayed_records_.load();
   s.wal_segments_dropped_unread_total = wal_segments_dropped_unread_total_.load();
   s.series_limit_refused_total = series_limit_refused_total_.load();
@@ -398,6 +400,11 @@ DBStats DB::Stats() const {
   }
   s.wal_fsyncs_total = wal_->fsyncs_total();
   s.wal_fsync_seconds_total = wal_->fsync_seconds_total();
+  s.wal_bytes_written_total = wal_->bytes_written_total();
+  const StoreWriteBytes w = store_->WriteBytes();
+  s.store_log_bytes_total = w.log;
+  s.store_flush_bytes_total = w.flush;
+  s.store_compaction_bytes_total = w.compaction;
   TimeRange(&s.min_time_ms, &s.max_time_ms);
   s.disk_bytes = store_->DiskBytes() + wal_->DiskBytes();
   return s;
