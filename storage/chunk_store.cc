@@ -227,7 +227,11 @@ Result<rocksdb::ColumnFamilyHandle*> ChunkStore::DayHandleLocked(int64_t day) {
   return h;
 }
 
-Status ChunkStore::Write(const WriteSet& ws, bool sync) {
+Status ChunkStore::Write(const WriteSet& ws, bool sync) { return Apply(ws, sync, /*logged=*/true); }
+
+Status ChunkStore::WriteUnlogged(const WriteSet& ws) { return Apply(ws, /*sync=*/false, /*logged=*/false); }
+
+Status ChunkStore::Apply(const WriteSet& ws, bool sync, bool logged) {
   if (ws.empty() && !sync) return Status::OK();
   {
     // Create missing partitions first (rare), then write under a shared lock
@@ -279,6 +283,7 @@ Status ChunkStore::Write(const WriteSet& ws, bool sync) {
   for (const auto& [k, v] : ws.meta) batch.Put(default_cf_, k, v).PermitUncheckedError();
   rocksdb::WriteOptions wo;
   wo.sync = sync;
+  wo.disableWAL = !logged;
   wo.ignore_missing_column_families = true;
   rocksdb::Status rs = db_->Write(wo, &batch);
   if (rs.IsNoSpace() && TryResume()) rs = db_->Write(wo, &batch);
@@ -525,11 +530,19 @@ StoreWriteBytes ChunkStore::WriteBytes() const {
   return b;
 }
 
-Status ChunkStore::Flush() {
+Status ChunkStore::FlushMemtables() {
   std::shared_lock<std::shared_mutex> lock(cf_mu_);
   std::vector<rocksdb::ColumnFamilyHandle*> all{default_cf_, series_cf_, head_cf_};
   for (const auto& [day, h] : days_) all.push_back(h);
-  CAIRN_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), all), "rocksdb flush"));
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  rocksdb::Status rs = db_->Flush(fo, all);
+  if (rs.IsNoSpace() && TryResume()) rs = db_->Flush(fo, all);
+  return FromRocks(rs, "rocksdb flush");
+}
+
+Status ChunkStore::Flush() {
+  CAIRN_RETURN_IF_ERROR(FlushMemtables());
   return FromRocks(db_->FlushWAL(true), "rocksdb sync log");
 }
 

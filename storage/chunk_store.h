@@ -115,6 +115,11 @@ class ChunkStore {
   // Applies `ws` atomically. With `sync` the RocksDB log is fsynced, which
   // also makes every earlier unsynced write durable.
   Status Write(const WriteSet& ws, bool sync);
+  // Applies `ws` to the memtables only, past RocksDB's log: for data another
+  // log (Cairn's WAL) already holds, which must then be kept until
+  // FlushMemtables() returned. A crash before that loses the write; writing
+  // every byte once more in RocksDB's log is what it saves.
+  Status WriteUnlogged(const WriteSet& ws);
 
   Result<std::string> GetMeta(const std::string& key) const;  // NotFound when absent
   Status ForEachMeta(const std::string& prefix,
@@ -169,7 +174,11 @@ class ChunkStore {
   // Bytes of all files under the RocksDB directory.
   uint64_t DiskBytes() const;
   StoreWriteBytes WriteBytes() const;
-  // Flushes memtables and syncs the RocksDB log.
+  // Writes every column family's memtable out as SST files and returns once
+  // RocksDB has synced them, the MANIFEST and the directory: every write
+  // applied before the call, unlogged ones included, is durable then.
+  Status FlushMemtables();
+  // FlushMemtables(), then syncs the RocksDB log.
   Status Flush();
   // Flushes, then rewrites every column family down to the bottommost level,
   // so deleted keys and overwritten values leave the files.
@@ -184,6 +193,7 @@ class ChunkStore {
   ChunkStore() = default;
   Result<rocksdb::ColumnFamilyHandle*> DayHandleLocked(int64_t day);  // requires exclusive cf_mu_
   bool TryResume();  // after a write failed for want of space; true when RocksDB is writable again
+  Status Apply(const WriteSet& ws, bool sync, bool logged);
 
   std::string dir_;
   ChunkStoreOptions opts_;
