@@ -161,6 +161,12 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, con
   dbo.keep_log_file_num = 3;
   dbo.max_background_jobs = 2;
   dbo.max_total_wal_size = 256ull << 20;
+  // Closed chunks and head states skip RocksDB's log (Cairn's WAL holds
+  // their samples). Flushing column families one at a time could then make
+  // a newer head state durable while the chunk it no longer holds is still
+  // only in a memtable: a crash would lose that chunk, its WAL segments
+  // already gone. Atomic flushes commit every family's memtable together.
+  dbo.atomic_flush = true;
   // One memtable budget for all column families (many day partitions would
   // otherwise each grow their own write buffers).
   dbo.db_write_buffer_size = opts.memtable_budget_bytes;
