@@ -75,6 +75,17 @@ cpu_seconds() {
   sed 's/^.*) //' "/proc/$1/stat" | awk -v hz="$ticks" '{ printf "%.2f", ($12 + $13) / hz }'
 }
 
+# Bytes a live process caused to be written to storage (write_bytes of
+# /proc/<pid>/io: every thread, page-cache writes counted when dirtied).
+io_write_bytes() { awk '$1 == "write_bytes:" { print $2 }' "/proc/$1/io"; }
+
+# Cairn's own account of what it wrote, by cause, from its /metrics
+# (cairn_tsdb_bytes_written_total{source}): "wal=N checkpoint=N ...".
+written_by_source() {
+  curl -s --max-time 10 "$1/metrics" |
+    sed -n 's/^cairn_tsdb_bytes_written_total{source="\([a-z_]*\)"} \([0-9.e+]*\)$/\1=\2/p' | tr '\n' ' '
+}
+
 # A /proc/<pid>/status field in bytes (VmRSS, VmHWM).
 status_bytes() {
   awk -v key="$2:" '$1 == key { print $2 * 1024 }' "/proc/$1/status"
@@ -156,7 +167,7 @@ server_cmd() {  # name datadir port
   case $1 in
     cairn)
       echo "$CAIRN --config.file=$WORK/minimal.yml --storage.tsdb.path=$2" \
-        "--web.listen-address=127.0.0.1:$3" ;;
+        "--web.listen-address=127.0.0.1:$3 --web.enable-admin-api" ;;
     prometheus)
       echo "prometheus --config.file=$WORK/minimal.yml --storage.tsdb.path=$2" \
         "--web.listen-address=127.0.0.1:$3 --web.enable-remote-write-receiver" ;;
@@ -167,11 +178,16 @@ server_cmd() {  # name datadir port
 }
 ready_path() { [ "$1" = victoriametrics ] && echo /health || echo /-/ready; }
 write_path() { echo /api/v1/write; }
-flush() {  # name base_url
+flush() {  # name base_url datadir
   case $1 in
     victoriametrics) curl -s -o /dev/null --max-time 300 "$2/internal/force_flush" ;;
+    # Cairn: a snapshot checkpoints the head and flushes RocksDB's memtables (what it
+    # would do by itself within 5 minutes); the snapshot itself is hard links to the
+    # store plus a copy of the just-rotated WAL tail, removed at once.
+    cairn)
+      curl -s -o /dev/null --max-time 300 -X POST "$2/api/v1/admin/tsdb/snapshot"
+      rm -rf "$3/snapshots" ;;
     # Prometheus has no API to cut the head into a block: its figure includes the WAL.
-    # Cairn writes open chunks at close; its "closed" column is the one to read.
     *) : ;;
   esac
 }
@@ -201,10 +217,11 @@ START_MS=$(python3 -c "import time; h = 3600000; print(int(time.time() * 1000) /
 END_S=$(python3 -c "print($START_MS / 1000 + $HOURS * 3600)")
 echo "bench: SERIES=$SERIES HOURS=$HOURS CONCURRENCY=$CONCURRENCY SEED=$SEED BATCH=$BATCH start_ms=$START_MS"
 echo "bench: work dir $WORK"
-printf 'server\tsamples\tacked\tingest_s\tsamples_per_s\tcpu_s\trss_final\trss_peak\tdisk_flushed\tdisk_closed\trestart_s\tseries_after_restart\tdriver_cpu_s\trss_idle\tsamples_after_restart\tcpu_settled_s\n' > "$RESULTS"
+printf 'server\tsamples\tacked\tingest_s\tsamples_per_s\tcpu_s\trss_final\trss_peak\tdisk_flushed\tdisk_closed\trestart_s\tseries_after_restart\tdriver_cpu_s\trss_idle\tsamples_after_restart\tcpu_settled_s\twrite_bytes\twrite_bytes_settled\twritten_by_source\n' > "$RESULTS"
 
 run_one() {
   local name=$1 bin data port base cmd pid idle ready counted cpu2 out cpu0 cpu1 rss hwm disk1 disk2 restart series_seen
+  local wb0 wb1 wb2 sources=-
   bin=$(binary_of "$name")
   if [ -z "$bin" ] || [ ! -x "$bin" ]; then
     echo "== $name: no binary ($bin), skipped"
@@ -225,12 +242,14 @@ run_one() {
 
   idle=$(status_bytes "$pid" VmRSS)
   cpu0=$(cpu_seconds "$pid")
+  wb0=$(io_write_bytes "$pid")
   set +e
   out=$("$DRIVER" --url="$base$(write_path "$name")" --series="$SERIES" --hours="$HOURS" \
       --concurrency="$CONCURRENCY" --seed="$SEED" --batch="$BATCH" --start-ms="$START_MS")
   local rc=$?
   set -e
   cpu1=$(cpu_seconds "$pid")
+  wb1=$(io_write_bytes "$pid")
   rss=$(status_bytes "$pid" VmRSS)
   hwm=$(status_bytes "$pid" VmHWM)
   echo "   driver: $out"
@@ -243,10 +262,15 @@ run_one() {
   local dcpu
   dcpu=$(sed -n 's/.*driver_cpu_seconds=\([0-9.]*\) .*/\1/p' <<< "$out")
 
-  flush "$name" "$base"
+  flush "$name" "$base" "$data"
   settle "$data"
   disk1=$(dir_bytes "$data")
   cpu2=$(cpu_seconds "$pid")
+  wb2=$(io_write_bytes "$pid")
+  if [ "$name" = cairn ]; then
+    sources=$(written_by_source "$base")
+    echo "   bytes written by cause: $sources"
+  fi
 
   kill9_server "$pid"
   $cmd >> "$WORK/$name.log" 2>&1 &
@@ -263,10 +287,11 @@ run_one() {
   stop_server "$pid"
   disk2=$(dir_bytes "$data")
 
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$samples" "$acked" "$secs" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$samples" "$acked" "$secs" \
     "$rate" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')" "$rss" "$hwm" \
     "$disk1" "$disk2" "$restart" "$series_seen" "$dcpu" "$idle" "$counted" \
-    "$(awk -v a="$cpu0" -v b="$cpu2" 'BEGIN { printf "%.2f", b - a }')" >> "$RESULTS"
+    "$(awk -v a="$cpu0" -v b="$cpu2" 'BEGIN { printf "%.2f", b - a }')" \
+    "$((wb1 - wb0))" "$((wb2 - wb0))" "$sources" >> "$RESULTS"
   [ "${KEEP:-0}" = 1 ] || rm -rf "$data"
 }
 

@@ -28,9 +28,10 @@ bool WalWatcher::Dispatch(uint8_t type, std::string_view payload, WalPosition en
       series_records_.fetch_add(1, std::memory_order_relaxed);
       return true;
     case wal::RecordType::kSamples:
+    case wal::RecordType::kSamplesZstd:
       samples_buf_.clear();
       sample_records_.fetch_add(1, std::memory_order_relaxed);
-      if (!wal::DecodeSamples(payload, &samples_buf_).ok()) return true;
+      if (!wal::DecodeSampleRecord(type, payload, &samples_buf_).ok()) return true;
       return handler_->OnSamples(samples_buf_, end);
   }
   return true;  // a record type this reader does not send

@@ -85,6 +85,15 @@ SelfMetrics::SelfMetrics(const ServerState& state, std::function<StorageStats()>
                           out->push_back({"_sum", {}, st.wal_fsync_seconds_total});
                           out->push_back({"_count", {}, static_cast<double>(st.wal_fsyncs_total)});
                         });
+  registry_.AddCallback("cairn_tsdb_bytes_written_total",
+                        "Bytes the storage engine wrote to its files since start, by cause: wal (Cairn's WAL), "
+                        "checkpoint (head states, which also go through rocksdb_log and later rocksdb_flush), "
+                        "rocksdb_log, rocksdb_flush and rocksdb_compaction.",
+                        "counter", [s](std::vector<MetricSample>* out) {
+                          for (const auto& [source, bytes] : s().bytes_written) {
+                            out->push_back({"", {{"source", source}}, bytes});
+                          }
+                        });
   http_requests_ = registry_.Add(std::make_unique<metrics::CounterVec>(
       "prometheus_http_requests_total", "Counter of HTTP requests.", std::vector<std::string>{"code", "handler"}));
   http_duration_ = registry_.Add(std::make_unique<metrics::HistogramVec>(

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 #include <memory>
 #include <string>
@@ -48,6 +49,9 @@ struct StorageStats {
   int64_t max_time_ms = 0;
   int64_t disk_bytes = 0;
   int64_t series_limit_refused_total = 0;  // appends refused by --storage.max-series
+  // Bytes the engine wrote, by cause (storage::DBStats): wal, checkpoint,
+  // rocksdb_log, rocksdb_flush, rocksdb_compaction.
+  std::vector<std::pair<std::string, double>> bytes_written;
 };
 
 // Query figures sampled at each scrape (the QueryExecutor and QueryRunner).

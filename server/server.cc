@@ -201,6 +201,11 @@ StorageStats Server::CollectStorageStats() const {
     st.max_time_ms = d.max_time_ms;
     st.disk_bytes = static_cast<int64_t>(d.disk_bytes);
     st.series_limit_refused_total = static_cast<int64_t>(d.series_limit_refused_total);
+    st.bytes_written = {{"wal", static_cast<double>(d.wal_bytes_written_total)},
+                        {"checkpoint", static_cast<double>(d.checkpoint_bytes_total)},
+                        {"rocksdb_log", static_cast<double>(d.store_log_bytes_total)},
+                        {"rocksdb_flush", static_cast<double>(d.store_flush_bytes_total)},
+                        {"rocksdb_compaction", static_cast<double>(d.store_compaction_bytes_total)}};
     return st;
   }
   // Injected storage: count what a full scan sees.

@@ -5,6 +5,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 #include <rocksdb/options.h>
+#include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 
@@ -151,11 +152,21 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, con
       dbo.env = s->env_.get();
     }
   }
+  // Counters only (no timers): they cost an atomic add per event.
+  s->stats_ = rocksdb::CreateDBStatistics();
+  s->stats_->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
+  dbo.statistics = s->stats_;
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
   dbo.keep_log_file_num = 3;
   dbo.max_background_jobs = 2;
   dbo.max_total_wal_size = 256ull << 20;
+  // Closed chunks and head states skip RocksDB's log (Cairn's WAL holds
+  // their samples). Flushing column families one at a time could then make
+  // a newer head state durable while the chunk it no longer holds is still
+  // only in a memtable: a crash would lose that chunk, its WAL segments
+  // already gone. Atomic flushes commit every family's memtable together.
+  dbo.atomic_flush = true;
   // One memtable budget for all column families (many day partitions would
   // otherwise each grow their own write buffers).
   dbo.db_write_buffer_size = opts.memtable_budget_bytes;
@@ -222,7 +233,11 @@ Result<rocksdb::ColumnFamilyHandle*> ChunkStore::DayHandleLocked(int64_t day) {
   return h;
 }
 
-Status ChunkStore::Write(const WriteSet& ws, bool sync) {
+Status ChunkStore::Write(const WriteSet& ws, bool sync) { return Apply(ws, sync, /*logged=*/true); }
+
+Status ChunkStore::WriteUnlogged(const WriteSet& ws) { return Apply(ws, /*sync=*/false, /*logged=*/false); }
+
+Status ChunkStore::Apply(const WriteSet& ws, bool sync, bool logged) {
   if (ws.empty() && !sync) return Status::OK();
   {
     // Create missing partitions first (rare), then write under a shared lock
@@ -274,6 +289,7 @@ Status ChunkStore::Write(const WriteSet& ws, bool sync) {
   for (const auto& [k, v] : ws.meta) batch.Put(default_cf_, k, v).PermitUncheckedError();
   rocksdb::WriteOptions wo;
   wo.sync = sync;
+  wo.disableWAL = !logged;
   wo.ignore_missing_column_families = true;
   rocksdb::Status rs = db_->Write(wo, &batch);
   if (rs.IsNoSpace() && TryResume()) rs = db_->Write(wo, &batch);
@@ -512,11 +528,27 @@ uint64_t ChunkStore::DiskBytes() const {
   return total;
 }
 
-Status ChunkStore::Flush() {
+StoreWriteBytes ChunkStore::WriteBytes() const {
+  StoreWriteBytes b;
+  b.log = stats_->getTickerCount(rocksdb::WAL_FILE_BYTES);
+  b.flush = stats_->getTickerCount(rocksdb::FLUSH_WRITE_BYTES);
+  b.compaction = stats_->getTickerCount(rocksdb::COMPACT_WRITE_BYTES);
+  return b;
+}
+
+Status ChunkStore::FlushMemtables() {
   std::shared_lock<std::shared_mutex> lock(cf_mu_);
   std::vector<rocksdb::ColumnFamilyHandle*> all{default_cf_, series_cf_, head_cf_};
   for (const auto& [day, h] : days_) all.push_back(h);
-  CAIRN_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), all), "rocksdb flush"));
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  rocksdb::Status rs = db_->Flush(fo, all);
+  if (rs.IsNoSpace() && TryResume()) rs = db_->Flush(fo, all);
+  return FromRocks(rs, "rocksdb flush");
+}
+
+Status ChunkStore::Flush() {
+  CAIRN_RETURN_IF_ERROR(FlushMemtables());
   return FromRocks(db_->FlushWAL(true), "rocksdb sync log");
 }
 

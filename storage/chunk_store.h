@@ -37,6 +37,7 @@ class Iterator;
 class Snapshot;
 class Cache;
 class Env;
+class Statistics;
 }  // namespace rocksdb
 
 namespace cairn::storage {
@@ -89,6 +90,14 @@ struct StoredChunk {
   std::string damage;
 };
 
+// Bytes RocksDB wrote to its files since Open, by cause (its statistics
+// tickers): what the store adds to the engine's write amplification.
+struct StoreWriteBytes {
+  uint64_t log = 0;         // RocksDB's own write-ahead log
+  uint64_t flush = 0;       // memtables written out as L0 SST files
+  uint64_t compaction = 0;  // SST files rewritten by compactions
+};
+
 struct ChunkStoreOpenOptions {
   // Opens without writing anything (offline inspection); Write, DropDay,
   // Flush and Compact then fail.
@@ -106,6 +115,11 @@ class ChunkStore {
   // Applies `ws` atomically. With `sync` the RocksDB log is fsynced, which
   // also makes every earlier unsynced write durable.
   Status Write(const WriteSet& ws, bool sync);
+  // Applies `ws` to the memtables only, past RocksDB's log: for data another
+  // log (Cairn's WAL) already holds, which must then be kept until
+  // FlushMemtables() returned. A crash before that loses the write; writing
+  // every byte once more in RocksDB's log is what it saves.
+  Status WriteUnlogged(const WriteSet& ws);
 
   Result<std::string> GetMeta(const std::string& key) const;  // NotFound when absent
   Status ForEachMeta(const std::string& prefix,
@@ -159,7 +173,12 @@ class ChunkStore {
   uint64_t DayBytes(int64_t day) const;
   // Bytes of all files under the RocksDB directory.
   uint64_t DiskBytes() const;
-  // Flushes memtables and syncs the RocksDB log.
+  StoreWriteBytes WriteBytes() const;
+  // Writes every column family's memtable out as SST files and returns once
+  // RocksDB has synced them, the MANIFEST and the directory: every write
+  // applied before the call, unlogged ones included, is durable then.
+  Status FlushMemtables();
+  // FlushMemtables(), then syncs the RocksDB log.
   Status Flush();
   // Flushes, then rewrites every column family down to the bottommost level,
   // so deleted keys and overwritten values leave the files.
@@ -174,10 +193,12 @@ class ChunkStore {
   ChunkStore() = default;
   Result<rocksdb::ColumnFamilyHandle*> DayHandleLocked(int64_t day);  // requires exclusive cf_mu_
   bool TryResume();  // after a write failed for want of space; true when RocksDB is writable again
+  Status Apply(const WriteSet& ws, bool sync, bool logged);
 
   std::string dir_;
   ChunkStoreOptions opts_;
   std::shared_ptr<rocksdb::Cache> cache_;
+  std::shared_ptr<rocksdb::Statistics> stats_;
   std::unique_ptr<rocksdb::Env> env_;  // over opts_.fs; outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* default_cf_ = nullptr;

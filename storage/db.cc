@@ -226,7 +226,9 @@ Status DB::FlushClosed(std::vector<head::ClosedChunk>* closed) {
   WriteSet ws;
   ws.chunks = std::move(*closed);
   closed->clear();
-  CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
+  // Their samples are in the WAL, which keeps them until a checkpoint has
+  // flushed this write to SST files: RocksDB's log need not hold them too.
+  CAIRN_RETURN_IF_ERROR(store_->WriteUnlogged(ws));
   for (const head::ClosedChunk& c : ws.chunks) {
     if (head::MemSeries* s = FindMemSeries(c.ref)) s->ForgetFlushed(c.min_t_ms, c.id);
   }
@@ -260,18 +262,27 @@ Status DB::CheckpointLocked() {
     std::string state;
     if (!s->EncodeCheckpoint(&state, &ws.chunks)) continue;
     bytes += state.size();
+    checkpoint_bytes_total_.fetch_add(state.size(), std::memory_order_relaxed);
     ws.heads.emplace_back(s->ref(), std::move(state));
     if (bytes >= (8u << 20)) {
-      CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
+      CAIRN_RETURN_IF_ERROR(store_->WriteUnlogged(ws));
       ws = WriteSet();
       bytes = 0;
     }
   }
-  std::string seg_value = std::to_string(segment);
-  ws.meta.emplace_back("meta/wal_replay_from", seg_value);
+  // Head states, their chunks and the chunks closed since the last
+  // checkpoint went past RocksDB's log (segments below S hold their
+  // samples): the flush makes them durable, and only then may
+  // wal_replay_from move to S. The OOO chunk id bound is flushed with the
+  // chunks that used ids below it.
   ws.meta.emplace_back("meta/next_ooo_chunk_id", std::to_string(next_ooo_id_.load() + 1));
-  // The synced write also makes every earlier unsynced RocksDB write durable.
-  CAIRN_RETURN_IF_ERROR(store_->Write(ws, true));
+  CAIRN_RETURN_IF_ERROR(store_->WriteUnlogged(ws));
+  CAIRN_RETURN_IF_ERROR(store_->FlushMemtables());
+  WriteSet meta;
+  meta.meta.emplace_back("meta/wal_replay_from", std::to_string(segment));
+  // The synced write also makes every earlier unsynced logged write durable
+  // (new series, CleanTombstones' rewrites).
+  CAIRN_RETURN_IF_ERROR(store_->Write(meta, true));
   if (unwritten_count > 0) {
     std::lock_guard<std::mutex> unwritten(unwritten_series_mu_);
     unwritten_series_.erase(unwritten_series_.begin(), unwritten_series_.begin() + unwritten_count);
@@ -387,6 +398,7 @@ DBStats DB::Stats() const {
   s.time_retentions_total = time_retentions_total_.load();
   s.size_retentions_total = size_retentions_total_.load();
   s.checkpoints_total = checkpoints_total_.load();
+  s.checkpoint_bytes_total = checkpoint_bytes_total_.load();
   s.wal_replayed_records = wal_replayed_records_.load();
   s.wal_segments_dropped_unread_total = wal_segments_dropped_unread_total_.load();
   s.series_limit_refused_total = series_limit_refused_total_.load();
@@ -398,6 +410,11 @@ DBStats DB::Stats() const {
   }
   s.wal_fsyncs_total = wal_->fsyncs_total();
   s.wal_fsync_seconds_total = wal_->fsync_seconds_total();
+  s.wal_bytes_written_total = wal_->bytes_written_total();
+  const StoreWriteBytes w = store_->WriteBytes();
+  s.store_log_bytes_total = w.log;
+  s.store_flush_bytes_total = w.flush;
+  s.store_compaction_bytes_total = w.compaction;
   TimeRange(&s.min_time_ms, &s.max_time_ms);
   s.disk_bytes = store_->DiskBytes() + wal_->DiskBytes();
   return s;

@@ -245,6 +245,7 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   std::atomic<uint64_t> time_retentions_total_{0};
   std::atomic<uint64_t> size_retentions_total_{0};
   std::atomic<uint64_t> checkpoints_total_{0};
+  std::atomic<uint64_t> checkpoint_bytes_total_{0};  // head states and chunks checkpoints wrote
   std::atomic<uint64_t> wal_replayed_records_{0};
   std::atomic<uint64_t> wal_segments_dropped_unread_total_{0};
   std::atomic<uint64_t> series_limit_refused_total_{0};

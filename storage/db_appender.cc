@@ -55,7 +55,7 @@ Status DBAppender::Commit() {
     Rollback();
     return space;
   }
-  std::string payload = wal::EncodeSamples(records_);
+  std::string payload = wal::EncodeSamplesZstd(records_);
   const size_t bytes = payload.size();
   Status st;
   {
@@ -82,8 +82,8 @@ Status DBAppender::Commit() {
       Rollback();
       return st;
     }
-    if (restored) payload = wal::EncodeSamples(records_);
-    st = db_->wal_->Log({{static_cast<uint8_t>(wal::RecordType::kSamples), std::move(payload)}});
+    if (restored) payload = wal::EncodeSamplesZstd(records_);
+    st = db_->wal_->Log({{static_cast<uint8_t>(wal::RecordType::kSamplesZstd), std::move(payload)}});
     if (st.ok()) st = db_->ApplySamples(pending_);
   }
   db_->wal_bytes_since_checkpoint_.fetch_add(bytes, std::memory_order_relaxed);

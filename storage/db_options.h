@@ -100,6 +100,14 @@ struct DBStats {
   uint64_t time_retentions_total = 0;       // retention runs that dropped partitions by age
   uint64_t size_retentions_total = 0;       // ... by size
   uint64_t checkpoints_total = 0;
+  // Bytes written for the engine since Open, by cause (write amplification;
+  // bench/README.md). The checkpoint bytes are RocksDB values, so they are
+  // also in store_log_bytes_total and, later, in the flushes.
+  uint64_t wal_bytes_written_total = 0;       // Cairn's WAL segments
+  uint64_t checkpoint_bytes_total = 0;        // head states (and their chunks) written by checkpoints
+  uint64_t store_log_bytes_total = 0;         // RocksDB's own log
+  uint64_t store_flush_bytes_total = 0;       // RocksDB memtable flushes
+  uint64_t store_compaction_bytes_total = 0;  // RocksDB compactions
   uint64_t wal_replayed_records = 0;        // records replayed at the last open
   // Segments a WAL reader still needed, deleted because the kept segments
   // passed DBOptions::wal_keep_max_bytes.

@@ -74,8 +74,9 @@ Status DB::ReplayWal(uint64_t from_segment) {
         }
         return Status::OK();
       case wal::RecordType::kSamples:
+      case wal::RecordType::kSamplesZstd:
         samples.clear();
-        CAIRN_RETURN_IF_ERROR(wal::DecodeSamples(payload, &samples));
+        CAIRN_RETURN_IF_ERROR(wal::DecodeSampleRecord(type, payload, &samples));
         for (const auto& s : samples) {
           if (index_.GetLabels(s.ref) == nullptr) continue;  // series record lost with a torn tail
           batch.push_back({GetOrCreateMemSeries(s.ref), s.t_ms, s.v});

@@ -28,7 +28,21 @@ def figures(row, series):
     f["disk bytes/sample (flushed)"] = per(float(row["disk_flushed"] or 0), samples)
     f["disk bytes/sample (closed)"] = per(float(row["disk_closed"] or 0), samples)
     f["restart after kill -9 (s)"] = float(row["restart_s"] or "nan")
+    f["bytes written per sample (push)"] = per(float(row.get("write_bytes") or "nan"), samples)
+    f["  same, incl. flush + settle "] = per(float(row.get("write_bytes_settled") or "nan"), samples)
     return f
+
+
+def written_by_source(row):
+    """Cairn's own byte counters ("wal=N checkpoint=N ..."), as {source: bytes}."""
+    out = {}
+    for item in (row.get("written_by_source") or "").split():
+        source, _, value = item.partition("=")
+        try:
+            out[source] = float(value)
+        except ValueError:
+            pass
+    return out
 
 
 def fmt(v):
@@ -79,6 +93,12 @@ def main():
                   "the data it lost")
         elif counted == "-":
             print(f'note: {r["server"]}: could not count samples after the restart (query failed)')
+    for r in rows:
+        sources = written_by_source(r)
+        acked = float(r["acked"] or 0)
+        if sources and acked:
+            parts = ", ".join(f"{k} {per(v, acked):.2f}" for k, v in sources.items())
+            print(f'{r["server"]} bytes written per sample by cause (its own counters, at settle): {parts}')
     print(f"(series = {int(series)}; ratios are cairn / other: above 1 is better for samples/s,"
           " below 1 better for the rest)")
     return 0

@@ -61,7 +61,7 @@ class AgentAppender final : public Appender {
         }
         records.push_back({p.series->ref, p.t_ms, p.v});
       }
-      if (st.ok()) st = db_->wal_->Log({{static_cast<uint8_t>(wal::RecordType::kSamples), wal::EncodeSamples(records)}});
+      if (st.ok()) st = db_->wal_->Log({{static_cast<uint8_t>(wal::RecordType::kSamplesZstd), wal::EncodeSamplesZstd(records)}});
       if (st.ok()) {
         uint64_t ooo = 0;
         for (const Pending& p : pending_) {
@@ -133,8 +133,9 @@ Status AgentDB::Replay() {
         }
         return Status::OK();
       case wal::RecordType::kSamples:
+      case wal::RecordType::kSamplesZstd:
         samples.clear();
-        CAIRN_RETURN_IF_ERROR(wal::DecodeSamples(payload, &samples));
+        CAIRN_RETURN_IF_ERROR(wal::DecodeSampleRecord(type, payload, &samples));
         for (const auto& s : samples) {
           auto it = by_ref_.find(s.ref);
           if (it == by_ref_.end()) continue;  // series record lost with a torn tail

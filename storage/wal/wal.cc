@@ -113,6 +113,7 @@ Status Wal::WriteAndSync(const std::string& buf) {
   if (!file_ || segment_size_ >= opts_.segment_bytes) CAIRN_RETURN_IF_ERROR(OpenSegment(segment_ + 1));
   CAIRN_RETURN_IF_ERROR(file_->Append(buf));
   segment_size_ += buf.size();
+  bytes_written_total_.fetch_add(buf.size(), std::memory_order_relaxed);
   if (opts_.fsync) {
     const auto start = std::chrono::steady_clock::now();
     CAIRN_RETURN_IF_ERROR(file_->Sync());

@@ -95,6 +95,8 @@ class Wal {
   uint64_t DiskBytes() const;
   uint64_t fsyncs_total() const { return fsyncs_total_.load(std::memory_order_relaxed); }
   double fsync_seconds_total() const { return fsync_nanos_total_.load(std::memory_order_relaxed) / 1e9; }
+  // Bytes appended to segment files since Open (what the WAL costs the disk).
+  uint64_t bytes_written_total() const { return bytes_written_total_.load(std::memory_order_relaxed); }
 
   // Encodes one record in the segment layout (exposed for tests).
   static void EncodeRecord(uint8_t type, std::string_view payload, std::string* out);
@@ -132,6 +134,7 @@ class Wal {
 
   std::atomic<uint64_t> fsyncs_total_{0};
   std::atomic<uint64_t> fsync_nanos_total_{0};
+  std::atomic<uint64_t> bytes_written_total_{0};
 };
 
 }  // namespace cairn::storage::wal

@@ -25,6 +25,21 @@ void CheckSeries(std::string_view payload) {
   }
 }
 
+void CheckCompressedSamples(std::string_view payload) {
+  std::vector<wal::RefSample> samples;
+  if (!wal::DecodeSamplesZstd(payload, &samples).ok()) return;
+  std::vector<wal::RefSample> again;
+  if (!wal::DecodeSamplesZstd(wal::EncodeSamplesZstd(samples), &again).ok() || again.size() != samples.size()) {
+    std::abort();
+  }
+  for (size_t i = 0; i < samples.size(); ++i) {
+    if (again[i].ref != samples[i].ref || again[i].t_ms != samples[i].t_ms ||
+        std::bit_cast<uint64_t>(again[i].v) != std::bit_cast<uint64_t>(samples[i].v)) {
+      std::abort();
+    }
+  }
+}
+
 void CheckSamples(std::string_view payload) {
   std::vector<wal::RefSample> samples;
   if (!wal::DecodeSamples(payload, &samples).ok()) return;
@@ -44,5 +59,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   CheckSeries(bytes);
   CheckSamples(bytes);
+  CheckCompressedSamples(bytes);
   return 0;
 }

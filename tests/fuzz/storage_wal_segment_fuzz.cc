@@ -31,6 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     samples.clear();
     (void)wal::DecodeSeries(frame.payload, &series);
     (void)wal::DecodeSamples(frame.payload, &samples);
+    samples.clear();
+    (void)wal::DecodeSamplesZstd(frame.payload, &samples);
     rest.remove_prefix(frame.size);
   }
   return 0;

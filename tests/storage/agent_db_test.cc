@@ -36,7 +36,7 @@ WalContents ReadWal(const std::string& dir) {
       for (auto& r : s) out.series[r.ref] = r.labels;
     } else {
       std::vector<wal::RefSample> s;
-      CAIRN_RETURN_IF_ERROR(wal::DecodeSamples(payload, &s));
+      CAIRN_RETURN_IF_ERROR(wal::DecodeSampleRecord(type, payload, &s));
       for (auto& r : s) out.samples[r.ref].push_back({r.t_ms, r.v});
     }
     return Status::OK();

@@ -238,14 +238,26 @@ TEST_F(PowerCutTest, WithDirectorySyncsIgnoredACutLosesAcknowledgedSamples) {
               failures.begin()->second.c_str());
 }
 
-// Teeth for the checkpoint's ordering: WAL segments are deleted only after
-// the synced RocksDB write. If RocksDB's log syncs do nothing, a cut after a
-// checkpoint (once the next segment's directory sync made the deletion
-// durable) loses what the deleted segments held.
+// Teeth for RocksDB's log: tombstones and the checkpoint's wal_replay_from
+// are synced RocksDB writes; if RocksDB's log syncs do nothing, a cut loses
+// an acknowledged deletion (or replays from a segment the checkpoint
+// already deleted).
 TEST_F(PowerCutTest, WithRocksDBLogSyncsIgnoredACutLosesAcknowledgedSamples) {
   const auto failures = CutAtEveryOperation([](FaultFileSystem& f) { f.IgnoreFileSyncs(".log"); }, true, nullptr);
   ASSERT_FALSE(failures.empty()) << "no power cut lost anything with RocksDB's log syncs ignored";
   std::printf("RocksDB log syncs ignored, cut %llu: %s\n", static_cast<unsigned long long>(failures.begin()->first),
+              failures.begin()->second.c_str());
+}
+
+// Teeth for the checkpoint's ordering: closed chunks and head states skip
+// RocksDB's log, and WAL segments are deleted only after the checkpoint's
+// memtable flush. If the flushed SSTs' syncs do nothing, a cut after a
+// checkpoint (once the next segment's directory sync made the deletion
+// durable) loses what the deleted segments held.
+TEST_F(PowerCutTest, WithRocksDBTableSyncsIgnoredACutLosesAcknowledgedSamples) {
+  const auto failures = CutAtEveryOperation([](FaultFileSystem& f) { f.IgnoreFileSyncs(".sst"); }, true, nullptr);
+  ASSERT_FALSE(failures.empty()) << "no power cut lost anything with RocksDB's SST syncs ignored";
+  std::printf("RocksDB SST syncs ignored, cut %llu: %s\n", static_cast<unsigned long long>(failures.begin()->first),
               failures.begin()->second.c_str());
 }
 
