@@ -549,6 +549,15 @@ Status ChunkStore::Compact() {
   return Status::OK();
 }
 
+Status ChunkStore::CompactDay(int64_t day) {
+  std::shared_lock<std::shared_mutex> lock(cf_mu_);
+  auto it = days_.find(day);
+  if (it == days_.end()) return Status::OK();
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  return FromRocks(db_->CompactRange(co, it->second, nullptr, nullptr), "rocksdb compact " + DayName(day));
+}
+
 uint64_t ChunkStore::EstimateSeries() const {
   uint64_t n = 0;
   db_->GetIntProperty(series_cf_, "rocksdb.estimate-num-keys", &n);

@@ -192,6 +192,9 @@ class ChunkStore {
   // Flushes, then rewrites every column family down to the bottommost level,
   // so deleted keys and overwritten values leave the files.
   Status Compact();
+  // Rewrites one day partition down to the bottommost level, so the chunks
+  // deleted there (rewritten by compaction) leave its files.
+  Status CompactDay(int64_t day);
   // Writes a RocksDB checkpoint (hard links) to `dir`.
   Status Checkpoint(const std::string& dir) const;
 

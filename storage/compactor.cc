@@ -10,6 +10,7 @@ namespace {
 
 // Rewrites are written in batches of about this many bytes.
 constexpr size_t kWriteBatchBytes = 4u << 20;
+constexpr int64_t kDayMs = 86'400'000;
 
 }  // namespace
 
@@ -22,6 +23,7 @@ void CompactionStats::Add(const CompactionStats& o) {
   bytes_in += o.bytes_in;
   bytes_out += o.bytes_out;
   windows_damaged += o.windows_damaged;
+  days_compacted += o.days_compacted;
   more = o.more;
 }
 
@@ -76,6 +78,7 @@ Result<CompactionStats> Compactor::RunPass(int64_t horizon_ms, size_t max_window
         const size_t before = ws.chunks.size();
         if (CompactWindow(group_ref, group, &ws, &stats).ok()) {
           for (size_t i = before; i < ws.chunks.size(); ++i) ws_bytes += ws.chunks[i].data.size();
+          sw.rewrote = true;
           if (budget > 0) --budget;
         } else {
           ++stats.windows_damaged;
@@ -117,6 +120,10 @@ Result<CompactionStats> Compactor::RunPass(int64_t horizon_ms, size_t max_window
       break;
     }
     for (const auto& [w, epoch] : sw.epochs) swept_[w] = epoch;
+    if (sw.rewrote && (sw.day + 1) * kDayMs <= horizon_ms) {
+      CAIRN_RETURN_IF_ERROR(store_->CompactDay(sw.day));
+      ++stats.days_compacted;
+    }
     sweep_.reset();
   }
   return stats;

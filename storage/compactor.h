@@ -15,7 +15,9 @@
 // (XorWriteEpochs); a window is swept when it is complete (ends at or before
 // the horizon the caller passes) and its count moved since its last sweep.
 // A pass is bounded (max_windows series-windows rewritten) and the next pass
-// resumes where it stopped.
+// resumes where it stopped. Once a whole day partition is complete and was
+// rewritten, RocksDB compacts it, so the deleted inputs leave the disk (in
+// the current day they go with RocksDB's own compactions).
 //
 // Thread-safety: RunPass calls are serialised internally; the caller keeps
 // other rewriters of stored chunks (CleanTombstones) out while one runs.
@@ -50,6 +52,7 @@ struct CompactionStats {
   uint64_t bytes_in = 0;         // chunk bytes read (before RocksDB's compression)
   uint64_t bytes_out = 0;        // block bytes written
   uint64_t windows_damaged = 0;  // left as they are: a chunk did not decode (tsdb verify names it)
+  uint64_t days_compacted = 0;   // day partitions RocksDB rewrote to drop the inputs
   bool more = false;             // complete windows remain for a later pass
 
   void Add(const CompactionStats& o);
@@ -85,6 +88,7 @@ class Compactor {
     int64_t lo_ms = 0;
     int64_t hi_ms = 0;
     SeriesRef next_ref = 0;
+    bool rewrote = false;                // some window of the day was rewritten
     std::map<int64_t, uint64_t> epochs;  // of the swept windows, read when the sweep began
   };
 

@@ -443,6 +443,34 @@ TEST_F(CompactionTest, QueriesBesideCompactionSeeEverySampleOnce) {
   EXPECT_GT(reads.load(), 0);
 }
 
+TEST_F(CompactionTest, ACompleteDayShrinksOnDisk) {
+  Open();
+  std::vector<Labels> series;
+  std::vector<std::vector<Sample>> data;
+  for (int s = 0; s < 40; ++s) {
+    std::mt19937_64 rng(s);
+    std::vector<Sample> samples;
+    double counter = 0;
+    for (int64_t t = kT0 + 1000 * s; t < kT0 + 27 * kHour; t += 15000) {
+      counter += static_cast<double>(rng() % 50);
+      samples.push_back({t, s % 2 ? counter : static_cast<double>(rng() % 1000) / 10});
+    }
+    series.push_back(Labels{{"__name__", "day"}, {"i", std::to_string(s)}});
+    Add(series.back(), samples);
+    data.push_back(std::move(samples));
+  }
+  ASSERT_TRUE(db_->Compact().ok());  // RocksDB's files hold only live XOR chunks
+  const uint64_t xor_bytes = db_->Stats().disk_bytes;
+  auto st = db_->CompactChunks();
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->days_compacted, 1u);  // the first day is complete; the second is not
+  EXPECT_EQ(st->windows, 40u * 4);
+  ASSERT_TRUE(db_->Compact().ok());
+  const uint64_t dense_bytes = db_->Stats().disk_bytes;
+  EXPECT_LT(dense_bytes, xor_bytes * 3 / 4) << xor_bytes;
+  for (size_t s = 0; s < series.size(); ++s) EXPECT_EQ(Bits(Read(series[s])), Bits(data[s])) << s;
+}
+
 // The merge rule, on chunks the engine would not write by itself: two
 // chunks holding one timestamp with other bits. The one first in key order
 // (min time, then id) stays: what queries returned before compaction.
