@@ -78,7 +78,7 @@ Result<CompactionStats> Compactor::RunPass(int64_t horizon_ms, size_t max_window
         const size_t before = ws.chunks.size();
         if (CompactWindow(group_ref, group, &ws, &stats).ok()) {
           for (size_t i = before; i < ws.chunks.size(); ++i) ws_bytes += ws.chunks[i].data.size();
-          sw.rewrote = true;
+          for (const Input& c : group) sw.bytes_replaced += c.data.size();
           if (budget > 0) --budget;
         } else {
           ++stats.windows_damaged;
@@ -120,7 +120,8 @@ Result<CompactionStats> Compactor::RunPass(int64_t horizon_ms, size_t max_window
       break;
     }
     for (const auto& [w, epoch] : sw.epochs) swept_[w] = epoch;
-    if (sw.rewrote && (sw.day + 1) * kDayMs <= horizon_ms) {
+    const bool day_complete = (sw.day + 1) * kDayMs <= horizon_ms;
+    if (sw.bytes_replaced > 0 && (day_complete || sw.bytes_replaced * 4 >= store_->DayBytes(sw.day))) {
       CAIRN_RETURN_IF_ERROR(store_->CompactDay(sw.day));
       ++stats.days_compacted;
     }

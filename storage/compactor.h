@@ -15,9 +15,11 @@
 // (XorWriteEpochs); a window is swept when it is complete (ends at or before
 // the horizon the caller passes) and its count moved since its last sweep.
 // A pass is bounded (max_windows series-windows rewritten) and the next pass
-// resumes where it stopped. Once a whole day partition is complete and was
-// rewritten, RocksDB compacts it, so the deleted inputs leave the disk (in
-// the current day they go with RocksDB's own compactions).
+// resumes where it stopped. After a sweep that rewrote a quarter of a day
+// partition's bytes or more, or finished a complete day, RocksDB compacts the
+// partition, so the deleted inputs leave the disk at once rather than with
+// RocksDB's own compactions (which leave them for long in the bottom level);
+// the quarter bounds how often the current day is rewritten so.
 //
 // Thread-safety: RunPass calls are serialised internally; the caller keeps
 // other rewriters of stored chunks (CleanTombstones) out while one runs.
@@ -88,7 +90,7 @@ class Compactor {
     int64_t lo_ms = 0;
     int64_t hi_ms = 0;
     SeriesRef next_ref = 0;
-    bool rewrote = false;                // some window of the day was rewritten
+    uint64_t bytes_replaced = 0;         // chunk bytes of the windows rewritten so far
     std::map<int64_t, uint64_t> epochs;  // of the swept windows, read when the sweep began
   };
 
