@@ -59,13 +59,15 @@ Result<CompactionStats> Compactor::RunPass(int64_t horizon_ms, size_t max_window
     Sweep& sw = *sweep_;
     WriteSet ws;
     size_t ws_bytes = 0;
-    bool have_group = false, stopped = false;
+    // The scan stops at a series boundary when the budget is spent (the pass
+    // ends) or a write batch is full (written after the scan, which holds the
+    // store's partition lock; the sweep then goes on from there).
+    bool have_group = false, out_of_budget = false, batch_full = false;
     SeriesRef group_ref = 0;
     int64_t group_window = 0;
     std::vector<Input> group;
-    Status err;
-    const auto finish_group = [&]() -> Status {
-      if (group.empty()) return Status::OK();
+    const auto finish_group = [&] {
+      if (group.empty()) return;
       const bool dirty = sw.epochs.count(group_window) > 0;
       const bool has_xor = std::any_of(group.begin(), group.end(),
                                        [](const Input& c) { return c.format == chunk::Format::kXor; });
@@ -85,24 +87,22 @@ Result<CompactionStats> Compactor::RunPass(int64_t horizon_ms, size_t max_window
         }
       }
       group.clear();
-      if (ws_bytes >= kWriteBatchBytes) {
-        CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
-        ws = WriteSet();
-        ws_bytes = 0;
-      }
-      return Status::OK();
     };
     Status scan =
         store_->ForEachChunkInRange(sw.day, sw.next_ref, sw.lo_ms, sw.hi_ms, [&](const StoredChunk& c) {
           const int64_t w = ChunkStore::WindowOf(c.min_t_ms);
           if (!have_group || c.ref != group_ref || w != group_window) {
-            if (have_group && c.ref != group_ref && budget == 0) {
-              sw.next_ref = c.ref;  // the next pass resumes with this series
-              stopped = true;
-              return false;
+            if (have_group && c.ref != group_ref) {
+              finish_group();
+              out_of_budget = budget == 0;
+              batch_full = ws_bytes >= kWriteBatchBytes;
+              if (out_of_budget || batch_full) {
+                sw.next_ref = c.ref;  // resume with this series
+                return false;
+              }
+            } else {
+              finish_group();
             }
-            err = finish_group();
-            if (!err.ok()) return false;
             have_group = true;
             group_ref = c.ref;
             group_window = w;
@@ -110,15 +110,16 @@ Result<CompactionStats> Compactor::RunPass(int64_t horizon_ms, size_t max_window
           group.push_back({c.min_t_ms, c.max_t_ms, c.id, c.format, std::string(c.data)});
           return true;
         });
-    if (scan.ok() && err.ok() && !stopped) err = finish_group();
-    if (scan.ok() && err.ok() && !ws.empty()) err = store_->Write(ws, false);
-    // On an error the sweep stays, to be retried from its last resume point.
+    if (scan.ok() && !out_of_budget && !batch_full) finish_group();
+    // On an error the sweep stays, to be retried from its last resume point
+    // (windows rewritten meanwhile hold no XOR chunk and are passed over).
     CAIRN_RETURN_IF_ERROR(scan);
-    CAIRN_RETURN_IF_ERROR(err);
-    if (stopped) {
+    if (!ws.empty()) CAIRN_RETURN_IF_ERROR(store_->Write(ws, false));
+    if (out_of_budget) {
       stats.more = true;
       break;
     }
+    if (batch_full) continue;
     for (const auto& [w, epoch] : sw.epochs) swept_[w] = epoch;
     const bool day_complete = (sw.day + 1) * kDayMs <= horizon_ms;
     if (sw.bytes_replaced > 0 && (day_complete || sw.bytes_replaced * 4 >= store_->DayBytes(sw.day))) {

@@ -401,6 +401,7 @@ TEST_F(CompactionTest, CloseCompactsWhatIsComplete) {
 }
 
 TEST_F(CompactionTest, QueriesBesideCompactionSeeEverySampleOnce) {
+  opts_.compaction_windows_per_pass = 7;  // many small passes, each resuming the last
   Open();
   constexpr int kSeries = 60;
   std::vector<Sample> samples;
@@ -434,7 +435,6 @@ TEST_F(CompactionTest, QueriesBesideCompactionSeeEverySampleOnce) {
       reads.fetch_add(1);
     }
   });
-  opts_.compaction_windows_per_pass = 7;  // many small passes
   auto st = db_->CompactChunks();
   done = true;
   reader.join();
