@@ -8,6 +8,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -383,9 +384,7 @@ std::unique_ptr<ChunkStore::Reader> ChunkStore::NewReader(int64_t min_t_ms, int6
 
 void ChunkStore::Reader::Rebuild() {
   iters_.clear();
-  // No chunk spans more than kMaxChunkSpanMs, so one starting that much
-  // earlier is the oldest that can reach into this window.
-  const int64_t lo = min_t_ms_ > INT64_MIN + kMaxChunkSpanMs ? min_t_ms_ - kMaxChunkSpanMs : INT64_MIN;
+  const int64_t lo = ReadFrom(min_t_ms_);
   const int64_t first = DayOf(lo), last = DayOf(max_t_ms_);
   std::shared_lock<std::shared_mutex> lock(store_->cf_mu_);
   generation_ = store_->generation_.load();
@@ -398,7 +397,7 @@ void ChunkStore::Reader::Rebuild() {
 ChunkStore::Reader::~Reader() = default;
 
 Status ChunkStore::Reader::Read(SeriesRef ref, std::vector<head::ChunkData>* out) {
-  const int64_t lo = min_t_ms_ > INT64_MIN + kMaxChunkSpanMs ? min_t_ms_ - kMaxChunkSpanMs + 1 : INT64_MIN;
+  const int64_t lo = ReadFrom(min_t_ms_);
   const std::string start = ChunkKey(ref, lo, 0);
   if (generation_ != store_->generation_.load()) {
     Rebuild();
@@ -506,6 +505,13 @@ Status ChunkStore::ForEachChunkInRange(int64_t day, SeriesRef from_ref, int64_t 
     it->Next();
   }
   return FromRocks(it->status(), "rocksdb scan " + DayName(day));
+}
+
+int64_t ChunkStore::ReadFrom(int64_t t_ms) {
+  if (t_ms < INT64_MIN + kMaxChunkSpanMs) return INT64_MIN;
+  // Not just the window's start: a query starting early in a window would
+  // then read up to 6 h of XOR chunks it does not need.
+  return std::min(t_ms - head::kChunkRangeMs + 1, WindowOf(t_ms));
 }
 
 int64_t ChunkStore::WindowOf(int64_t t_ms) {

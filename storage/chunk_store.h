@@ -52,7 +52,7 @@ namespace cairn::storage {
 inline constexpr int64_t kCompactionWindowMs = 6 * 3600 * 1000;
 static_assert(kCompactionWindowMs % head::kChunkRangeMs == 0 && 86'400'000 % kCompactionWindowMs == 0);
 // No stored chunk spans more: XOR chunks stay in one 2 h range, dense blocks
-// in one compaction window. Readers seek this far before a query's start.
+// in one aligned compaction window (see ChunkStore::ReadFrom).
 inline constexpr int64_t kMaxChunkSpanMs = kCompactionWindowMs;
 
 struct ChunkStoreOptions {
@@ -170,6 +170,10 @@ class ChunkStore {
   std::map<int64_t, uint64_t> XorWriteEpochs() const;
   // The start of the compaction window holding `t_ms`.
   static int64_t WindowOf(int64_t t_ms);
+  // The smallest chunk min time that can reach `t_ms`: an XOR chunk spans
+  // less than head::kChunkRangeMs, and a dense block lies inside one aligned
+  // compaction window, so one reaching `t_ms` starts in its window.
+  static int64_t ReadFrom(int64_t t_ms);
   // Every chunk of every partition, in key order per partition (a full scan,
   // for offline inspection; blocks are not kept in the cache).
   Status ForEachChunk(const std::function<Status(const StoredChunk&)>& fn) const;
