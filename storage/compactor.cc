@@ -30,6 +30,7 @@ void CompactionStats::Add(const CompactionStats& o) {
 Result<CompactionStats> Compactor::RunPass(int64_t horizon_ms, size_t max_windows) {
   std::lock_guard<std::mutex> lock(mu_);
   CompactionStats stats;
+  if (horizon_ms < INT64_MIN + kCompactionWindowMs) return stats;  // no window can have ended
   size_t budget = max_windows;
   for (;;) {
     if (!sweep_) {
@@ -42,7 +43,9 @@ Result<CompactionStats> Compactor::RunPass(int64_t horizon_ms, size_t max_window
         if (done != swept_.end() && done->second == epoch) continue;
         const int64_t day = ChunkStore::DayOf(w);
         if (!next) {
-          next = Sweep{day, w, w + kCompactionWindowMs, 0, {}};
+          next.emplace();
+          next->day = day;
+          next->lo_ms = w;
         } else if (day != next->day) {
           break;
         }
