@@ -9,6 +9,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -53,6 +54,35 @@ std::string ChunkKey(SeriesRef ref, int64_t min_t, uint64_t id) {
   PutBE64(&k, OrderedTime(min_t));
   PutBE64(&k, id);
   return k;
+}
+
+// A stored value is `uvarint (max_t - min_t) | chunk`. An XOR chunk starts
+// with its sample count (uint16 BE, never 0 on disk), so data written before
+// formats existed reads as XOR; any other format is marked by a zero count
+// followed by its Format byte: `00 00 | u8 format | chunk`.
+std::string EncodeChunkValue(const head::ClosedChunk& c) {
+  std::string v;
+  PutUvarint(&v, static_cast<uint64_t>(c.max_t_ms) - static_cast<uint64_t>(c.min_t_ms));
+  if (c.format != chunk::Format::kXor) {
+    v.append(2, '\0');
+    v.push_back(static_cast<char>(c.format));
+  }
+  v.append(c.data);
+  return v;
+}
+
+// Parses a value into its span, format and chunk bytes; false when damaged.
+bool ParseChunkValue(std::string_view v, uint64_t* span, chunk::Format* format, std::string_view* data) {
+  if (!GetUvarint(&v, span)) return false;
+  *format = chunk::Format::kXor;
+  if (v.size() >= 3 && v[0] == 0 && v[1] == 0) {
+    const auto f = static_cast<uint8_t>(v[2]);
+    if (f != static_cast<uint8_t>(chunk::Format::kDense)) return false;
+    *format = chunk::Format::kDense;
+    v.remove_prefix(3);
+  }
+  *data = v;
+  return true;
 }
 
 std::string EncodeLabels(const Labels& ls) {
@@ -205,6 +235,9 @@ Result<std::unique_ptr<ChunkStore>> ChunkStore::Open(const std::string& dir, con
       s->head_cf_ = handles[i];
     } else if (ParseDayName(names[i], &day)) {
       s->days_[day] = handles[i];
+      for (int64_t w = day * kDayMs; w < (day + 1) * kDayMs; w += kCompactionWindowMs) {
+        s->xor_epochs_[w] = 1;  // unknown: compaction sweeps it once
+      }
     } else {
       s->db_->DestroyColumnFamilyHandle(handles[i]).PermitUncheckedError();  // unknown family: leave its data alone
     }
@@ -281,10 +314,7 @@ Status ChunkStore::Apply(const WriteSet& ws, bool sync, bool logged) {
   for (const auto& c : ws.chunks) {
     auto it = days_.find(DayOf(c.min_t_ms));
     if (it == days_.end()) continue;  // dropped by retention meanwhile: expired data
-    std::string v;
-    PutUvarint(&v, static_cast<uint64_t>(c.max_t_ms) - static_cast<uint64_t>(c.min_t_ms));
-    v.append(c.data);
-    batch.Put(it->second, ChunkKey(c.ref, c.min_t_ms, c.id), v).PermitUncheckedError();
+    batch.Put(it->second, ChunkKey(c.ref, c.min_t_ms, c.id), EncodeChunkValue(c)).PermitUncheckedError();
   }
   for (const auto& [k, v] : ws.meta) batch.Put(default_cf_, k, v).PermitUncheckedError();
   rocksdb::WriteOptions wo;
@@ -297,6 +327,12 @@ Status ChunkStore::Apply(const WriteSet& ws, bool sync, bool logged) {
   // After the write and before the caller drops the chunks from the head, so
   // a Reader that missed them in the head sees the bump and refreshes.
   if (st.ok() && (!ws.chunks.empty() || !ws.deleted_chunks.empty())) chunk_writes_.fetch_add(1);
+  if (st.ok() && !ws.chunks.empty()) {
+    std::lock_guard<std::mutex> epochs(xor_epochs_mu_);
+    for (const auto& c : ws.chunks) {
+      if (c.format == chunk::Format::kXor) ++xor_epochs_[WindowOf(c.min_t_ms)];
+    }
+  }
   return st;
 }
 
@@ -364,9 +400,7 @@ std::unique_ptr<ChunkStore::Reader> ChunkStore::NewReader(int64_t min_t_ms, int6
 
 void ChunkStore::Reader::Rebuild() {
   iters_.clear();
-  // Chunks span less than one 2 h window, so one starting a window earlier
-  // is the oldest that can reach into this one.
-  const int64_t lo = min_t_ms_ > INT64_MIN + head::kChunkRangeMs ? min_t_ms_ - head::kChunkRangeMs : INT64_MIN;
+  const int64_t lo = ReadFrom(min_t_ms_);
   const int64_t first = DayOf(lo), last = DayOf(max_t_ms_);
   std::shared_lock<std::shared_mutex> lock(store_->cf_mu_);
   generation_ = store_->generation_.load();
@@ -379,7 +413,7 @@ void ChunkStore::Reader::Rebuild() {
 ChunkStore::Reader::~Reader() = default;
 
 Status ChunkStore::Reader::Read(SeriesRef ref, std::vector<head::ChunkData>* out) {
-  const int64_t lo = min_t_ms_ > INT64_MIN + head::kChunkRangeMs ? min_t_ms_ - head::kChunkRangeMs + 1 : INT64_MIN;
+  const int64_t lo = ReadFrom(min_t_ms_);
   const std::string start = ChunkKey(ref, lo, 0);
   if (generation_ != store_->generation_.load()) {
     Rebuild();
@@ -395,12 +429,15 @@ Status ChunkStore::Reader::Read(SeriesRef ref, std::vector<head::ChunkData>* out
       if (k.size() != 24 || GetBE64(k.data()) != ref) break;
       const int64_t min_t = FromOrderedTime(GetBE64(k.data() + 8));
       if (min_t > max_t_ms_) break;
-      std::string_view v = it->value().ToStringView();
       uint64_t span;
-      if (!GetUvarint(&v, &span)) return Status::Corruption("chunk value: damaged header");
+      chunk::Format format;
+      std::string_view data;
+      if (!ParseChunkValue(it->value().ToStringView(), &span, &format, &data)) {
+        return Status::Corruption("chunk value: damaged header");
+      }
       const int64_t max_t = static_cast<int64_t>(static_cast<uint64_t>(min_t) + span);
       if (max_t < min_t_ms_) continue;
-      out->push_back({min_t, max_t, std::string(v)});
+      out->push_back({min_t, max_t, std::string(data), format});
     }
     CAIRN_RETURN_IF_ERROR(FromRocks(it->status(), "rocksdb read chunks"));
   }
@@ -426,14 +463,12 @@ StoredChunk ParseChunk(int64_t day, const rocksdb::Slice& key, const rocksdb::Sl
   c.ref = GetBE64(key.data());
   c.min_t_ms = FromOrderedTime(GetBE64(key.data() + 8));
   c.id = GetBE64(key.data() + 16);
-  std::string_view v = value.ToStringView();
   uint64_t span;
-  if (!GetUvarint(&v, &span)) {
-    c.damage = "chunk value: damaged span header";
+  if (!ParseChunkValue(value.ToStringView(), &span, &c.format, &c.data)) {
+    c.damage = "chunk value: damaged header (span or format)";
     return c;
   }
   c.max_t_ms = static_cast<int64_t>(static_cast<uint64_t>(c.min_t_ms) + span);
-  c.data = v;
   return c;
 }
 
@@ -453,6 +488,57 @@ Status ChunkStore::ForEachChunkOf(SeriesRef ref, const std::function<Status(cons
     CAIRN_RETURN_IF_ERROR(FromRocks(it->status(), "rocksdb read chunks"));
   }
   return Status::OK();
+}
+
+Status ChunkStore::ForEachChunkInRange(int64_t day, SeriesRef from_ref, int64_t lo_ms, int64_t hi_ms,
+                                       const std::function<bool(const StoredChunk&)>& fn) const {
+  std::shared_lock<std::shared_mutex> lock(cf_mu_);
+  auto h = days_.find(day);
+  if (h == days_.end()) return Status::OK();
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, h->second));
+  it->Seek(ChunkKey(from_ref, lo_ms, 0));
+  while (it->Valid()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() != 24) {
+      return Status::Corruption(DayName(day) + ": chunk key of " + std::to_string(k.size()) + " bytes");
+    }
+    const SeriesRef ref = GetBE64(k.data());
+    const int64_t min_t = FromOrderedTime(GetBE64(k.data() + 8));
+    if (min_t < lo_ms) {  // an earlier window of this series
+      it->Seek(ChunkKey(ref, lo_ms, 0));
+      continue;
+    }
+    if (min_t >= hi_ms) {  // past the range: on to the next series
+      if (ref == UINT64_MAX) break;
+      it->Seek(ChunkKey(ref + 1, lo_ms, 0));
+      continue;
+    }
+    StoredChunk c = ParseChunk(day, k, it->value());
+    if (!c.damage.empty()) return Status::Corruption(DayName(day) + ": " + c.damage);
+    if (!fn(c)) break;
+    it->Next();
+  }
+  return FromRocks(it->status(), "rocksdb scan " + DayName(day));
+}
+
+int64_t ChunkStore::ReadFrom(int64_t t_ms) {
+  if (t_ms < INT64_MIN + kMaxChunkSpanMs) return INT64_MIN;
+  // Not just the window's start: a query starting early in a window would
+  // then read up to 6 h of XOR chunks it does not need.
+  return std::min(t_ms - head::kChunkRangeMs + 1, WindowOf(t_ms));
+}
+
+int64_t ChunkStore::WindowOf(int64_t t_ms) {
+  int64_t q = t_ms / kCompactionWindowMs;
+  if (t_ms % kCompactionWindowMs != 0 && t_ms < 0) --q;
+  return q * kCompactionWindowMs;
+}
+
+std::map<int64_t, uint64_t> ChunkStore::XorWriteEpochs() const {
+  std::lock_guard<std::mutex> lock(xor_epochs_mu_);
+  return xor_epochs_;
 }
 
 Status ChunkStore::ForEachChunk(const std::function<Status(const StoredChunk&)>& fn) const {
@@ -485,6 +571,15 @@ Status ChunkStore::Compact() {
   return Status::OK();
 }
 
+Status ChunkStore::CompactDay(int64_t day) {
+  std::shared_lock<std::shared_mutex> lock(cf_mu_);
+  auto it = days_.find(day);
+  if (it == days_.end()) return Status::OK();
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  return FromRocks(db_->CompactRange(co, it->second, nullptr, nullptr), "rocksdb compact " + DayName(day));
+}
+
 uint64_t ChunkStore::EstimateSeries() const {
   uint64_t n = 0;
   db_->GetIntProperty(series_cf_, "rocksdb.estimate-num-keys", &n);
@@ -505,6 +600,10 @@ Status ChunkStore::DropDay(int64_t day) {
   rocksdb::ColumnFamilyHandle* h = it->second;
   days_.erase(it);
   generation_.fetch_add(1);
+  {
+    std::lock_guard<std::mutex> epochs(xor_epochs_mu_);
+    xor_epochs_.erase(xor_epochs_.lower_bound(day * kDayMs), xor_epochs_.lower_bound((day + 1) * kDayMs));
+  }
   Status st = FromRocks(db_->DropColumnFamily(h), "drop partition " + DayName(day));
   db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   return st;

@@ -2,7 +2,8 @@
 //
 // Column families: `default` (meta keys and tombstones), `series` (ref ->
 // labels), `head` (ref -> checkpointed head state of a series) and one
-// `chunks_YYYYMMDD` per UTC day holding closed XOR chunks keyed big-endian by
+// `chunks_YYYYMMDD` per UTC day holding closed chunks (XOR, or dense blocks
+// written by compaction; the value says which) keyed big-endian by
 // (series ref, chunk min time, chunk id), so one seek reads a series' chunks
 // in time order. A chunk lives in the partition of its min time; retention
 // drops whole partitions. Chunk partitions use snappy, with zstd on the
@@ -41,6 +42,19 @@ class Statistics;
 }  // namespace rocksdb
 
 namespace cairn::storage {
+
+// Compaction rewrites a series' chunks of one window of this length, aligned
+// to the epoch, into dense blocks (storage/compactor.h). 6 h: dense blocks of
+// 2/4/6/12/24 h of the ingest bench's fleet take 1.888/1.796/1.762/1.713/1.701
+// bytes a sample (bench/dense_block_bench 300 <hours>); past 6 h the gain is
+// ~3 %, while a query decodes whole blocks and readers look back one window.
+// A multiple of head::kChunkRangeMs dividing a day, so no XOR chunk crosses a
+// window and no window crosses a day partition.
+inline constexpr int64_t kCompactionWindowMs = 6 * 3600 * 1000;
+static_assert(kCompactionWindowMs % head::kChunkRangeMs == 0 && 86'400'000 % kCompactionWindowMs == 0);
+// No stored chunk spans more: XOR chunks stay in one 2 h range, dense blocks
+// in one aligned compaction window (see ChunkStore::ReadFrom).
+inline constexpr int64_t kMaxChunkSpanMs = kCompactionWindowMs;
 
 struct ChunkStoreOptions {
   // Shared block cache for all column families.
@@ -85,7 +99,8 @@ struct StoredChunk {
   int64_t min_t_ms = 0;
   int64_t max_t_ms = 0;
   uint64_t id = 0;
-  std::string_view data;  // the XOR chunk, without the value's span header
+  chunk::Format format = chunk::Format::kXor;
+  std::string_view data;  // the chunk in `format`, without the value's header
   size_t stored_bytes = 0;  // key + value, before RocksDB's compression
   std::string damage;
 };
@@ -156,6 +171,23 @@ class ChunkStore {
 
   // Every stored chunk of `ref`, in every partition, oldest partition first.
   Status ForEachChunkOf(SeriesRef ref, const std::function<Status(const StoredChunk&)>& fn) const;
+  // The chunks of day partition `day` whose min time lies in [lo_ms, hi_ms),
+  // series `from_ref` and later, in key order, while `fn` returns true
+  // (compaction's sweep: one seek per series skips its other windows; blocks
+  // are not cached).
+  Status ForEachChunkInRange(int64_t day, SeriesRef from_ref, int64_t lo_ms, int64_t hi_ms,
+                             const std::function<bool(const StoredChunk&)>& fn) const;
+  // Per compaction window (its start, aligned to kCompactionWindowMs), a
+  // number that grows with every Write putting XOR chunks there; the windows
+  // of partitions found at open start at 1 (unknown). Compaction sweeps a
+  // window again only when its number moved since it last swept it.
+  std::map<int64_t, uint64_t> XorWriteEpochs() const;
+  // The start of the compaction window holding `t_ms`.
+  static int64_t WindowOf(int64_t t_ms);
+  // The smallest chunk min time that can reach `t_ms`: an XOR chunk spans
+  // less than head::kChunkRangeMs, and a dense block lies inside one aligned
+  // compaction window, so one reaching `t_ms` starts in its window.
+  static int64_t ReadFrom(int64_t t_ms);
   // Every chunk of every partition, in key order per partition (a full scan,
   // for offline inspection; blocks are not kept in the cache).
   Status ForEachChunk(const std::function<Status(const StoredChunk&)>& fn) const;
@@ -183,6 +215,9 @@ class ChunkStore {
   // Flushes, then rewrites every column family down to the bottommost level,
   // so deleted keys and overwritten values leave the files.
   Status Compact();
+  // Rewrites one day partition down to the bottommost level, so the chunks
+  // deleted there (rewritten by compaction) leave its files.
+  Status CompactDay(int64_t day);
   // Writes a RocksDB checkpoint (hard links) to `dir`.
   Status Checkpoint(const std::string& dir) const;
 
@@ -208,6 +243,8 @@ class ChunkStore {
   std::map<int64_t, rocksdb::ColumnFamilyHandle*> days_;  // guarded by cf_mu_
   std::atomic<uint64_t> generation_{1};  // bumped when partitions come or go
   std::atomic<uint64_t> chunk_writes_{0};  // bumped after each Write that stored chunks
+  mutable std::mutex xor_epochs_mu_;
+  std::map<int64_t, uint64_t> xor_epochs_;  // window start -> epoch; guarded by xor_epochs_mu_
   // Steady-clock ms of the last DB::Resume() attempt after a full disk.
   std::atomic<int64_t> last_resume_ms_{0};
 };

@@ -48,9 +48,23 @@ Status DB::Close() {
   if (bg_.joinable()) bg_.join();
   Status st = wal_->Log({});  // flush records only enqueued so far
   if (st.ok()) st = Checkpoint();
+  if (st.ok() && opts_.dense_compaction) {
+    // What is complete goes dense now, within a bound so a stop stays prompt;
+    // the rest waits for the next run.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      auto pass = CompactionPass(opts_.compaction_windows_per_pass);
+      if (!pass.ok()) {
+        st = pass.status();
+        break;
+      }
+      if (!pass->more || std::chrono::steady_clock::now() >= deadline) break;
+    }
+  }
   if (st.ok()) st = store_->Flush();
   // Release files and locks now, so the directory can be reopened at once.
   // Commits and series creation check closed_ under commit_mu_.
+  std::lock_guard<std::mutex> rewrite(rewrite_mu_);
   std::lock_guard<std::mutex> gate(commit_gate_);
   std::unique_lock<std::shared_mutex> lock(commit_mu_);
   final_fsyncs_ = wal_->fsyncs_total();
@@ -72,6 +86,10 @@ void DB::BackgroundLoop() {
     const bool by_bytes = wal_bytes_since_checkpoint_.load() >= opts_.checkpoint_wal_bytes;
     if (by_time || by_bytes) Checkpoint().ok();  // errors resurface on the next commit or Close
     if (now - last_retention_ms_.load() >= opts_.retention_check_interval_ms) ApplyRetention().ok();
+    if (opts_.dense_compaction && now - last_compaction_ms_.load() >= opts_.compaction_interval_ms) {
+      last_compaction_ms_ = now;
+      CompactionPass(opts_.compaction_windows_per_pass).ok();  // a failed pass is retried by the next
+    }
     lock.lock();
   }
 }
@@ -296,6 +314,36 @@ Status DB::CheckpointLocked() {
   return Status::OK();
 }
 
+Result<CompactionStats> DB::CompactionPass(size_t max_windows) {
+  std::lock_guard<std::mutex> rewrite(rewrite_mu_);
+  if (!store_) return Status::Unavailable("storage is closed");
+  // Complete windows: ended a head chunk range before the newest sample, so
+  // every series still receiving samples has closed and flushed its chunks
+  // there. Later arrivals (out-of-order chunks, a quiet series' last open
+  // chunk) land as XOR chunks, move the window's XOR count and are merged in
+  // by a later pass.
+  const int64_t newest = max_time_ms_.load();
+  if (newest < INT64_MIN + head::kChunkRangeMs) return CompactionStats();
+  auto stats = compactor_->RunPass(newest - head::kChunkRangeMs, max_windows);
+  if (stats.ok()) {
+    compacted_windows_total_.fetch_add(stats->windows, std::memory_order_relaxed);
+    compacted_chunks_total_.fetch_add(stats->chunks_in, std::memory_order_relaxed);
+    dense_blocks_written_total_.fetch_add(stats->blocks_out, std::memory_order_relaxed);
+  }
+  return stats;
+}
+
+Result<CompactionStats> DB::CompactChunks() {
+  if (closed_) return Status::Unavailable("storage is closed");
+  CompactionStats total;
+  for (;;) {
+    auto pass = CompactionPass(opts_.compaction_windows_per_pass);
+    if (!pass.ok()) return pass.status();
+    total.Add(*pass);
+    if (!pass->more) return total;
+  }
+}
+
 uint64_t DB::WalDeleteBefore(uint64_t replay_from) {
   if (!opts_.wal_keep_from) return replay_from;
   uint64_t keep = std::min(replay_from, opts_.wal_keep_from());
@@ -402,6 +450,9 @@ DBStats DB::Stats() const {
   s.wal_replayed_records = wal_replayed_records_.load();
   s.wal_segments_dropped_unread_total = wal_segments_dropped_unread_total_.load();
   s.series_limit_refused_total = series_limit_refused_total_.load();
+  s.compacted_windows_total = compacted_windows_total_.load();
+  s.compacted_chunks_total = compacted_chunks_total_.load();
+  s.dense_blocks_written_total = dense_blocks_written_total_.load();
   std::shared_lock<std::shared_mutex> lock(commit_mu_);
   if (!wal_ || !store_) {  // closed
     s.wal_fsyncs_total = final_fsyncs_;

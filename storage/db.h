@@ -49,6 +49,7 @@
 
 #include "storage/appender.h"
 #include "storage/chunk_store.h"
+#include "storage/compactor.h"
 #include "storage/db_options.h"
 #include "storage/head/mem_series.h"
 #include "storage/head/series_reclaimer.h"
@@ -109,6 +110,12 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   // files. Blocks until done.
   Status Compact();
 
+  // Rewrites the closed chunks of every complete compaction window into
+  // dense blocks now (normally done in the background, a bounded pass at a
+  // time). A window is complete when it ended at least head::kChunkRangeMs
+  // before the newest sample: live series have flushed it from the head.
+  Result<CompactionStats> CompactChunks();
+
   // Checkpoints the head now (normally done in the background).
   Status Checkpoint();
   // Drops partitions past the time or size limit now (normally periodic).
@@ -138,6 +145,8 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   Status ReplayWal(uint64_t from_segment);
   void BackgroundLoop();
   Status CheckpointLocked();  // requires checkpoint_mu_
+  // One compaction pass of at most `max_windows` series-windows.
+  Result<CompactionStats> CompactionPass(size_t max_windows);
   // Unavailable while free space is under opts_.min_free_disk_bytes.
   Status CheckFreeSpace();
   Result<std::string> SnapshotInto(const std::string& dir);  // Snapshot's work; leaves a partial dir on failure
@@ -216,6 +225,11 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   mutable std::mutex commit_gate_;
   std::shared_lock<std::shared_mutex> LockForCommit() const;
   std::mutex checkpoint_mu_;  // one checkpoint at a time
+  // Held by whatever rewrites stored chunks (CleanTombstones, compaction
+  // passes), so two rewrites of one chunk never interleave; Close takes it
+  // before releasing the store.
+  std::mutex rewrite_mu_;
+  std::unique_ptr<Compactor> compactor_;  // set by Recover
   std::atomic<int64_t> free_space_checked_ms_{INT64_MIN / 2};  // steady clock
   std::atomic<bool> free_space_low_{false};
   // New series whose RocksDB record failed (a full disk): the next
@@ -254,6 +268,10 @@ class DB final : public Queryable, public Appendable, public ChunkQueryable {
   std::atomic<uint64_t> wal_bytes_since_checkpoint_{0};
   std::atomic<int64_t> last_checkpoint_ms_{0};
   std::atomic<int64_t> last_retention_ms_{0};
+  std::atomic<int64_t> last_compaction_ms_{0};
+  std::atomic<uint64_t> compacted_windows_total_{0};
+  std::atomic<uint64_t> compacted_chunks_total_{0};
+  std::atomic<uint64_t> dense_blocks_written_total_{0};
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;

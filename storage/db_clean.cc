@@ -4,6 +4,8 @@
 // the superseded versions from its files.
 #include <algorithm>
 
+#include "storage/chunk/chunk_format.h"
+#include "storage/chunk/dense_block.h"
 #include "storage/chunk/xor_chunk.h"
 #include "storage/db.h"
 #include "storage/wal/records.h"
@@ -23,6 +25,7 @@ std::string DB::TombstoneKey(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms) 
 
 Result<CleanTombstonesResult> DB::CleanTombstones() {
   std::lock_guard<std::mutex> ckpt(checkpoint_mu_);  // also keeps Close from releasing the store
+  std::lock_guard<std::mutex> rewrite(rewrite_mu_);  // no compaction pass rewrites these chunks meanwhile
   if (closed_) return Status::Unavailable("storage is closed");
   std::unordered_map<SeriesRef, std::vector<Interval>> tombs;
   {
@@ -109,7 +112,26 @@ Result<bool> DB::CleanSeries(SeriesRef ref, const std::vector<Interval>& tombs, 
     ws->deleted_chunks.push_back({ref, c.min_t_ms, c.id});
     if (covered) {  // no need to decode it
       ++res->chunks_dropped;
-      res->samples_removed += chunk::XorNumSamples(c.data);
+      res->samples_removed += chunk::NumSamples(c.format, c.data);
+      return Status::OK();
+    }
+    if (c.format == chunk::Format::kDense) {
+      // A dense block is rewritten as a dense block, under the key of its new
+      // first sample and its own id (as below).
+      std::vector<Sample> samples;
+      Status st = chunk::DecodeDenseBlock(c.data, &samples);
+      if (!st.ok()) return st.WithContext("series " + std::to_string(ref));
+      const size_t before = samples.size();
+      std::erase_if(samples, [&](const Sample& s) { return deleted(s.t_ms); });
+      res->samples_removed += before - samples.size();
+      if (samples.empty()) {
+        ++res->chunks_dropped;
+        return Status::OK();
+      }
+      ++res->chunks_rewritten;
+      ws->chunks.push_back({ref, samples.front().t_ms, samples.back().t_ms, c.id, chunk::EncodeDenseBlock(samples),
+                            chunk::Format::kDense});
+      has_data = true;
       return Status::OK();
     }
     chunk::XorChunk kept;

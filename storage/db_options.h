@@ -72,6 +72,13 @@ struct DBOptions {
   // DBStats::series_limit_refused_total); samples of series the head already
   // holds, or that the index knows from before a restart, are still taken.
   uint64_t max_series = 0;
+
+  // Compaction of closed chunks into dense blocks (storage/compactor.h): a
+  // background pass this often (clock time), rewriting at most this many
+  // series-windows, plus what is complete at Close. false: chunks stay XOR.
+  bool dense_compaction = true;
+  int64_t compaction_interval_ms = 60LL * 1000;
+  uint64_t compaction_windows_per_pass = 4096;
 };
 
 // What DB::CleanTombstones did.
@@ -115,6 +122,11 @@ struct DBStats {
   // Appends refused because they would have created a series past
   // DBOptions::max_series (one per refused Append call).
   uint64_t series_limit_refused_total = 0;
+  // Compaction into dense blocks: series-windows rewritten, the stored
+  // chunks they replaced and the dense blocks written.
+  uint64_t compacted_windows_total = 0;
+  uint64_t compacted_chunks_total = 0;
+  uint64_t dense_blocks_written_total = 0;
 };
 
 }  // namespace cairn::storage

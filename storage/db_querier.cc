@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "storage/chunk/xor_chunk.h"
+#include "storage/chunk/chunk_format.h"
 
 namespace cairn::storage {
 namespace {
@@ -182,24 +182,22 @@ Status DBChunkSeriesSet::Load(SeriesRef ref) {
   std::vector<Sample> ooo;
   CAIRN_RETURN_IF_ERROR(db_->LoadChunks(ref, min_t_ms_, max_t_ms_, reader_.get(), &raw, &ooo));
   std::sort(raw.begin(), raw.end(), [](const auto& a, const auto& b) { return a.min_t_ms < b.min_t_ms; });
+  const size_t per_chunk = static_cast<size_t>(db_->opts_.samples_per_chunk);
   bool disjoint = ooo.empty() && db_->TombstonesFor(ref).empty();
   for (size_t i = 1; disjoint && i < raw.size(); ++i) disjoint = raw[i - 1].max_t_ms < raw[i].min_t_ms;
   if (disjoint) {
-    // Whole chunks go out as stored; only chunks the window cuts are re-encoded.
+    // Whole XOR chunks go out as stored; chunks the window cuts and dense
+    // blocks are transcoded into XOR chunks of at most samples_per_chunk.
+    std::vector<chunk::XorChunk> pieces;
     for (auto& c : raw) {
-      if (c.min_t_ms >= min_t_ms_ && c.max_t_ms <= max_t_ms_) {
+      if (c.format == chunk::Format::kXor && c.min_t_ms >= min_t_ms_ && c.max_t_ms <= max_t_ms_) {
         chunks_.push_back({c.min_t_ms, c.max_t_ms, EncodedChunk::Encoding::kXOR, std::move(c.data)});
         continue;
       }
-      chunk::XorChunk cut;
-      chunk::XorIterator it(c.data);
-      while (it.Next()) {
-        const Sample smp = it.At();
-        if (smp.t_ms >= min_t_ms_ && smp.t_ms <= max_t_ms_) cut.Append(smp.t_ms, smp.v);
-      }
-      if (!it.status().ok()) return it.status();
-      if (!cut.empty()) {
-        chunks_.push_back({cut.min_t_ms(), cut.max_t_ms(), EncodedChunk::Encoding::kXOR, std::string(cut.bytes())});
+      pieces.clear();
+      CAIRN_RETURN_IF_ERROR(chunk::ToXorChunks(c.format, c.data, min_t_ms_, max_t_ms_, per_chunk, &pieces));
+      for (const chunk::XorChunk& p : pieces) {
+        chunks_.push_back({p.min_t_ms(), p.max_t_ms(), EncodedChunk::Encoding::kXOR, std::string(p.bytes())});
       }
     }
     return Status::OK();
@@ -207,12 +205,10 @@ Status DBChunkSeriesSet::Load(SeriesRef ref) {
   // Cut to the window or merged with out-of-order data: re-encode.
   std::vector<Sample> samples;
   CAIRN_RETURN_IF_ERROR(db_->LoadSamples(ref, min_t_ms_, max_t_ms_, reader_.get(), &samples));
-  const size_t per_chunk = static_cast<size_t>(db_->opts_.samples_per_chunk);
-  for (size_t i = 0; i < samples.size(); i += per_chunk) {
-    chunk::XorChunk c;
-    const size_t end = std::min(samples.size(), i + per_chunk);
-    for (size_t j = i; j < end; ++j) c.Append(samples[j].t_ms, samples[j].v);
-    chunks_.push_back({samples[i].t_ms, samples[end - 1].t_ms, EncodedChunk::Encoding::kXOR, std::string(c.bytes())});
+  std::vector<chunk::XorChunk> pieces;
+  chunk::SamplesToXorChunks(samples, per_chunk, &pieces);
+  for (const chunk::XorChunk& p : pieces) {
+    chunks_.push_back({p.min_t_ms(), p.max_t_ms(), EncodedChunk::Encoding::kXOR, std::string(p.bytes())});
   }
   return Status::OK();
 }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <bit>
 
-#include "storage/chunk/xor_chunk.h"
+#include "storage/chunk/chunk_format.h"
 #include "storage/db.h"
 #include "storage/db_querier.h"
 
@@ -31,13 +31,8 @@ Status DB::LoadSamples(SeriesRef ref, int64_t min_t_ms, int64_t max_t_ms, ChunkS
   CAIRN_RETURN_IF_ERROR(LoadChunks(ref, min_t_ms, max_t_ms, reader, &chunks, &ooo));
   out->clear();
   for (const auto& c : chunks) {
-    chunk::XorIterator it(c.data);
-    while (it.Next()) {
-      const Sample s = it.At();
-      if (s.t_ms > max_t_ms) break;
-      if (s.t_ms >= min_t_ms) out->push_back(s);
-    }
-    if (!it.status().ok()) return it.status().WithContext("series " + std::to_string(ref));
+    Status st = chunk::AppendSamples(c.format, c.data, min_t_ms, max_t_ms, out);
+    if (!st.ok()) return st.WithContext("series " + std::to_string(ref));
   }
   out->insert(out->end(), ooo.begin(), ooo.end());
   const auto by_time = [](const Sample& a, const Sample& b) { return a.t_ms < b.t_ms; };
@@ -77,13 +72,10 @@ Result<std::optional<uint64_t>> DB::FindOnDisk(SeriesRef ref, int64_t t_ms) cons
   CAIRN_RETURN_IF_ERROR(store_->NewReader(t_ms, t_ms)->Read(ref, &chunks));
   for (const head::ChunkData& c : chunks) {
     if (t_ms < c.min_t_ms || t_ms > c.max_t_ms) continue;
-    chunk::XorIterator it(c.data);
-    while (it.Next()) {
-      const Sample s = it.At();
-      if (s.t_ms == t_ms) return std::optional<uint64_t>(std::bit_cast<uint64_t>(s.v));
-      if (s.t_ms > t_ms) break;
-    }
-    if (!it.status().ok()) return it.status().WithContext("series " + std::to_string(ref));
+    std::vector<Sample> at;
+    Status st = chunk::AppendSamples(c.format, c.data, t_ms, t_ms, &at);
+    if (!st.ok()) return st.WithContext("series " + std::to_string(ref));
+    if (!at.empty()) return std::optional<uint64_t>(std::bit_cast<uint64_t>(at.front().v));
   }
   return std::optional<uint64_t>();
 }

@@ -16,6 +16,11 @@ Status DB::Recover() {
   auto store = ChunkStore::Open(opts_.path + "/db", so);
   if (!store.ok()) return store.status();
   store_ = std::move(store).value();
+  compactor_ = std::make_unique<Compactor>(store_.get(), [this](SeriesRef ref) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    for (const Interval& iv : TombstonesFor(ref)) out.emplace_back(iv.min_t_ms, iv.max_t_ms);
+    return out;
+  });
 
   uint64_t replay_from = 0;
   if (auto v = store_->GetMeta("meta/wal_replay_from"); v.ok()) replay_from = std::stoull(*v);

@@ -6,7 +6,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "storage/chunk/xor_chunk.h"
+#include "storage/chunk/chunk_format.h"
 #include "storage/chunk_store.h"
 #include "storage/head/mem_series.h"
 
@@ -75,7 +75,8 @@ Result<Scan> ScanDir(const std::string& data_dir, const std::function<void(uint6
   CAIRN_RETURN_IF_ERROR(scan.store->ForEachChunk([&](const StoredChunk& c) {
     if (!c.damage.empty()) return Status::Corruption(ChunkStore::DayName(c.day) + ": " + c.damage);
     PartitionInfo& p = parts[c.day];
-    const uint64_t n = chunk::XorNumSamples(c.data);
+    const uint64_t n = chunk::NumSamples(c.format, c.data);
+    if (c.format == chunk::Format::kDense) ++p.dense_blocks;
     if (p.chunks == 0 || c.min_t_ms < p.min_time_ms) p.min_time_ms = c.min_t_ms;
     if (p.chunks == 0 || c.max_t_ms > p.max_time_ms) p.max_time_ms = c.max_t_ms;
     ++p.chunks;

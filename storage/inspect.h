@@ -26,6 +26,7 @@ struct PartitionInfo {
   int64_t max_time_ms = 0;
   uint64_t series = 0;           // series with a chunk here
   uint64_t chunks = 0;
+  uint64_t dense_blocks = 0;     // of `chunks`, those in the dense format (the rest XOR)
   uint64_t samples = 0;
   uint64_t chunk_bytes = 0;      // keys + values before RocksDB's compression
   uint64_t file_bytes = 0;       // its SST files

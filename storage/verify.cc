@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "storage/chunk/xor_chunk.h"
+#include "storage/chunk/chunk_format.h"
 #include "storage/chunk_store.h"
 #include "storage/head/mem_series.h"
 #include "storage/wal/segment_reader.h"
@@ -33,21 +33,18 @@ class Problems {
 std::string CheckChunk(const StoredChunk& c, uint64_t* samples) {
   if (!c.damage.empty()) return c.damage;
   if (ChunkStore::DayOf(c.min_t_ms) != c.day) return "chunk stored in the wrong day partition";
-  const uint16_t want = chunk::XorNumSamples(c.data);
+  const uint64_t want = chunk::NumSamples(c.format, c.data);
   if (want == 0) return "chunk without samples";
-  chunk::XorIterator it(c.data);
-  uint64_t n = 0;
-  int64_t prev = INT64_MIN, first = 0;
-  while (it.Next()) {
-    const int64_t t = it.At().t_ms;
-    if (n == 0) first = t;
-    if (n > 0 && t <= prev) return "timestamps do not ascend at sample " + std::to_string(n);
-    prev = t;
-    ++n;
+  std::vector<Sample> decoded;
+  Status st = chunk::AppendSamples(c.format, c.data, INT64_MIN, INT64_MAX, &decoded);
+  if (!st.ok()) return std::string(chunk::FormatName(c.format)) + " data does not decode: " + st.message();
+  const uint64_t n = decoded.size();
+  for (uint64_t i = 1; i < n; ++i) {
+    if (decoded[i].t_ms <= decoded[i - 1].t_ms) return "timestamps do not ascend at sample " + std::to_string(i);
   }
-  if (!it.status().ok()) return "XOR data does not decode: " + it.status().message();
   *samples += n;
   if (n != want) return "decodes to " + std::to_string(n) + " samples, header says " + std::to_string(want);
+  const int64_t first = decoded.front().t_ms, prev = decoded.back().t_ms;
   if (first != c.min_t_ms) return "first sample at " + std::to_string(first) + ", key says " + std::to_string(c.min_t_ms);
   if (prev != c.max_t_ms) return "last sample at " + std::to_string(prev) + ", header says " + std::to_string(c.max_t_ms);
   return "";

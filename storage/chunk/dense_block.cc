@@ -305,6 +305,16 @@ std::string EncodeDenseBlock(std::span<const Sample> samples) {
   return out;
 }
 
+uint64_t DenseBlockNumSamples(std::string_view data) {
+  uint8_t version, flags;
+  uint64_t n;
+  if (!GetByte(&data, &version) || version != kVersion || !GetByte(&data, &flags) || !GetUvarint(&data, &n) ||
+      n > kDenseBlockMaxSamples) {
+    return 0;
+  }
+  return n;
+}
+
 Status DecodeDenseBlock(std::string_view data, std::vector<Sample>* out) {
   out->clear();
   uint8_t version, flags;

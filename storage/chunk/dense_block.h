@@ -33,6 +33,9 @@ inline constexpr size_t kDenseBlockMaxSamples = 1 << 20;
 // Encodes `samples` (strictly ascending timestamps; 1..kDenseBlockMaxSamples).
 std::string EncodeDenseBlock(std::span<const Sample> samples);
 
+// The sample count from a block's header (0 when the header does not parse).
+uint64_t DenseBlockNumSamples(std::string_view data);
+
 // Decodes a block into `out` (replacing its contents). Corruption when the
 // bytes are not a block this encoder could have written.
 Status DecodeDenseBlock(std::string_view data, std::vector<Sample>* out);

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/chunk/chunk_format.h"
 #include "storage/chunk/xor_chunk.h"
 #include "storage/sample.h"
 #include "util/status.h"
@@ -32,20 +33,24 @@ namespace cairn::storage::head {
 inline constexpr int64_t kChunkRangeMs = 2 * 3600 * 1000;
 
 // A closed chunk on its way to RocksDB. id 0 marks an in-order chunk; OOO
-// chunks carry a unique id so two of them never share a key.
+// chunks carry a unique id so two of them never share a key. The head writes
+// XOR chunks; compaction writes dense blocks (storage/compactor.h).
 struct ClosedChunk {
   SeriesRef ref = 0;
   int64_t min_t_ms = 0;
   int64_t max_t_ms = 0;
   uint64_t id = 0;
   std::string data;
+  chunk::Format format = chunk::Format::kXor;
 };
 
-// Chunk bytes plus bounds, as a query sees them.
+// Chunk bytes plus bounds and format, as a query sees them (head chunks are
+// always XOR; stored ones either format).
 struct ChunkData {
   int64_t min_t_ms = 0;
   int64_t max_t_ms = 0;
   std::string data;
+  chunk::Format format = chunk::Format::kXor;
 };
 
 // What a query reads from the head for one series.

@@ -45,10 +45,10 @@ int RunInspect(const GlobalOptions& g, const std::string& dir) {
   if (!r.ok()) return Fail(r.status().message(), r.status().code() == StatusCode::kNotFound ? ExitCode::kUsage : ExitCode::kFailure);
   p.Finish();
   Table parts;
-  parts.columns = {"partition", "min_time", "max_time", "series", "chunks", "samples", "chunk_bytes", "file_bytes"};
+  parts.columns = {"partition", "min_time", "max_time", "series", "chunks", "dense_blocks", "samples", "chunk_bytes", "file_bytes"};
   for (const auto& pi : r->partitions) {
     parts.rows.push_back({pi.name, pi.chunks ? TimeText(pi.min_time_ms) : "", pi.chunks ? TimeText(pi.max_time_ms) : "",
-                          std::to_string(pi.series), std::to_string(pi.chunks), std::to_string(pi.samples),
+                          std::to_string(pi.series), std::to_string(pi.chunks), std::to_string(pi.dense_blocks), std::to_string(pi.samples),
                           std::to_string(pi.chunk_bytes), std::to_string(pi.file_bytes)});
   }
   Table sum;
