@@ -43,9 +43,12 @@ Result<CompactionStats> Compactor::RunPass(int64_t horizon_ms, size_t max_window
         if (done != swept_.end() && done->second == epoch) continue;
         const int64_t day = ChunkStore::DayOf(w);
         if (!next) {
-          next.emplace();
-          next->day = day;
-          next->lo_ms = w;
+          // Not next.emplace(): clang 14 takes a nested class with member
+          // initializers as not default-constructible inside std::optional.
+          Sweep first;
+          first.day = day;
+          first.lo_ms = w;
+          next = std::move(first);
         } else if (day != next->day) {
           break;
         }

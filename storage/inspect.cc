@@ -13,8 +13,6 @@
 namespace cairn::storage {
 namespace {
 
-constexpr int64_t kDayMs = 86'400'000;
-
 uint64_t DirBytes(const std::filesystem::path& dir, uint64_t* files = nullptr) {
   uint64_t total = 0;
   std::error_code ec;
