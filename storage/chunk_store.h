@@ -6,8 +6,8 @@
 // written by compaction; the value says which) keyed big-endian by
 // (series ref, chunk min time, chunk id), so one seek reads a series' chunks
 // in time order. A chunk lives in the partition of its min time; retention
-// drops whole partitions. Chunk partitions use snappy, with zstd on the
-// bottommost level, and 64 KiB blocks.
+// drops whole partitions. Chunk partitions use zstd on every level and
+// 64 KiB blocks.
 //
 // Writes go through a WriteSet applied atomically (one RocksDB WriteBatch);
 // missing day partitions are created on the way.
