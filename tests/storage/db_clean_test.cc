@@ -10,15 +10,13 @@
 #include <gtest/gtest.h>
 
 #include "storage/db.h"
+#include "tests/storage/db_fixture.h"
 
 namespace cairn::storage {
 namespace {
 
-constexpr int64_t kHour = 3600 * 1000;
-constexpr int64_t kDay = 24 * kHour;
-constexpr int64_t kT0 = 1'764'000'000'000 - 1'764'000'000'000 % kDay;  // midnight UTC
+using namespace dbtest;  // NOLINT: the engine tests' shared fixture and constants
 
-Matcher M(MatchType t, const std::string& n, const std::string& v) { return *Matcher::Make(t, n, v); }
 Labels Series(const std::string& name) { return Labels{{"__name__", name}, {"job", "a"}}; }
 std::vector<std::pair<int64_t, double>> Pairs(const std::vector<Sample>& s) {
   std::vector<std::pair<int64_t, double>> out;
@@ -27,26 +25,9 @@ std::vector<std::pair<int64_t, double>> Pairs(const std::vector<Sample>& s) {
 }
 using PairList = std::vector<std::pair<int64_t, double>>;
 
-class DBCleanTest : public ::testing::Test {
+class DBCleanTest : public DBFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cairn_db_clean_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    opts_.path = dir_.string();
-    opts_.background_poll_ms = 0;
-  }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Open() {
-    db_.reset();
-    auto db = DB::Open(opts_, clock_);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-  }
+  using DBFixture::Add;
   SeriesRef Add(const Labels& ls, int64_t start, int64_t step, int n) {
     auto app = db_->NewAppender();
     SeriesRef ref = 0;
@@ -58,26 +39,10 @@ class DBCleanTest : public ::testing::Test {
     EXPECT_TRUE(app->Commit().ok());
     return ref;
   }
-  std::vector<Sample> Read(const Labels& ls) {
-    auto q = db_->NewQuerier(INT64_MIN, INT64_MAX);
-    Matchers ms;
-    for (const Label& l : ls) ms.push_back(M(MatchType::kEqual, l.name, l.value));
-    auto set = (*q)->Select({}, ms);
-    std::vector<Sample> out;
-    while (set->Next()) {
-      for (auto it = set->At().Iterator(); it->Next();) out.push_back(it->At());
-    }
-    EXPECT_TRUE(set->status().ok()) << set->status().ToString();
-    return out;
-  }
   Status Delete(const std::string& name, int64_t lo, int64_t hi) {
     return db_->DeleteSeries({M(MatchType::kEqual, "__name__", name)}, lo, hi);
   }
 
-  std::filesystem::path dir_;
-  DBOptions opts_;
-  ManualClock clock_{kT0};
-  std::unique_ptr<DB> db_;
 };
 
 TEST_F(DBCleanTest, PartialDeleteRewritesChunksAndKeepsTheRest) {

@@ -1,4 +1,5 @@
 #include "storage/db.h"
+#include "tests/storage/db_fixture.h"
 
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -17,58 +18,16 @@
 namespace cairn::storage {
 namespace {
 
-constexpr int64_t kHour = 3600 * 1000;
-constexpr int64_t kDay = 24 * kHour;
-constexpr int64_t kT0 = 1'764'000'000'000 - 1'764'000'000'000 % kDay;  // midnight UTC
+using namespace dbtest;  // NOLINT: the engine tests' shared fixture and constants
 
-Matcher M(MatchType t, const std::string& n, const std::string& v) { return *Matcher::Make(t, n, v); }
 
 Labels Series(const std::string& name, const std::string& job = "a") { return Labels{{"__name__", name}, {"job", job}}; }
 
-class DBTest : public ::testing::Test {
+class DBTest : public DBFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cairn_db_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    opts_.path = dir_.string();
-    opts_.background_poll_ms = 0;
-  }
   void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
+    DBFixture::TearDown();
     std::filesystem::remove_all(dir_.string() + "_snap");
-  }
-
-  void Open() {
-    db_.reset();
-    auto db = DB::Open(opts_, clock_);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-  }
-
-  // Appends and commits samples of one series.
-  void Add(const Labels& ls, const std::vector<Sample>& samples) {
-    auto app = db_->NewAppender();
-    for (const Sample& s : samples) ASSERT_TRUE(app->Append(0, ls, s.t_ms, s.v).ok()) << s.t_ms;
-    ASSERT_TRUE(app->Commit().ok());
-  }
-
-  std::vector<Sample> Read(const Labels& ls, int64_t mint = INT64_MIN, int64_t maxt = INT64_MAX) {
-    auto q = db_->NewQuerier(mint, maxt);
-    EXPECT_TRUE(q.ok());
-    Matchers ms;
-    for (const Label& l : ls) ms.push_back(M(MatchType::kEqual, l.name, l.value));
-    auto set = (*q)->Select({}, ms);
-    std::vector<Sample> out;
-    while (set->Next()) {
-      EXPECT_EQ(set->At().labels(), ls);
-      auto it = set->At().Iterator();
-      while (it->Next()) out.push_back(it->At());
-    }
-    EXPECT_TRUE(set->status().ok()) << set->status().ToString();
-    return out;
   }
 
   static std::vector<Sample> Range(int64_t start, int64_t step, int n, double v0 = 0) {
@@ -95,10 +54,6 @@ class DBTest : public ::testing::Test {
     ASSERT_EQ(WEXITSTATUS(status), 0);
   }
 
-  std::filesystem::path dir_;
-  DBOptions opts_;
-  ManualClock clock_{kT0};
-  std::unique_ptr<DB> db_;
 };
 
 TEST_F(DBTest, SeriesLabelsNamesTheSeriesOfARefAndAppendByRefNeedsNoLabels) {
