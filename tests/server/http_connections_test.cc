@@ -95,6 +95,30 @@ class HttpConnectionsTest : public ::testing::Test {
     std::unique_lock<std::mutex> lock(mu_);
     return cv_.wait_for(lock, std::chrono::seconds(5), [&] { return blocked_ >= n; });
   }
+  // With every slot blocked in /block: a GET on a new connection gets no
+  // answer (nor reaches a handler) until Release(), then gets its 200.
+  void ExpectAnotherGetWaitsForRelease() {
+    int blocked_before;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      blocked_before = blocked_;
+    }
+    std::string status;
+    std::atomic<bool> answered{false};
+    std::thread waiter([&] {
+      status = Get(server_->port(), milliseconds(5000));
+      answered = true;
+    });
+    std::this_thread::sleep_for(milliseconds(300));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      EXPECT_EQ(blocked_, blocked_before);  // the new connection was not served
+    }
+    EXPECT_FALSE(answered);  // an answer now would be a request over the cap
+    Release();
+    waiter.join();
+    EXPECT_EQ(status, "HTTP/1.1 200 OK");
+  }
 
   Router router_;
   std::unique_ptr<HttpServer> server_;
@@ -137,21 +161,7 @@ TEST_F(HttpConnectionsTest, WhenEveryConnectionIsBusyNewOnesWaitForOneToFinish) 
     SendAll(busy.back(), "GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
   }
   ASSERT_TRUE(WaitBlocked(2));
-  std::string status;
-  std::atomic<bool> answered{false};
-  std::thread waiter([&] {
-    status = Get(server_->port(), milliseconds(5000));
-    answered = true;
-  });
-  std::this_thread::sleep_for(milliseconds(300));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    EXPECT_EQ(blocked_, 2);  // the third connection was not served
-  }
-  EXPECT_FALSE(answered);
-  Release();
-  waiter.join();
-  EXPECT_EQ(status, "HTTP/1.1 200 OK");
+  ExpectAnotherGetWaitsForRelease();
   for (int fd : busy) ::close(fd);
 }
 
@@ -172,17 +182,7 @@ TEST_F(HttpConnectionsTest, AfterAnEvictionTheCapStillHoldsWhenTheOthersTurnBusy
   SendAll(second, "GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
   SendAll(third, "GET /block HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(WaitBlocked(2));
-  std::string status;
-  std::atomic<bool> answered{false};
-  std::thread waiter([&] {
-    status = Get(server_->port(), milliseconds(5000));
-    answered = true;
-  });
-  std::this_thread::sleep_for(milliseconds(300));
-  EXPECT_FALSE(answered);  // a third request in flight would be over the cap
-  Release();
-  waiter.join();
-  EXPECT_EQ(status, "HTTP/1.1 200 OK");
+  ExpectAnotherGetWaitsForRelease();
   for (int fd : {first, second, third}) ::close(fd);
 }
 
